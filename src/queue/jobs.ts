@@ -1,0 +1,88 @@
+// Job data schemas shared by producers (the app) and consumers (the worker). Parsed on both
+// sides: the app validates before enqueueing, the worker when it dequeues.
+import { z } from "zod";
+
+export const QUEUES = {
+  diagnose: "rdev-diagnose",
+  remediate: "rdev-remediate",
+  verify: "rdev-verify",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const ActionKind = z.enum([
+  "restart-pod",
+  "rolling-restart",
+  "raise-memory-limit",
+  "set-cache-ttl",
+  "capture-heap-profile",
+]);
+export type ActionKind = z.infer<typeof ActionKind>;
+
+export const Target = z.object({
+  namespace: z.string().min(1),
+  deployment: z.string().min(1),
+});
+export type Target = z.infer<typeof Target>;
+
+/** Where results go: the Slack channel and (usually) the incident thread. */
+export const ReplyTo = z.object({
+  channel: z.string().min(1),
+  threadTs: z.string().min(1).nullable(),
+  incidentId: z.string().min(1).nullable(),
+});
+export type ReplyTo = z.infer<typeof ReplyTo>;
+
+/** BullMQ job ids may not contain ":"; ids we build are checked against this. */
+export const JobId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,200}$/, "job ids may only contain letters, digits, _ . -");
+
+export const DiagnoseJob = z.object({
+  requestId: JobId,
+  target: Target,
+  replyTo: ReplyTo,
+  requestedBy: z.string().min(1), // Slack user id, or "alertmanager"
+  heapProfile: z.boolean().default(false),
+  requestedAt: z.number().int(),
+});
+export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
+
+export const ActionParams = z.object({
+  pod: z.string().min(1).optional(),
+  podUid: z.string().min(1).optional(),
+  memoryLimit: z.string().min(1).optional(),
+  ttl: z.string().min(1).optional(),
+  envName: z.string().min(1).optional(),
+  restartedAt: z.string().min(1).optional(), // fixed when the proposal is approved, never at execution
+});
+export type ActionParams = z.infer<typeof ActionParams>;
+
+export const RemediateJob = z.object({
+  proposalId: JobId,
+  action: ActionKind,
+  params: ActionParams,
+  target: Target,
+  replyTo: ReplyTo,
+  approvedBy: z.string().min(1),
+  approvedAt: z.number().int(),
+});
+export type RemediateJob = z.infer<typeof RemediateJob>;
+
+export const VerifyJob = z.object({
+  proposalId: JobId,
+  action: ActionKind,
+  target: Target,
+  replyTo: ReplyTo,
+  actionFinishedAt: z.number().int(),
+  /** Memory % of limit per pod before the action, for the before/after summary. */
+  before: z.record(z.string(), z.number()),
+  /** Samples taken so far by this verification (step-job pattern: one sample per step). */
+  samples: z.array(z.object({ at: z.number().int(), maxPercent: z.number() })).default([]),
+});
+export type VerifyJob = z.infer<typeof VerifyJob>;
+
+export const jobIds = {
+  diagnose: (requestId: string) => JobId.parse(`diagnose-${requestId}`),
+  remediate: (proposalId: string) => JobId.parse(`remediate-${proposalId}`),
+  verify: (proposalId: string) => JobId.parse(`verify-${proposalId}`),
+};
