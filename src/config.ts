@@ -58,6 +58,10 @@ export const EnvSchema = z.object({
   METRIC_HEAP_INUSE: z.string().min(1).default("go_memstats_heap_inuse_bytes"),
   METRIC_GOROUTINES: z.string().min(1).default("go_goroutines"),
   METRIC_CACHE_SIZE: z.string().min(1).default("rdev_cache_entries"),
+  METRIC_CACHE_BYTES: z.string().min(1).default("rdev_cache_bytes"),
+  METRIC_OUTPUT_BUFFERED: z.string().min(1).default("rdev_command_output_buffered_bytes"),
+  METRIC_HEAP_ALLOC: z.string().min(1).default("go_memstats_heap_alloc_bytes"),
+  METRIC_RESIDENT_MEMORY: z.string().min(1).default("process_resident_memory_bytes"),
   // Diagnostics budget.
   DIAG_CONCURRENCY: positiveInt(8),
   DIAG_TIMEOUT_MS: positiveInt(5000),
@@ -83,7 +87,17 @@ export type Config = {
   limits: { memoryLimitMaxBytes: number; memoryLimitMax: string };
   cache: { envName: string; proposedTtl: string };
   oomLookbackMs: number;
-  metricNames: { sse: string; commands: string; heapInuse: string; goroutines: string; cacheSize: string };
+  metricNames: {
+    sse: string;
+    commands: string;
+    heapInuse: string;
+    goroutines: string;
+    cacheSize: string;
+    cacheBytes: string;
+    outputBuffered: string;
+    heapAlloc: string;
+    residentMemory: string;
+  };
   diagnostics: { concurrency: number; timeoutMs: number; maxPodsProbed: number };
   kubeconfig: string | undefined;
   logLevel: Env["LOG_LEVEL"];
@@ -170,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heapInuse: e.METRIC_HEAP_INUSE,
       goroutines: e.METRIC_GOROUTINES,
       cacheSize: e.METRIC_CACHE_SIZE,
+      cacheBytes: e.METRIC_CACHE_BYTES,
+      outputBuffered: e.METRIC_OUTPUT_BUFFERED,
+      heapAlloc: e.METRIC_HEAP_ALLOC,
+      residentMemory: e.METRIC_RESIDENT_MEMORY,
     },
     diagnostics: {
       concurrency: e.DIAG_CONCURRENCY,
