@@ -1,0 +1,140 @@
+// The incident data model as the store keeps it in Redis, and pure conversions to and from the
+// Redis representation (flat string hashes, JSON list entries).
+//
+// Redis layout, all under a prefix P (default "rdev"):
+//   P:incident:<id>            hash     the fields of Incident below (numbers as decimal strings)
+//   P:incident:<id>:alerts     hash     fingerprint -> IncidentAlert JSON (one per pod/label set)
+//   P:incident:<id>:timeline   list     TimelineEntry JSON, oldest first, capped at timelineMax
+//   P:incident:<id>:root-claim string   lease held by the replica posting the Slack root message
+//   P:incident-key:<key>       string   id of the OPEN incident for an incident key
+//   P:incidents:open           zset     open incident ids, score createdAt
+//   P:incidents:all            zset     every incident id, score createdAt, trimmed to the retention
+// An open incident never expires. Once resolved, its keys expire after the retention setting.
+
+export type IncidentStatus = "open" | "resolved";
+
+/** One alert (label set, i.e. usually one pod) that contributed to the incident. */
+export type IncidentAlert = {
+  fingerprint: string;
+  status: "firing" | "resolved";
+  pod: string | null;
+  container: string | null;
+  startsAt: number | null;
+  endsAt: number | null;
+  lastSeenAt: number;
+};
+
+export type Incident = {
+  id: string;
+  key: string;
+  alertName: string;
+  namespace: string | null;
+  workload: string | null;
+  status: IncidentStatus;
+  severity: string | null;
+  summary: string | null;
+  runbookUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Earliest startsAt of its alerts (when the problem began, per Prometheus). */
+  startsAt: number | null;
+  /** Alertmanager notifications folded into this incident (repeats included). */
+  notifications: number;
+  alerts: IncidentAlert[];
+  firingCount: number;
+  /** The Slack thread root, once a replica has posted it. */
+  root: { channel: string; ts: string } | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+};
+
+/** Entry types the incident store writes itself; later stages add their own (diagnostics, ...). */
+export const TIMELINE_TYPES = {
+  opened: "incident_opened",
+  alertFiring: "alert_firing",
+  alertResolved: "alert_resolved",
+  rootPosted: "root_posted",
+  resolved: "incident_resolved",
+} as const;
+
+export type TimelineEntry = {
+  at: number;
+  type: string;
+  /** Slack user id, "alertmanager", "worker"... */
+  by?: string;
+  data?: Record<string, unknown>;
+};
+
+/** Turns a flat [field, value, field, value, ...] reply (HGETALL inside Lua) into an object. */
+export function pairsToRecord(flat: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(flat)) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = String(flat[i + 1]);
+  return out;
+}
+
+const num = (value: string | undefined): number | null => {
+  if (value === undefined || value === "") return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+};
+const str = (value: string | undefined): string | null =>
+  value === undefined || value === "" ? null : value;
+
+function decodeAlert(fingerprint: string, json: string): IncidentAlert {
+  const raw = JSON.parse(json) as Partial<IncidentAlert>;
+  return {
+    fingerprint,
+    status: raw.status === "resolved" ? "resolved" : "firing",
+    pod: raw.pod ?? null,
+    container: raw.container ?? null,
+    startsAt: raw.startsAt ?? null,
+    endsAt: raw.endsAt ?? null,
+    lastSeenAt: raw.lastSeenAt ?? 0,
+  };
+}
+
+/** Builds an Incident from its hash and alerts hash; null when the hash is empty (unknown id). */
+export function decodeIncident(
+  hash: Record<string, string>,
+  alertsHash: Record<string, string>,
+): Incident | null {
+  if (!hash.id) return null;
+  const alerts = Object.entries(alertsHash)
+    .map(([fingerprint, json]) => decodeAlert(fingerprint, json))
+    .sort((a, b) => (a.pod ?? a.fingerprint).localeCompare(b.pod ?? b.fingerprint));
+  const starts = alerts.map((a) => a.startsAt).filter((t): t is number => t !== null);
+  const rootChannel = str(hash.rootChannel);
+  const rootTs = str(hash.rootTs);
+  return {
+    id: hash.id,
+    key: hash.key ?? "",
+    alertName: hash.alertName ?? "",
+    namespace: str(hash.namespace),
+    workload: str(hash.workload),
+    status: hash.status === "resolved" ? "resolved" : "open",
+    severity: str(hash.severity),
+    summary: str(hash.summary),
+    runbookUrl: str(hash.runbookUrl),
+    createdAt: num(hash.createdAt) ?? 0,
+    updatedAt: num(hash.updatedAt) ?? num(hash.createdAt) ?? 0,
+    startsAt: starts.length > 0 ? Math.min(...starts) : null,
+    notifications: num(hash.notifications) ?? 0,
+    alerts,
+    firingCount: alerts.filter((a) => a.status === "firing").length,
+    root: rootChannel && rootTs ? { channel: rootChannel, ts: rootTs } : null,
+    resolvedAt: num(hash.resolvedAt),
+    resolvedBy: str(hash.resolvedBy),
+  };
+}
+
+/** Parses a timeline list element; malformed entries are kept visibly instead of dropped. */
+export function decodeTimelineEntry(json: string): TimelineEntry {
+  try {
+    const raw = JSON.parse(json) as Partial<TimelineEntry>;
+    if (typeof raw.at === "number" && typeof raw.type === "string") return raw as TimelineEntry;
+  } catch {
+    // fall through
+  }
+  return { at: 0, type: "unreadable", data: { raw: json } };
+}

@@ -1,0 +1,244 @@
+// Redis incident store. openOrUpdate is one Lua script, so any number of app replicas receiving
+// the same Alertmanager notifications open exactly one incident per key; claimRoot makes sure only
+// one of them posts the Slack thread root. See model.ts for the data model and key layout.
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { evalScript, withRedis } from "../redis.ts";
+import { type Alert, alertTime } from "./alertmanager.ts";
+import { incidentKeyParts } from "./incident-key.ts";
+import {
+  decodeIncident,
+  decodeTimelineEntry,
+  type Incident,
+  pairsToRecord,
+  TIMELINE_TYPES,
+  type TimelineEntry,
+} from "./model.ts";
+import { APPEND_TIMELINE, CLAIM_ROOT, OPEN_OR_UPDATE, RESOLVE, SET_ROOT } from "./scripts.ts";
+
+export type IncidentStoreOptions = {
+  redis: Redis;
+  /** Key prefix, "rdev" by default. Use a unique one per test. */
+  prefix?: string;
+  now?: () => number;
+  newId?: () => string;
+  /** How long a resolved incident (and its timeline) is kept. Default 7 days. */
+  retentionMs?: number;
+  /** Most recent timeline entries kept per incident. Default 500. */
+  timelineMax?: number;
+  /** How long a root claim lasts if its holder never records the root. Default 30 s. */
+  rootClaimLeaseMs?: number;
+};
+
+export type OpenOrUpdateResult =
+  | { incident: Incident; created: boolean }
+  /** A resolved notification for a key with no open incident: nothing to update. */
+  | { incident: null; created: false };
+
+export type ResolveResult =
+  | { outcome: "resolved" | "already_resolved"; incident: Incident }
+  | { outcome: "not_found"; incident: null };
+
+export type IncidentStore = ReturnType<typeof createIncidentStore>;
+
+const DAY_MS = 86_400_000;
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+
+export function createIncidentStore(options: IncidentStoreOptions) {
+  const redis = options.redis;
+  const prefix = options.prefix ?? "rdev";
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => randomUUID());
+  const retentionMs = options.retentionMs ?? 7 * DAY_MS;
+  const timelineMax = options.timelineMax ?? 500;
+  const leaseMs = options.rootClaimLeaseMs ?? 30_000;
+
+  const keys = {
+    incidentPrefix: `${prefix}:incident:`,
+    incident: (id: string) => `${prefix}:incident:${id}`,
+    alerts: (id: string) => `${prefix}:incident:${id}:alerts`,
+    timeline: (id: string) => `${prefix}:incident:${id}:timeline`,
+    rootClaim: (id: string) => `${prefix}:incident:${id}:root-claim`,
+    indexPrefix: `${prefix}:incident-key:`,
+    index: (key: string) => `${prefix}:incident-key:${key}`,
+    open: `${prefix}:incidents:open`,
+    all: `${prefix}:incidents:all`,
+  };
+
+  const decodeReply = (hash: unknown, alerts: unknown): Incident | null =>
+    decodeIncident(pairsToRecord(hash), pairsToRecord(alerts));
+
+  async function read(id: string): Promise<Incident | null> {
+    const [hash, alerts] = await Promise.all([
+      redis.hgetall(keys.incident(id)),
+      redis.hgetall(keys.alerts(id)),
+    ]);
+    return decodeIncident(hash, alerts);
+  }
+
+  return {
+    /**
+     * Folds one alert of a notification into the open incident for `key`, opening it if the alert
+     * fires and none is open. Atomic: concurrent calls for one key create exactly one incident.
+     */
+    async openOrUpdate(key: string, alert: Alert): Promise<OpenOrUpdateResult> {
+      const at = now();
+      const id = newId();
+      if (!ID_PATTERN.test(id))
+        throw new Error(`newId() returned ${JSON.stringify(id)}: ids must match ${ID_PATTERN}`);
+      const parts = incidentKeyParts(alert.labels);
+      const fields: Record<string, string> = { key, alertName: parts.alertName };
+      const optional = {
+        namespace: parts.namespace,
+        workload: parts.workload,
+        severity: alert.labels.severity,
+        summary: alert.annotations.summary ?? alert.annotations.description,
+        runbookUrl: alert.annotations.runbook_url,
+      };
+      for (const [name, value] of Object.entries(optional)) if (value) fields[name] = value;
+      const pod = alert.labels.pod ?? null;
+      const stored = {
+        status: alert.status,
+        pod,
+        container: alert.labels.container ?? null,
+        startsAt: alertTime(alert.startsAt),
+        endsAt: alertTime(alert.endsAt),
+        lastSeenAt: at,
+      };
+      const opened: TimelineEntry = { at, type: TIMELINE_TYPES.opened, by: "alertmanager", data: { key } };
+      const alertEntry: TimelineEntry = {
+        at,
+        type: alert.status === "firing" ? TIMELINE_TYPES.alertFiring : TIMELINE_TYPES.alertResolved,
+        by: "alertmanager",
+        data: { fingerprint: alert.fingerprint, pod },
+      };
+      const reply = (await withRedis("open or update an incident", () =>
+        evalScript(
+          redis,
+          OPEN_OR_UPDATE,
+          [keys.index(key), keys.open, keys.all],
+          [
+            keys.incidentPrefix,
+            id,
+            at,
+            alert.status,
+            alert.fingerprint,
+            JSON.stringify(stored),
+            JSON.stringify(fields),
+            timelineMax,
+            retentionMs,
+            JSON.stringify(opened),
+            JSON.stringify(alertEntry),
+          ],
+        ),
+      )) as [string, number, unknown, unknown];
+      const incident = decodeReply(reply[2], reply[3]);
+      if (reply[0] === "" || incident === null) return { incident: null, created: false };
+      return { incident, created: reply[1] === 1 };
+    },
+
+    async get(id: string): Promise<Incident | null> {
+      return await withRedis("read an incident", () => read(id));
+    },
+
+    /** The open incident for an incident key, if any. */
+    async findOpen(key: string): Promise<Incident | null> {
+      return await withRedis("find an open incident", async () => {
+        const id = await redis.get(keys.index(key));
+        return id ? await read(id) : null;
+      });
+    },
+
+    /** Open incidents, oldest first. */
+    async listOpen(): Promise<Incident[]> {
+      return await withRedis("list open incidents", async () => {
+        const ids = await redis.zrange(keys.open, "0", "-1");
+        const incidents = await Promise.all(ids.map((id) => read(id)));
+        return incidents.filter((i): i is Incident => i !== null);
+      });
+    },
+
+    /** Ids of incidents created in [fromMs, toMs], newest first (within the retention). */
+    async listIds(fromMs: number, toMs: number, limit = 100): Promise<string[]> {
+      return await withRedis("list incidents", () =>
+        redis.zrevrangebyscore(keys.all, toMs, fromMs, "LIMIT", 0, limit),
+      );
+    },
+
+    /** Marks the incident resolved; its keys then expire after the retention setting. */
+    async resolve(id: string, by: string): Promise<ResolveResult> {
+      const at = now();
+      const entry: TimelineEntry = { at, type: TIMELINE_TYPES.resolved, by };
+      const reply = (await withRedis("resolve an incident", () =>
+        evalScript(
+          redis,
+          RESOLVE,
+          [keys.incident(id), keys.open],
+          [id, at, by, retentionMs, JSON.stringify(entry), keys.indexPrefix, timelineMax],
+        ),
+      )) as [string, unknown, unknown];
+      const incident = decodeReply(reply[1], reply[2]);
+      if (reply[0] === "not_found" || incident === null) return { outcome: "not_found", incident: null };
+      return { outcome: reply[0] === "resolved" ? "resolved" : "already_resolved", incident };
+    },
+
+    /**
+     * True for exactly one caller while the root message is not recorded: that caller posts the
+     * Slack root and then calls setRoot. If it dies first, the claim lapses after the lease and
+     * another replica may claim.
+     */
+    async claimRoot(id: string, owner: string = randomUUID()): Promise<boolean> {
+      const reply = await withRedis("claim an incident's root message", () =>
+        evalScript(redis, CLAIM_ROOT, [keys.incident(id), keys.rootClaim(id)], [owner, leaseMs]),
+      );
+      return reply === 1;
+    },
+
+    /** Records the Slack root message; false when one was recorded already. */
+    async setRoot(id: string, root: { channel: string; ts: string }, by = "app"): Promise<boolean> {
+      const entry: TimelineEntry = { at: now(), type: TIMELINE_TYPES.rootPosted, by, data: root };
+      const reply = await withRedis("record an incident's root message", () =>
+        evalScript(
+          redis,
+          SET_ROOT,
+          [keys.incident(id), keys.rootClaim(id), keys.timeline(id)],
+          [root.channel, root.ts, JSON.stringify(entry), timelineMax],
+        ),
+      );
+      if (reply === -1) throw new IncidentNotFoundError(id);
+      return reply === 1;
+    },
+
+    /** Appends to the incident's timeline (capped at timelineMax entries, oldest dropped). */
+    async appendTimeline(id: string, entry: Omit<TimelineEntry, "at"> & { at?: number }): Promise<void> {
+      const full: TimelineEntry = { ...entry, at: entry.at ?? now() };
+      const reply = await withRedis("append to an incident's timeline", () =>
+        evalScript(
+          redis,
+          APPEND_TIMELINE,
+          [keys.incident(id), keys.timeline(id)],
+          [JSON.stringify(full), timelineMax],
+        ),
+      );
+      if (reply === -1) throw new IncidentNotFoundError(id);
+    },
+
+    /** The timeline, oldest first; `limit` keeps the most recent entries. */
+    async timeline(id: string, limit = timelineMax): Promise<TimelineEntry[]> {
+      const raw = await withRedis("read an incident's timeline", () =>
+        redis.lrange(keys.timeline(id), -limit, -1),
+      );
+      return raw.map(decodeTimelineEntry);
+    },
+  };
+}
+
+export class IncidentNotFoundError extends Error {
+  override readonly name = "IncidentNotFoundError";
+  readonly code = "incident_not_found";
+  constructor(id: string) {
+    super(
+      `No incident ${JSON.stringify(id)}: it never existed or expired after its retention. Check the id, or raise the retention setting.`,
+    );
+  }
+}
