@@ -11,6 +11,8 @@ declare module "parse-prometheus-text-format" {
     quantiles?: Record<string, string>;
     count?: string;
     sum?: string;
+    /** The sample's explicit timestamp (ms since the epoch), when the exposition has one. */
+    timestamp_ms?: string;
   };
   export type PrometheusFamily = {
     name: string;
