@@ -22,7 +22,7 @@ export type KubeErrorDetails = {
   resource: string; // e.g. "pods", "pods/eviction", "deployments.apps", "pods/proxy"
   namespace: string | null;
   name: string | null;
-  apiMessage: string | null; // Status.message from the API server
+  apiMessage: string | null; // Status.message from the API server, or the local detail (socket error, timeout, config)
 };
 
 /** Transient errors are worth retrying with backoff; the rest need a human to fix something. */
@@ -86,11 +86,11 @@ export function describe(d: KubeErrorDetails): string {
     case "server":
       return `The API server failed (${d.status ?? "5xx"}) on ${d.verb} ${target(d)}${api}. Retry; if it persists, check the control plane.`;
     case "timeout":
-      return `No answer from the API server in time for ${d.verb} ${target(d)}. Retry; check network and API server load.`;
+      return `No answer from the API server in time for ${d.verb} ${target(d)}${d.apiMessage ? ` (${d.apiMessage})` : ""}. Retry; check network and API server load.`;
     case "network":
-      return `Could not reach the Kubernetes API server to ${d.verb} ${target(d)}${api}. Check the server address in the kubeconfig and network access.`;
+      return `Could not reach the Kubernetes API server to ${d.verb} ${target(d)}${d.apiMessage ? ` (${d.apiMessage})` : ""}. Check the server address in the kubeconfig and network access.`;
     case "config":
-      return `No usable Kubernetes configuration${api}. Set KUBECONFIG to a kubeconfig file, or run in a pod with a ServiceAccount.`;
+      return `No usable Kubernetes configuration${d.apiMessage ? `: ${d.apiMessage}` : ""}. Set KUBECONFIG to a kubeconfig file (or a ":"-separated list), or run in a pod with a ServiceAccount.`;
   }
 }
 

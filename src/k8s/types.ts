@@ -86,7 +86,11 @@ export type DeploymentInfo = {
   }[];
 };
 
-export type ProxyOptions = { timeoutMs?: number; signal?: AbortSignal };
+/** Per-call options; timeoutMs overrides the client's default timeout for this one request. */
+export type CallOptions = { timeoutMs?: number; signal?: AbortSignal };
+
+/** maxBytes caps the body read (default 64 MiB) so a huge profile cannot exhaust the worker. */
+export type ProxyOptions = CallOptions & { maxBytes?: number };
 
 /**
  * Everything the high-memory runbook reads from or writes to a cluster.
@@ -94,11 +98,15 @@ export type ProxyOptions = { timeoutMs?: number; signal?: AbortSignal };
  */
 export interface Cluster {
   /** GET /api/v1/namespaces/{ns}/pods?labelSelector=... */
-  listPods(namespace: string, labelSelector: string): Promise<PodInfo[]>;
+  listPods(namespace: string, labelSelector: string, options?: CallOptions): Promise<PodInfo[]>;
   /** GET /apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods?labelSelector=... */
-  podMetrics(namespace: string, labelSelector: string): Promise<PodMetrics[]>;
+  podMetrics(namespace: string, labelSelector: string, options?: CallOptions): Promise<PodMetrics[]>;
   /** GET /api/v1/namespaces/{ns}/events?fieldSelector=... ; namespace null lists all namespaces (node events). */
-  listEvents(namespace: string | null, fieldSelector?: string): Promise<ClusterEvent[]>;
+  listEvents(
+    namespace: string | null,
+    fieldSelector?: string,
+    options?: CallOptions,
+  ): Promise<ClusterEvent[]>;
   /** GET /api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy/{path}, raw bytes, any status. */
   proxyGet(
     namespace: string,
@@ -108,13 +116,24 @@ export interface Cluster {
     options?: ProxyOptions,
   ): Promise<ProxyResponse>;
   /** POST policy/v1 Eviction with a UID precondition. A PDB refusal throws KubeError code "pdb_blocked". */
-  evictPod(namespace: string, name: string, uid: string): Promise<void>;
+  evictPod(namespace: string, name: string, uid: string, options?: CallOptions): Promise<void>;
   /** DELETE pod with preconditions.uid: a replacement pod with the same name is never deleted. */
-  deletePod(namespace: string, name: string, uid: string): Promise<void>;
+  deletePod(namespace: string, name: string, uid: string, options?: CallOptions): Promise<void>;
   /** Strategic merge patch of spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]. */
-  restartDeployment(namespace: string, name: string, restartedAt: string): Promise<void>;
+  restartDeployment(
+    namespace: string,
+    name: string,
+    restartedAt: string,
+    options?: CallOptions,
+  ): Promise<void>;
   /** JSON patch replace of /spec/template/spec/containers/{i}/resources/limits/memory (i found by container name). */
-  setMemoryLimit(namespace: string, deployment: string, container: string, value: string): Promise<void>;
+  setMemoryLimit(
+    namespace: string,
+    deployment: string,
+    container: string,
+    value: string,
+    options?: CallOptions,
+  ): Promise<void>;
   /** Set (add or replace) a literal env var on the container, like `kubectl set env`. */
   setEnv(
     namespace: string,
@@ -122,7 +141,8 @@ export interface Cluster {
     container: string,
     name: string,
     value: string,
+    options?: CallOptions,
   ): Promise<void>;
   /** GET apps/v1 deployment, summarised as rollout status. */
-  getDeployment(namespace: string, name: string): Promise<DeploymentInfo>;
+  getDeployment(namespace: string, name: string, options?: CallOptions): Promise<DeploymentInfo>;
 }
