@@ -1,6 +1,7 @@
 // Every setting from the environment, validated in one place. `loadConfig` throws one
 // ConfigError listing every missing or malformed variable, never just the first.
 import { z } from "zod";
+import { ActionKind } from "./queue/jobs.ts";
 
 const percent = (fallback: number) =>
   z.coerce
@@ -196,5 +197,248 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     kubeconfig: e.KUBECONFIG,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+// --- The Slack app's settings (src/app.ts). loadAppConfig validates these together with the
+// runbook settings above and reports every problem of both in one ConfigError.
+
+const slackId = (prefix: string, example: string) =>
+  z.string().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,}$`), `must be a Slack id like ${example}`);
+
+const idList = (prefix: string, example: string) =>
+  z
+    .string()
+    .default("")
+    .transform((text) =>
+      text
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .pipe(z.array(slackId(prefix, example)));
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const AppEnvSchema = z.object({
+  SLACK_MODE: z.enum(["http", "socket"]).default("http"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-...)"),
+  SLACK_SIGNING_SECRET: z.string().min(8, "must be the app's signing secret").optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "must be an app-level token (xapp-...)")
+    .optional(),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL like https://slack.com/api/" })
+    .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface the HTTP server binds to. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  ALERT_CHANNEL: slackId("CG", "C0123ABCD"),
+  ALERTMANAGER_TOKEN: z.string().min(16, "must be at least 16 characters (a shared bearer secret)"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  APPROVER_USER_IDS: idList("UW", "U0123ABCD"),
+  APPROVER_GROUP_IDS: idList("S", "S0123ABCD"),
+  APPROVE_ANYONE: booleanFlag(false),
+  FOUR_EYES_ACTIONS: z
+    .string()
+    .default("rolling-restart,raise-memory-limit,set-cache-ttl")
+    .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
+    .pipe(z.array(ActionKind)),
+  PROPOSAL_TTL: duration.default("30m"),
+  WATCH_CHANNELS: idList("CG", "C0123ABCD"),
+  ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
+});
+export type AppEnv = z.infer<typeof AppEnvSchema>;
+
+export type AppConfig = {
+  runbook: Config;
+  slack: {
+    mode: "http" | "socket";
+    botToken: string;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string | null;
+  };
+  http: { port: number; host: string };
+  alertChannel: string;
+  alertmanagerToken: string;
+  redisUrl: string;
+  approval: {
+    approverUserIds: string[];
+    approverGroupIds: string[];
+    anyoneMayApprove: boolean;
+    fourEyesActions: ActionKind[];
+  };
+  proposalTtlMs: number;
+  watchChannels: string[];
+  rootUpdateMinIntervalMs: number;
+};
+
+function issuesToProblems(issues: readonly z.core.$ZodIssue[], cleaned: Record<string, string | undefined>) {
+  return issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    const value = cleaned[key];
+    const secret = /TOKEN|SECRET/.test(key);
+    const shown = value === undefined ? "" : secret ? " (value hidden)" : ` (got ${JSON.stringify(value)})`;
+    const message = value === undefined && issue.code === "invalid_type" ? "is required" : issue.message;
+    return `${key}: ${message}${shown}`;
+  });
+}
+
+/** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  let runbook: Config | null = null;
+  try {
+    runbook = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = AppEnvSchema.safeParse(cleaned);
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.error.issues, cleaned));
+  const e = parsed.data;
+  // Checked on the raw values, so they are reported even when other variables are malformed.
+  const socket = cleaned.SLACK_MODE === "socket";
+  if (!socket && !cleaned.SLACK_SIGNING_SECRET)
+    problems.push("SLACK_SIGNING_SECRET: is required in http mode (Basic Information > App Credentials)");
+  if (socket && !cleaned.SLACK_APP_TOKEN)
+    problems.push("SLACK_APP_TOKEN: is required in socket mode (an xapp- token with connections:write)");
+  if (problems.length > 0 || !e || !runbook) throw new ConfigError(problems);
+  return {
+    runbook,
+    slack: {
+      mode: e.SLACK_MODE,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+      appToken: e.SLACK_APP_TOKEN ?? null,
+      apiUrl: e.SLACK_API_URL ?? null,
+    },
+    http: { port: e.PORT, host: e.HOST },
+    alertChannel: e.ALERT_CHANNEL,
+    alertmanagerToken: e.ALERTMANAGER_TOKEN,
+    redisUrl: e.REDIS_URL,
+    approval: {
+      approverUserIds: e.APPROVER_USER_IDS,
+      approverGroupIds: e.APPROVER_GROUP_IDS,
+      anyoneMayApprove: e.APPROVE_ANYONE,
+      fourEyesActions: e.FOUR_EYES_ACTIONS,
+    },
+    proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
+    watchChannels: e.WATCH_CHANNELS,
+    rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
+  };
+}
+
+// --- The worker's settings (src/worker.ts). loadWorkerConfig validates these together with the
+// runbook settings above and reports every problem of both in one ConfigError. Durations are
+// cluster time: against a simulator running CLUSTER_CLOCK_SPEED times faster, the worker waits
+// window / speed real milliseconds.
+
+const positiveDuration = (fallback: string) =>
+  duration.default(fallback).refine((text) => (parseDuration(text) ?? 0) > 0, "must be longer than 0");
+
+export const WorkerEnvSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-...)"),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL like https://slack.com/api/" })
+    .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+    .optional(),
+  /** Port of /healthz and /metrics (0: a free port, printed at start). */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
+  WORKER_HOST: z.string().min(1).default("0.0.0.0"),
+  /** Jobs processed at once per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** How long after an action verification starts (memory settles, caches refill). */
+  STABILISATION_WINDOW: positiveDuration("5m"),
+  VERIFY_SAMPLES: z.coerce
+    .number()
+    .int()
+    .min(2, "must be at least 2 (a trend needs two points)")
+    .max(20)
+    .default(3),
+  VERIFY_SAMPLE_INTERVAL: positiveDuration("30s"),
+  /** How long a rollout may take before the action is reported as stuck. */
+  ROLLOUT_DEADLINE: positiveDuration("10m"),
+  ROLLOUT_POLL_INTERVAL: positiveDuration("5s"),
+  /** restart-pod deletes the pod (still UID-checked) when the Eviction API is forbidden or missing. */
+  ALLOW_DELETE_FALLBACK: booleanFlag(false),
+  PROPOSAL_TTL: duration.default("30m"),
+  /** A job whose worker stops renewing its lock for this long is taken over by another worker. */
+  WORKER_LOCK_DURATION: positiveDuration("30s"),
+  WORKER_STALLED_INTERVAL: positiveDuration("30s"),
+  /** On SIGTERM, how long in-flight jobs may take to finish before the worker stops anyway. */
+  WORKER_SHUTDOWN_GRACE: positiveDuration("25s"),
+  /** Simulated clusters only: how much faster than real time the cluster's clock runs. */
+  CLUSTER_CLOCK_SPEED: z.coerce.number().positive().default(1),
+  /** Simulated clusters only: the real time (ms since the epoch) at which cluster time was real time. */
+  CLUSTER_CLOCK_EPOCH: z.coerce.number().int().nonnegative().optional(),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
+
+export type WorkerConfig = {
+  runbook: Config;
+  redisUrl: string;
+  slack: { botToken: string; apiUrl: string | null };
+  http: { port: number; host: string };
+  concurrency: number;
+  stabilisationWindowMs: number;
+  verifySamples: number;
+  verifySampleIntervalMs: number;
+  rolloutDeadlineMs: number;
+  rolloutPollIntervalMs: number;
+  allowDeleteFallback: boolean;
+  proposalTtlMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  shutdownGraceMs: number;
+  clusterClock: { speed: number; epochMs: number | null };
+};
+
+/** Runbook + Redis + Slack + worker settings; one ConfigError lists every problem. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const problems: string[] = [];
+  let runbook: Config | null = null;
+  try {
+    runbook = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = WorkerEnvSchema.safeParse(cleaned);
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.error.issues, cleaned));
+  const e = parsed.data;
+  if (e && e.CLUSTER_CLOCK_SPEED !== 1 && e.CLUSTER_CLOCK_EPOCH === undefined)
+    problems.push(
+      "CLUSTER_CLOCK_EPOCH: is required when CLUSTER_CLOCK_SPEED is not 1 (the simulator's start, ms since the epoch)",
+    );
+  if (problems.length > 0 || !e || !runbook) throw new ConfigError(problems);
+  const ms = (text: string) => parseDuration(text) ?? 0;
+  return {
+    runbook,
+    redisUrl: e.REDIS_URL,
+    slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
+    http: { port: e.WORKER_PORT, host: e.WORKER_HOST },
+    concurrency: e.WORKER_CONCURRENCY,
+    stabilisationWindowMs: ms(e.STABILISATION_WINDOW),
+    verifySamples: e.VERIFY_SAMPLES,
+    verifySampleIntervalMs: ms(e.VERIFY_SAMPLE_INTERVAL),
+    rolloutDeadlineMs: ms(e.ROLLOUT_DEADLINE),
+    rolloutPollIntervalMs: ms(e.ROLLOUT_POLL_INTERVAL),
+    allowDeleteFallback: e.ALLOW_DELETE_FALLBACK,
+    proposalTtlMs: ms(e.PROPOSAL_TTL),
+    lockDurationMs: ms(e.WORKER_LOCK_DURATION),
+    stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
+    shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),
+    clusterClock: { speed: e.CLUSTER_CLOCK_SPEED, epochMs: e.CLUSTER_CLOCK_EPOCH ?? null },
   };
 }

@@ -29,6 +29,11 @@ export const ReplyTo = z.object({
   channel: z.string().min(1),
   threadTs: z.string().min(1).nullable(),
   incidentId: z.string().min(1).nullable(),
+  /**
+   * The slash command's response_url, when the bot cannot post in the channel (a DM between two
+   * people, a channel it is not in): post there instead (5 uses within 30 minutes).
+   */
+  responseUrl: z.url().optional(),
 });
 export type ReplyTo = z.infer<typeof ReplyTo>;
 

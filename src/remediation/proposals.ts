@@ -142,6 +142,18 @@ export function createProposalStore(options: ProposalStoreOptions) {
       return claimReply(reply);
     },
 
+    /**
+     * Undoes `userId`'s claim when its job could not be queued, so the proposal is pending again and
+     * can be approved later. False when the proposal is not claimed by that user (nothing changed).
+     */
+    async release(id: string, userId: string, at: number = now()): Promise<boolean> {
+      if (!ID_PATTERN.test(id)) return false;
+      const reply = await withRedis("release a proposal claim", () =>
+        evalScript(redis, RELEASE, [proposalKey(id)], [userId, at, retentionMs]),
+      );
+      return reply === 1;
+    },
+
     /** Marks every pending proposal of a resolved incident; returns how many were pending. */
     async expireForIncident(incidentId: string, at: number = now()): Promise<number> {
       const reply = await withRedis("expire an incident's proposals", () =>
@@ -185,6 +197,16 @@ ${DECIDED}
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelledBy', ARGV[1], 'cancelledAt', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {'ok', redis.call('HGETALL', KEYS[1])}
+`;
+
+/** KEYS: 1 proposal hash. ARGV: 1 user id, 2 now ms, 3 retention ms. Returns 1 when released. */
+const RELEASE = `
+local f = redis.call('HMGET', KEYS[1], 'status', 'claimedBy', 'expiresAt')
+if f[1] ~= 'claimed' or f[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'pending')
+redis.call('HDEL', KEYS[1], 'claimedBy', 'claimedAt')
+redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(f[3]) - tonumber(ARGV[2])) + tonumber(ARGV[3]))
+return 1
 `;
 
 /**

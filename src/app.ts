@@ -1,0 +1,24 @@
+// Entry point of the Slack app process: configuration, Redis, stores, queues, Bolt. Thin; the
+// app never touches the cluster (the worker does).
+import { loadAppConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { createRedis, waitUntilReady } from "./redis.ts";
+import { buildAppDeps } from "./slack/build-deps.ts";
+import { startSlackApp } from "./slack/create-app.ts";
+
+const config = loadAppConfig();
+const logger = createLogger(config.runbook.logLevel, "rdev-chatops-app");
+const redis = createRedis(config.redisUrl, { role: "producer", connectionName: "rdev-app" });
+await waitUntilReady(redis);
+const deps = buildAppDeps(config, { redis, logger });
+const handle = await startSlackApp(deps);
+
+const shutdown = async (signal: string) => {
+  logger.info({ signal }, "shutting down");
+  await handle.stop();
+  await deps.queues.close();
+  redis.disconnect();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

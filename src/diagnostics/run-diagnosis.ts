@@ -1,0 +1,72 @@
+// The runbook's whole investigation in one call: gather through the Cluster, then analyse.
+// Never throws for cluster trouble: a failure to list pods becomes a Diagnosis with `error`.
+import type { Clock } from "../clock.ts";
+import type { Cluster } from "../k8s/types.ts";
+import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import { analyse, failedDiagnosis } from "./analyse.ts";
+import { gather, type HeapMode } from "./gather.ts";
+import { summariseHeapProfile } from "./pprof.ts";
+import type { Diagnosis, DiagnosisResult, HeapSummary } from "./types.ts";
+
+export type DiagnoseDeps = {
+  cluster: Cluster;
+  /** Cluster time: ages, the OOM look-back window and gatheredAt are measured with it. */
+  clock: Clock;
+  /** Wall time for durationMs (performance.now by default). */
+  elapsed?: () => number;
+  summariseHeap?: (data: Uint8Array) => HeapSummary;
+};
+
+export type DiagnoseOptions = {
+  runbook: HighMemoryRunbook;
+  /** "always": capture the worst pod's heap profile; "auto" (default): only above the critical threshold. */
+  heap?: HeapMode;
+  /** The previous snapshot of the same workload, for trends and growth evidence. */
+  previous?: Diagnosis | null;
+};
+
+export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
+  const elapsed = deps.elapsed ?? (() => performance.now());
+  const started = elapsed();
+  const apiCalls = { list: 0, proxy: 0 };
+  const runbook = options.runbook;
+  let obs: Awaited<ReturnType<typeof gather>>;
+  try {
+    obs = await gather(
+      {
+        cluster: deps.cluster,
+        now: () => deps.clock.now(),
+        summariseHeap: deps.summariseHeap ?? ((data) => summariseHeapProfile(data, { top: 10 })),
+      },
+      runbook,
+      options.heap ?? "auto",
+      apiCalls,
+    );
+  } catch (error) {
+    const diagnosis = failedDiagnosis({
+      runbook,
+      nowMs: deps.clock.now(),
+      durationMs: elapsed() - started,
+      error,
+      apiCalls,
+    });
+    return { diagnosis, heapProfile: null };
+  }
+  const diagnosis = analyse({
+    obs,
+    runbook,
+    previous: options.previous ?? null,
+    durationMs: elapsed() - started,
+  });
+  const heap = obs.heap;
+  const heapProfile =
+    heap?.bytes && heap.report.status === "captured"
+      ? {
+          pod: heap.report.pod,
+          uid: heap.report.uid,
+          fileName: `heap-${heap.report.pod}-${diagnosis.gatheredAt.replace(/[:.]/g, "")}.pb.gz`,
+          bytes: heap.bytes,
+        }
+      : null;
+  return { diagnosis, heapProfile };
+}

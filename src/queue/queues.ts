@@ -1,0 +1,91 @@
+// BullMQ queues on the producer side (the app): diagnose and remediate jobs for the worker.
+// `enqueue*` validate the job data, use deterministic job ids (jobIds in jobs.ts: a storm of
+// notifications or a double click adds one job) and fail fast while Redis is down, so a Slack
+// handler can tell the user at once instead of hanging.
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { RedisUnavailableError, withRedis } from "../redis.ts";
+import { DiagnoseJob, jobIds, QUEUES, RemediateJob } from "./jobs.ts";
+
+export type QueuesOptions = {
+  /** A producer connection (createRedis(url, { role: "producer" })): commands fail fast. */
+  connection: Redis;
+  /** BullMQ key prefix ("bull" by default); tests use a unique one. */
+  prefix?: string;
+};
+
+export type EnqueueResult = { queue: string; jobId: string };
+
+export type Queues = ReturnType<typeof createQueues>;
+
+const DAY_S = 86_400;
+
+export function createQueues(options: QueuesOptions) {
+  const { connection } = options;
+  const common = {
+    connection,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+  };
+  const diagnose = new Queue(QUEUES.diagnose, {
+    ...common,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 2000 },
+      // Completed ids are kept a day, so a late repeat of a storm still finds its job.
+      removeOnComplete: { age: DAY_S, count: 1000 },
+      removeOnFail: { age: 7 * DAY_S },
+    },
+  });
+  const remediate = new Queue(QUEUES.remediate, {
+    ...common,
+    defaultJobOptions: {
+      // Remediations are idempotent (UID preconditions, fixed restartedAt), so retrying is safe.
+      attempts: 3,
+      backoff: { type: "exponential", delay: 5000 },
+      removeOnComplete: { age: 7 * DAY_S },
+      removeOnFail: { age: 30 * DAY_S },
+    },
+  });
+
+  const ensureConnected = () => {
+    if (connection.status !== "ready") {
+      throw new RedisUnavailableError(
+        `Redis is not connected (status ${connection.status}); nothing was queued. Check that Redis is running and that REDIS_URL points to it.`,
+      );
+    }
+  };
+
+  return {
+    diagnose,
+    remediate,
+
+    /** Resolves when Redis answers PING; throws RedisUnavailableError otherwise (fast). */
+    async ping(): Promise<void> {
+      ensureConnected();
+      await withRedis("ping Redis", () => connection.ping());
+    },
+
+    /** Adds a diagnose job with id jobIds.diagnose(requestId); a second add with that id is a no-op. */
+    async enqueueDiagnose(data: DiagnoseJob): Promise<EnqueueResult> {
+      const job = DiagnoseJob.parse(data);
+      const jobId = jobIds.diagnose(job.requestId);
+      ensureConnected();
+      await withRedis("queue a diagnose job", () => diagnose.add("diagnose", job, { jobId }));
+      return { queue: QUEUES.diagnose, jobId };
+    },
+
+    /** Adds a remediate job with id jobIds.remediate(proposalId): one job per proposal, ever. */
+    async enqueueRemediate(data: RemediateJob): Promise<EnqueueResult> {
+      const job = RemediateJob.parse(data);
+      const jobId = jobIds.remediate(job.proposalId);
+      ensureConnected();
+      await withRedis("queue a remediate job", () => remediate.add(job.action, job, { jobId }));
+      return { queue: QUEUES.remediate, jobId };
+    },
+
+    /** Closes the queues; the shared connection stays open (its owner closes it). */
+    async close(): Promise<void> {
+      await Promise.all([diagnose.close(), remediate.close()]);
+    },
+  };
+}

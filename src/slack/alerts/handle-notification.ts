@@ -1,0 +1,121 @@
+// One Alertmanager notification -> incidents -> Slack. Alerts are grouped by incident key (alert
+// name + namespace + workload) and folded into the store atomically, so any number of notifications
+// through any number of replicas open one incident and one thread:
+//   first firing  -> claimRoot -> root message in ALERT_CHANNEL -> setRoot -> diagnose job
+//   later ones    -> coalesced root update
+//   all resolved  -> incident resolved, pending approvals withdrawn, reply in the thread, root update
+
+import { formatDuration } from "../../diagnostics/format.ts";
+import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
+import { incidentKey } from "../../incidents/incident-key.ts";
+import type { Incident } from "../../incidents/model.ts";
+import { incidentRootBlocks } from "../blocks/incident-root.ts";
+import type { AppDeps } from "../deps.ts";
+import type { RootUpdater } from "./root-updater.ts";
+
+export type NotificationDeps = Pick<
+  AppDeps,
+  "config" | "slack" | "incidents" | "proposals" | "queues" | "metrics" | "logger" | "now" | "instanceId"
+> & { rootUpdater: RootUpdater; diagnosed: Set<string> };
+
+export type NotificationResult = {
+  incidents: { id: string; key: string; status: string; created: boolean }[];
+};
+
+/** Alerts grouped by incident key, in the order they came. Pure. */
+export function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
+  const groups = new Map<string, Alert[]>();
+  for (const alert of alerts) {
+    const key = incidentKey(alert.labels);
+    groups.set(key, [...(groups.get(key) ?? []), alert]);
+  }
+  return groups;
+}
+
+/** The diagnose job id of an incident's thread: one per incident, however many notifications. */
+export const incidentRequestId = (incidentId: string) => `incident-${incidentId}`;
+
+async function enqueueDiagnosis(deps: NotificationDeps, incident: Incident): Promise<void> {
+  const { namespace, deployment } = deps.config.runbook.target;
+  if (!incident.root || deps.diagnosed.has(incident.id)) return;
+  // Only the configured workload is diagnosed; other alerts still get their thread.
+  if (incident.namespace !== namespace || incident.workload !== deployment) return;
+  await deps.queues.enqueueDiagnose({
+    requestId: incidentRequestId(incident.id),
+    target: { namespace, deployment },
+    replyTo: { channel: incident.root.channel, threadTs: incident.root.ts, incidentId: incident.id },
+    requestedBy: "alertmanager",
+    heapProfile: false,
+    requestedAt: deps.now(),
+  });
+  deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+  deps.diagnosed.add(incident.id);
+}
+
+async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Incident> {
+  if (!(await deps.incidents.claimRoot(incident.id, deps.instanceId))) {
+    // Another replica is posting the root; it renders whatever changed meanwhile.
+    await deps.rootUpdater.markDirty(incident.id);
+    return incident;
+  }
+  const posted = await deps.slack.chat.postMessage({
+    channel: deps.config.alertChannel,
+    ...incidentRootBlocks(incident, deps.now()),
+    unfurl_links: false,
+  });
+  const root = { channel: posted.channel ?? deps.config.alertChannel, ts: String(posted.ts) };
+  await deps.incidents.setRoot(incident.id, root);
+  await deps.rootUpdater.rootPosted(incident.id);
+  deps.logger.info({ incidentId: incident.id, key: incident.key, root }, "incident thread opened");
+  return { ...incident, root };
+}
+
+async function resolve(deps: NotificationDeps, incident: Incident): Promise<void> {
+  const result = await deps.incidents.resolve(incident.id, "alertmanager");
+  if (result.outcome !== "resolved") return;
+  deps.metrics.incidentsResolved.inc();
+  const withdrawn = await deps.proposals.expireForIncident(incident.id);
+  const resolved = result.incident;
+  if (!resolved.root) return;
+  const lasted = formatDuration(
+    (resolved.resolvedAt ?? deps.now()) - (resolved.startsAt ?? resolved.createdAt),
+  );
+  const note =
+    withdrawn > 0 ? ` ${withdrawn} pending approval${withdrawn === 1 ? " was" : "s were"} withdrawn.` : "";
+  await deps.slack.chat.postMessage({
+    channel: resolved.root.channel,
+    thread_ts: resolved.root.ts,
+    text: `:large_green_circle: Resolved: every alert of this incident has cleared after ${lasted}.${note}`,
+  });
+  await deps.rootUpdater.changed(incident.id);
+}
+
+async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {
+  const results = await Promise.all(alerts.map((alert) => deps.incidents.openOrUpdate(key, alert)));
+  let latest: Incident | null = null;
+  let created = false;
+  for (const r of results) {
+    if (!r.incident) continue;
+    if (r.created) created = true;
+    if (!latest || r.incident.notifications > latest.notifications) latest = r.incident;
+  }
+  if (created) deps.metrics.incidentsOpened.inc();
+  if (!latest) return null;
+  if (latest.status === "open" && latest.firingCount === 0) {
+    await resolve(deps, latest);
+    return { id: latest.id, key, status: "resolved", created };
+  }
+  if (!latest.root) latest = await postRoot(deps, latest);
+  else await deps.rootUpdater.changed(latest.id);
+  await enqueueDiagnosis(deps, latest);
+  return { id: latest.id, key, status: latest.status, created };
+}
+
+export async function handleNotification(
+  deps: NotificationDeps,
+  webhook: AlertmanagerWebhook,
+): Promise<NotificationResult> {
+  const groups = groupByIncident(webhook.alerts);
+  const results = await Promise.all([...groups].map(([key, alerts]) => foldGroup(deps, key, alerts)));
+  return { incidents: results.filter((r) => r !== null) };
+}

@@ -1,0 +1,142 @@
+// Coalesced re-rendering of incident root messages. Every notification marks the incident "dirty";
+// a Redis gate (SET NX PX interval) lets one render per incident through per interval across all
+// replicas; whoever finds the gate closed schedules a retry for when it opens, so the last state
+// is always rendered. A 429 pushes the gate back by Retry-After. The incident store is the truth:
+// a render reads the incident as it is at that moment.
+import { evalScript } from "../../redis.ts";
+import { incidentRootBlocks } from "../blocks/incident-root.ts";
+import type { AppDeps } from "../deps.ts";
+import { rateLimitedFor, slackErrorCode } from "../slack-errors.ts";
+
+/**
+ * KEYS: 1 gate, 2 dirty. ARGV: 1 owner, 2 interval ms, 3 "1" to mark dirty first, 4 dirty ttl ms.
+ * Returns {1, 0}: render now (gate taken, dirty cleared); {0, 0}: nothing to render;
+ * {2, pttl}: gate closed, try again in pttl ms.
+ */
+const REQUEST = `
+if ARGV[3] == '1' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[4]) end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if redis.call('DEL', KEYS[2]) == 1 then return {1, 0} end
+  redis.call('DEL', KEYS[1])
+  return {0, 0}
+end
+return {2, redis.call('PTTL', KEYS[1])}
+`;
+
+export type RootUpdaterDeps = Pick<
+  AppDeps,
+  "slackUpdates" | "incidents" | "redis" | "prefix" | "metrics" | "logger" | "now" | "instanceId" | "config"
+>;
+
+export type RootUpdater = ReturnType<typeof createRootUpdater>;
+
+const DIRTY_TTL_MS = 86_400_000;
+
+export function createRootUpdater(deps: RootUpdaterDeps) {
+  const interval = deps.config.rootUpdateMinIntervalMs;
+  const gateKey = (id: string) => `${deps.prefix}:root-gate:${id}`;
+  const dirtyKey = (id: string) => `${deps.prefix}:root-dirty:${id}`;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p)).catch(() => {});
+    return p;
+  };
+
+  const schedule = (id: string, ms: number) => {
+    if (closed || timers.has(id)) return;
+    const timer = setTimeout(() => {
+      timers.delete(id);
+      track(request(id, false)).catch((error: unknown) =>
+        deps.logger.error({ err: error, incidentId: id }, "incident root update failed"),
+      );
+    }, Math.max(1, ms) + 5);
+    timer.unref();
+    timers.set(id, timer);
+  };
+
+  async function render(id: string): Promise<void> {
+    const incident = await deps.incidents.get(id);
+    if (!incident?.root) return;
+    const message = incidentRootBlocks(incident, deps.now());
+    try {
+      await deps.slackUpdates.chat.update({
+        channel: incident.root.channel,
+        ts: incident.root.ts,
+        ...message,
+      });
+      deps.metrics.rootUpdates.inc({ outcome: "updated" });
+    } catch (error) {
+      const wait = rateLimitedFor(error);
+      if (wait !== null) {
+        deps.metrics.rootUpdates.inc({ outcome: "rate_limited" });
+        await deps.redis
+          .multi()
+          .set(gateKey(id), deps.instanceId, "PX", wait * 1000)
+          .set(dirtyKey(id), "1", "PX", DIRTY_TTL_MS)
+          .exec();
+        schedule(id, wait * 1000);
+        return;
+      }
+      // The root was deleted or the bot left the channel: nothing left to update.
+      if (slackErrorCode(error) !== null) {
+        deps.logger.warn(
+          { incidentId: id, error: slackErrorCode(error) },
+          "incident root message cannot be updated",
+        );
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async function request(id: string, markDirty: boolean): Promise<void> {
+    const reply = (await evalScript(
+      deps.redis,
+      REQUEST,
+      [gateKey(id), dirtyKey(id)],
+      [deps.instanceId, interval, markDirty ? "1" : "0", DIRTY_TTL_MS],
+    )) as [number, number];
+    if (reply[0] === 1) return await render(id);
+    if (reply[0] === 2) {
+      deps.metrics.rootUpdates.inc({ outcome: "coalesced" });
+      schedule(id, reply[1] > 0 ? reply[1] : interval);
+    }
+  }
+
+  return {
+    /** The incident changed: render it now if the gate is open, else once it opens. */
+    changed: (id: string): Promise<void> => track(request(id, true)),
+
+    /** The incident changed before its root exists: the root's poster renders it later. */
+    async markDirty(id: string): Promise<void> {
+      await deps.redis.set(dirtyKey(id), "1", "PX", DIRTY_TTL_MS);
+    },
+
+    /** The root was just posted: close the gate for one interval, then render what came meanwhile. */
+    async rootPosted(id: string): Promise<void> {
+      await deps.redis.set(gateKey(id), deps.instanceId, "PX", interval);
+      schedule(id, interval);
+    },
+
+    /** Pending timers (tests and shutdown). */
+    pending: (): number => timers.size + inFlight.size,
+
+    /** Waits until no render is scheduled or running (tests and graceful shutdown). */
+    async settled(): Promise<void> {
+      while (timers.size + inFlight.size > 0) {
+        await Promise.allSettled([...inFlight]);
+        if (timers.size > 0) await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+
+    close(): void {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Approving a proposal: policy, then an atomic claim, then the remediate job. Decided order:
+// PING Redis before claiming (a dead Redis changes nothing and the user is told), and RELEASE the
+// claim if the job cannot be queued after all, so no claim is left dangling without its job.
+import { IncidentNotFoundError } from "../../incidents/store.ts";
+import type { ActionParams, RemediateJob } from "../../queue/jobs.ts";
+import { RedisUnavailableError } from "../../redis.ts";
+import { type ApprovalDecision, mayApprove } from "../../remediation/policy.ts";
+import { type ClaimFailure, claimFailureMessage, type Proposal } from "../../remediation/proposals.ts";
+import type { AppDeps } from "../deps.ts";
+import type { GroupMembership } from "./user-groups.ts";
+
+export type ApproveDeps = Pick<
+  AppDeps,
+  "config" | "incidents" | "proposals" | "queues" | "metrics" | "now"
+> & {
+  groups: GroupMembership;
+};
+
+export type ApproveInput = {
+  proposalId: string;
+  userId: string;
+  /** The thread the worker should answer in. */
+  threadTs: string | null;
+  /** Values the approver changed in the modal. */
+  overrides?: Partial<ActionParams>;
+};
+
+export type ApproveFailureReason = ClaimFailure["reason"] | "denied" | "redis_unavailable" | "queue_failed";
+
+export type ApproveOutcome =
+  | { ok: true; proposal: Proposal; job: RemediateJob; jobId: string }
+  | { ok: false; reason: ApproveFailureReason; message: string };
+
+const REDIS_DOWN =
+  ":warning: I cannot reach Redis right now, so nothing was approved or started. Please try again in a minute.";
+
+/** The approval policy's answer for `userId` on `proposal` (looks up user groups when needed). */
+export async function checkPolicy(
+  deps: Pick<ApproveDeps, "config" | "groups">,
+  proposal: Proposal,
+  userId: string,
+): Promise<ApprovalDecision> {
+  const policy = deps.config.approval;
+  const needGroups =
+    !policy.anyoneMayApprove &&
+    !policy.approverUserIds.includes(userId) &&
+    policy.approverGroupIds.length > 0;
+  const userGroups = needGroups ? await deps.groups.groupsOf(userId, policy.approverGroupIds) : [];
+  return mayApprove({
+    userId,
+    userGroups,
+    requestedBy: proposal.requestedBy,
+    actionKind: proposal.action.kind,
+    policy,
+  });
+}
+
+function remediateJob(proposal: Proposal, input: ApproveInput, at: number): RemediateJob {
+  const params: ActionParams = { ...proposal.action.params, ...input.overrides };
+  // A rollout restart writes this fixed value: a retried job restarts once, not twice.
+  if (proposal.action.kind === "rolling-restart") params.restartedAt = new Date(at).toISOString();
+  return {
+    proposalId: proposal.id,
+    action: proposal.action.kind,
+    params,
+    target: { namespace: proposal.target.namespace, deployment: proposal.target.deployment },
+    replyTo: { channel: proposal.channel, threadTs: input.threadTs, incidentId: proposal.incidentId },
+    approvedBy: input.userId,
+    approvedAt: at,
+  };
+}
+
+export async function approveProposal(deps: ApproveDeps, input: ApproveInput): Promise<ApproveOutcome> {
+  const fail = (reason: ApproveFailureReason, message: string): ApproveOutcome => {
+    deps.metrics.approvals.inc({ outcome: reason });
+    return { ok: false, reason, message };
+  };
+  try {
+    await deps.queues.ping();
+  } catch (error) {
+    if (!(error instanceof RedisUnavailableError)) throw error;
+    return fail("redis_unavailable", REDIS_DOWN);
+  }
+  const proposal = await deps.proposals.get(input.proposalId);
+  if (!proposal) return fail("not_found", claimFailureMessage({ ok: false, reason: "not_found" }));
+  const decision = await checkPolicy(deps, proposal, input.userId);
+  if (!decision.allowed) return fail("denied", decision.message);
+  if (proposal.incidentId && proposal.status === "pending") {
+    const incident = await deps.incidents.get(proposal.incidentId);
+    if (incident?.status === "resolved") {
+      await deps.proposals.expireForIncident(proposal.incidentId);
+      return fail(
+        "incident_resolved",
+        claimFailureMessage({ ok: false, reason: "incident_resolved", at: incident.resolvedAt }),
+      );
+    }
+  }
+  const at = deps.now();
+  const claim = await deps.proposals.claim(input.proposalId, input.userId, at);
+  if (!claim.ok) return fail(claim.reason, claimFailureMessage(claim));
+  const job = remediateJob(claim.proposal, input, at);
+  let jobId: string;
+  try {
+    jobId = (await deps.queues.enqueueRemediate(job)).jobId;
+  } catch (error) {
+    const released = await deps.proposals.release(input.proposalId, input.userId).catch(() => false);
+    deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "failed" });
+    const why =
+      error instanceof RedisUnavailableError ? "Redis is unavailable" : "the job could not be queued";
+    return fail(
+      "queue_failed",
+      released
+        ? `:warning: Not started: ${why}. The proposal is still open; please try again in a minute.`
+        : `:warning: Not started: ${why}, and the approval could not be undone. Ask the bot for a fresh diagnosis.`,
+    );
+  }
+  deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "queued" });
+  deps.metrics.approvals.inc({ outcome: "approved" });
+  if (proposal.incidentId) {
+    await deps.incidents
+      .appendTimeline(proposal.incidentId, {
+        at,
+        type: "proposal_approved",
+        by: input.userId,
+        data: { proposalId: proposal.id, action: job.action, params: job.params, jobId },
+      })
+      .catch((error: unknown) => {
+        // The incident may have expired after its retention; the job is queued all the same.
+        if (!(error instanceof IncidentNotFoundError)) throw error;
+      });
+  }
+  return { ok: true, proposal: claim.proposal, job, jobId };
+}

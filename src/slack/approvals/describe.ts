@@ -1,0 +1,19 @@
+// Words for a proposal in messages and modals. Pure.
+import type { Proposal } from "../../remediation/proposals.ts";
+
+export function describeProposal(p: Pick<Proposal, "action" | "target">): string {
+  const where = `${p.target.namespace}/${p.target.deployment}`;
+  const { params } = p.action;
+  switch (p.action.kind) {
+    case "restart-pod":
+      return `Restart pod ${params.pod ?? "?"}`;
+    case "rolling-restart":
+      return `Rolling restart of ${where}`;
+    case "raise-memory-limit":
+      return `Raise the memory limit of ${where} to ${params.memoryLimit ?? "?"}`;
+    case "set-cache-ttl":
+      return `Set ${params.envName ?? "CACHE_TTL"}=${params.ttl ?? "?"} on ${where}`;
+    case "capture-heap-profile":
+      return `Capture a heap profile of ${params.pod ?? "?"}`;
+  }
+}

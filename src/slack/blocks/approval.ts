@@ -1,0 +1,118 @@
+// Approval views: the message after a decision (buttons replaced by who decided what and when),
+// and the modal for parameterised actions (raise-memory-limit, set-cache-ttl). Pure.
+import type { KnownBlock, ModalView } from "@slack/types";
+import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
+import { SLACK_LIMITS as L } from "./limits.ts";
+
+export const APPROVAL_MODAL_CALLBACK = "rdev_approve_params";
+export const MODAL_BLOCK_ID = "value";
+export const MODAL_ACTION_ID = "value";
+
+type Element = { type?: string; value?: string };
+type LooseBlock = { type: string; accessory?: Element; elements?: Element[] } & Record<string, unknown>;
+
+/**
+ * The message's blocks with the proposal's button(s) removed and `line` added as a context block
+ * right after where they were. Blocks without the proposal are kept as they are.
+ */
+export function markDecided(blocks: readonly unknown[], proposalId: string, line: string): KnownBlock[] {
+  const note: KnownBlock = {
+    type: "context",
+    elements: [{ type: "mrkdwn", text: clip(line, L.contextText) }],
+  };
+  const out: unknown[] = [];
+  let marked = false;
+  for (const raw of blocks) {
+    const block = raw as LooseBlock;
+    if (block.accessory?.value === proposalId) {
+      const { accessory: _removed, ...rest } = block;
+      out.push(rest, note);
+      marked = true;
+    } else if (block.type === "actions" && block.elements?.some((e) => e.value === proposalId)) {
+      const elements = (block.elements ?? []).filter((e) => e.value !== proposalId);
+      if (elements.length > 0) out.push({ ...block, elements });
+      out.push(note);
+      marked = true;
+    } else out.push(raw);
+  }
+  if (!marked) out.push(note);
+  return out.slice(0, L.blocksPerMessage) as KnownBlock[];
+}
+
+const utcTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** "✅ <@U1> approved Restart pod (restart-pod) at 2026-11-26 03:12 UTC: queued as remediate-…" */
+export function approvedLine(options: {
+  userId: string;
+  title: string;
+  at: number;
+  jobId: string;
+  value?: string | null;
+}): string {
+  const value = options.value ? ` with ${code(options.value)}` : "";
+  return `:white_check_mark: <@${options.userId}> approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; queued as ${code(options.jobId)}`;
+}
+
+export type ModalKind = "raise-memory-limit" | "set-cache-ttl";
+
+export type ApprovalModalOptions = {
+  kind: ModalKind;
+  /** What the action does, e.g. "Raise the memory limit of rdev/rdev-api". */
+  title: string;
+  initialValue: string;
+  /** Shown as a hint: "at most 4Gi" or "like 15s". */
+  hint: string;
+  /** JSON the submission needs back (proposal id, message). At most 3000 characters. */
+  privateMetadata: string;
+};
+
+const MODAL_TEXT: Record<ModalKind, { title: string; label: string }> = {
+  "raise-memory-limit": { title: "Raise memory limit", label: "New memory limit" },
+  "set-cache-ttl": { title: "Set cache TTL", label: "New cache TTL" },
+};
+
+export function approvalModal(o: ApprovalModalOptions): ModalView {
+  const t = MODAL_TEXT[o.kind];
+  return {
+    type: "modal",
+    callback_id: APPROVAL_MODAL_CALLBACK,
+    private_metadata: o.privateMetadata,
+    title: { type: "plain_text", text: t.title },
+    submit: { type: "plain_text", text: "Approve" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: clip(
+            `${escapeMrkdwn(o.title)}\nThe deployment's pods are replaced one at a time.`,
+            L.sectionText,
+          ),
+        },
+      },
+      {
+        type: "input",
+        block_id: MODAL_BLOCK_ID,
+        label: { type: "plain_text", text: t.label },
+        hint: { type: "plain_text", text: clip(plain(o.hint), 150) },
+        element: {
+          type: "plain_text_input",
+          action_id: MODAL_ACTION_ID,
+          initial_value: o.initialValue,
+          max_length: 32,
+        },
+      },
+    ],
+  };
+}
+
+/** Replaces an opened modal when the user turns out not to be allowed to approve. */
+export function refusalModal(message: string): ModalView {
+  return {
+    type: "modal",
+    title: { type: "plain_text", text: "Not allowed" },
+    close: { type: "plain_text", text: "Close" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(message, L.sectionText) } }],
+  };
+}

@@ -1,0 +1,40 @@
+// The /rdev help text, shown privately for `/rdev help` and for anything the bot does not
+// understand (with what it did not understand first). Pure.
+import type { KnownBlock } from "@slack/types";
+import { code, escapeMrkdwn } from "./escape.ts";
+
+export type HelpOptions = {
+  /** The command as installed ("/rdev"). */
+  command: string;
+  /** The configured target, "rdev/rdev-api". */
+  target: string;
+  /** Why help is shown instead of an answer ("I did not understand ..."); null for `help`. */
+  problem: string | null;
+};
+
+export function helpBlocks(options: HelpOptions): { text: string; blocks: KnownBlock[] } {
+  const c = options.command;
+  const lines = [
+    `${code(`${c} mem status`)} diagnose ${code(options.target)} now: memory per pod, OOM kills, likely cause and the runbook's actions (the answer arrives in a thread)`,
+    `${code(`${c} mem status ${options.target}`)} the same, naming the deployment`,
+    `${code(`${c} mem history`)} recent High Memory incidents: start, duration, status, link`,
+    `${code(`${c} help`)} this help`,
+  ];
+  const intro = options.problem ? `${escapeMrkdwn(options.problem)}\n\n` : "";
+  const text = `${intro}*High Memory Usage runbook bot*\n${lines.map((l) => `• ${l}`).join("\n")}`;
+  return {
+    text: options.problem ? escapeMrkdwn(options.problem) : `${c} help`,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "Alerts from Alertmanager open a thread by themselves; remediation buttons in a thread need an approver.",
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,86 @@
+// The Bolt app with its receiver (HTTP or Socket Mode, from configuration), every listener, one
+// error handler, and the HTTP server for Slack, health, metrics and Alertmanager.
+import type { Server } from "node:http";
+import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
+import { createGroupMembership } from "./approvals/user-groups.ts";
+import { boltLogger } from "./bolt-logger.ts";
+import { slackClientOptions } from "./build-deps.ts";
+import type { AppDeps } from "./deps.ts";
+import { alertmanagerRoute } from "./http/alertmanager-route.ts";
+import { createReplayGuard } from "./http/replay-guard.ts";
+import { createHttpServer, listen } from "./http/server.ts";
+import { registerListeners } from "./listeners.ts";
+
+export type SlackAppHandle = {
+  app: App;
+  server: Server;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  rootUpdater: RootUpdater;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = { port?: number; host?: string };
+
+export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): Promise<SlackAppHandle> {
+  const { config, logger } = deps;
+  const blog = boltLogger(logger);
+  const receiver =
+    config.slack.mode === "socket"
+      ? new SocketModeReceiver({ appToken: config.slack.appToken ?? "", logger: blog })
+      : new HTTPReceiver({ signingSecret: config.slack.signingSecret ?? "", logger: blog });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: blog,
+    clientOptions: slackClientOptions(config, logger),
+  });
+  const groups = createGroupMembership(deps.slack, { now: deps.now });
+  registerListeners(app, { ...deps, groups });
+  app.error(async (error) => {
+    logger.error({ err: error.original ?? error, code: error.code }, "slack listener failed");
+  });
+
+  const rootUpdater = createRootUpdater(deps);
+  const server = createHttpServer({
+    slack:
+      receiver instanceof HTTPReceiver
+        ? {
+            listener: receiver.requestListener,
+            guard: createReplayGuard({
+              signingSecret: config.slack.signingSecret ?? "",
+              redis: deps.redis,
+              prefix: deps.prefix,
+              logger,
+            }),
+          }
+        : null,
+    alertmanager: alertmanagerRoute({ ...deps, rootUpdater, diagnosed: new Set() }),
+    redis: deps.redis,
+    metrics: deps.metrics,
+    logger,
+  });
+  const { port, url } = await listen(
+    server,
+    options.port ?? config.http.port,
+    options.host ?? config.http.host,
+  );
+  if (receiver instanceof SocketModeReceiver) await app.start();
+  logger.info({ url, mode: config.slack.mode }, "slack app listening");
+
+  return {
+    app,
+    server,
+    url,
+    port,
+    rootUpdater,
+    async stop() {
+      rootUpdater.close();
+      if (receiver instanceof SocketModeReceiver) await app.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Everything the Slack app's handlers use, passed in as one object: tests build it from real
+// Redis, the fake Slack Web API and a manual clock; src/app.ts from configuration.
+import type { webApi } from "@slack/bolt";
+import type { Redis } from "ioredis";
+import type { AppConfig } from "../config.ts";
+import type { IncidentStore } from "../incidents/store.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Queues } from "../queue/queues.ts";
+import type { ProposalStore } from "../remediation/proposals.ts";
+
+export type WebClient = webApi.WebClient;
+
+export type AppDeps = {
+  config: AppConfig;
+  /** Web API client; retries 429s itself (honouring Retry-After). */
+  slack: WebClient;
+  /**
+   * Web API client for incident root updates: rate-limited calls are rejected, not retried, so the
+   * root updater can push its gate back by Retry-After and render the latest state later.
+   */
+  slackUpdates: WebClient;
+  incidents: IncidentStore;
+  proposals: ProposalStore;
+  queues: Queues;
+  /** Producer connection (fails fast): update gates, replay guard, readiness. */
+  redis: Redis;
+  /** Key prefix for the app's own Redis keys (gates, replay guard). */
+  prefix: string;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+  newId: () => string;
+  /** Distinguishes app replicas in claims and logs. */
+  instanceId: string;
+};

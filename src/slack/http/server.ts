@@ -1,0 +1,100 @@
+// The app's one HTTP server: Slack's requests (POST /slack/events, through the replay guard into
+// Bolt's HTTPReceiver), GET /healthz, GET /readyz, GET /metrics and POST /alertmanager. In socket
+// mode the same server runs without the Slack endpoint.
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import type { Logger } from "../../logger.ts";
+import type { Metrics } from "../../metrics.ts";
+import type { GuardVerdict } from "./replay-guard.ts";
+import { sendJson } from "./respond.ts";
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+export type HttpServerOptions = {
+  /** Bolt's receiver listener (HTTP mode); null in socket mode. */
+  slack: { listener: RequestListener; guard: (req: IncomingMessage) => Promise<GuardVerdict> } | null;
+  alertmanager: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  redis: Redis;
+  metrics: Metrics;
+  logger: Logger;
+};
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const { metrics, logger } = options;
+  const routes: Record<string, Handler> = {
+    "GET /healthz": (_req, res) => sendJson(res, 200, { ok: true }),
+    "GET /readyz": async (_req, res) => {
+      const ready = await options.redis.ping().then(
+        () => true,
+        () => false,
+      );
+      sendJson(res, ready ? 200 : 503, ready ? { ok: true } : { ok: false, error: "Redis is unreachable" });
+    },
+    "GET /metrics": async (_req, res) => {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(text);
+    },
+    "POST /alertmanager": options.alertmanager,
+  };
+  const slack = options.slack;
+  if (slack) {
+    routes[`POST ${SLACK_EVENTS_PATH}`] = async (req, res) => {
+      const started = process.hrtime.bigint();
+      res.once("finish", () =>
+        metrics.ackSeconds.observe({ kind: "slack" }, Number(process.hrtime.bigint() - started) / 1e9),
+      );
+      const verdict = await slack.guard(req);
+      if (!verdict.ok) {
+        metrics.slackRejected.inc({ reason: verdict.reason });
+        logger.warn({ reason: verdict.reason }, "slack request refused");
+        res.writeHead(verdict.reason === "too_large" ? 413 : 401);
+        res.end();
+        return;
+      }
+      slack.listener(req, res);
+    };
+  }
+
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const route = routes[`${req.method ?? "GET"} ${path}`];
+    if (!route) {
+      sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => route(req, res))
+      .catch((error: unknown) => {
+        logger.error({ err: error, path }, "http request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+        else res.destroy();
+      });
+  });
+}
+
+export async function listen(
+  server: Server,
+  port: number,
+  host: string,
+): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return { port: address.port, url: `http://${shownHost}:${address.port}` };
+}

@@ -1,0 +1,13 @@
+// Every Slack listener, registered in one place (grouped by surface).
+import type { App } from "@slack/bolt";
+import { registerWatchListener } from "./alerts/watch-listener.ts";
+import type { ApproveDeps } from "./approvals/approve.ts";
+import { registerApprovalListeners } from "./approvals/listeners.ts";
+import { registerRdevCommand } from "./commands/listener.ts";
+import type { AppDeps } from "./deps.ts";
+
+export function registerListeners(app: App, deps: AppDeps & ApproveDeps): void {
+  registerRdevCommand(app, deps);
+  registerApprovalListeners(app, deps);
+  registerWatchListener(app, deps);
+}

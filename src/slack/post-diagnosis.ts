@@ -1,0 +1,68 @@
+// Posts a diagnosis into its thread with one approval button per actionable recommendation.
+// Called by the worker after a diagnose job, so it takes a Slack WebClient and the proposal store,
+// no Bolt types. Each button carries only an opaque proposal id; the proposal (incident, action,
+// parameters incl. pod name and uid, requester, expiry) lives in Redis.
+import type { Diagnosis } from "../diagnostics/types.ts";
+import type { ReplyTo } from "../queue/jobs.ts";
+import type { ProposalStore } from "../remediation/proposals.ts";
+import { type ActionButton, diagnosisBlocks } from "./blocks/diagnosis.ts";
+import type { WebClient } from "./deps.ts";
+import { proposalParts } from "./proposal-input.ts";
+import { postInConversation } from "./reply.ts";
+
+export type PostDiagnosisDeps = {
+  slack: WebClient;
+  proposals: Pick<ProposalStore, "createProposal" | "attachMessage">;
+  now: () => number;
+  /** How long the buttons stay valid (PROPOSAL_TTL). */
+  proposalTtlMs: number;
+};
+
+export type PostDiagnosisInput = {
+  diagnosis: Diagnosis;
+  replyTo: ReplyTo;
+  /** Slack user id of whoever asked, or "alertmanager". */
+  requestedBy: string;
+};
+
+export type PostDiagnosisResult = {
+  /** The message's ts; null when it went through a response_url. */
+  ts: string | null;
+  proposalIds: string[];
+};
+
+export async function postDiagnosis(
+  deps: PostDiagnosisDeps,
+  input: PostDiagnosisInput,
+): Promise<PostDiagnosisResult> {
+  const { diagnosis, replyTo, requestedBy } = input;
+  const expiresAt = deps.now() + deps.proposalTtlMs;
+  const buttons: ActionButton[] = [];
+  // Sequential on purpose: ids are created in the diagnosis' order (the runbook's order).
+  for (const action of diagnosis.error ? [] : diagnosis.actions) {
+    const parts = proposalParts(action, diagnosis);
+    if (!parts) continue;
+    const proposalId = await deps.proposals.createProposal({
+      incidentId: replyTo.incidentId,
+      action: { kind: parts.kind, params: parts.params },
+      target: parts.target,
+      requestedBy,
+      channel: replyTo.channel,
+      messageTs: null,
+      expiresAt,
+    });
+    buttons.push({ actionKind: action.kind, actionId: action.id, proposalId });
+  }
+  const message = diagnosisBlocks(diagnosis, { actionButtons: buttons });
+  const posted = await postInConversation(
+    deps.slack,
+    { channel: replyTo.channel, threadTs: replyTo.threadTs, responseUrl: replyTo.responseUrl ?? null },
+    message,
+  );
+  if (posted.ts !== null) {
+    await Promise.all(
+      buttons.map((b) => deps.proposals.attachMessage(b.proposalId, posted.channel, posted.ts)),
+    );
+  }
+  return { ts: posted.ts, proposalIds: buttons.map((b) => b.proposalId) };
+}

@@ -1,0 +1,310 @@
+// Approval buttons and modals through the real HTTP receiver: policy, atomic claims across clicks
+// and replicas, expiry, four-eyes, modal validation, and the claim released when queueing fails.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { RemediateJob } from "../../src/queue/jobs.ts";
+import { postDiagnosis } from "../../src/slack/post-diagnosis.ts";
+import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
+import { startRedis, type TestRedis } from "../support/redis.ts";
+import { blockActions, signedInteraction, viewSubmission } from "../support/slack-sign.ts";
+import {
+  APPROVER,
+  APPROVER_2,
+  eventually,
+  type Harness,
+  ONCALL_MEMBER,
+  OPS_CHANNEL,
+  SIGNING_SECRET,
+  STRANGER,
+  startHarness,
+} from "./harness.ts";
+
+let redisServer: TestRedis;
+let h: Harness;
+beforeAll(async () => {
+  redisServer = await startRedis();
+});
+afterAll(async () => {
+  await redisServer.stop();
+});
+beforeEach(async () => {
+  h = await startHarness(redisServer, { replicas: 2 });
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+type Button = { actionId: string; value: string; kind: string };
+type Posted = { threadTs: string; messageTs: string; buttons: Button[] };
+
+const deps = () => {
+  const d = h.instances[0]?.deps;
+  if (!d) throw new Error("no app instance");
+  return d;
+};
+
+function buttonsOf(blocks: unknown[]): Button[] {
+  return blocks
+    .map((b) => (b as { accessory?: { type?: string; action_id?: string; value?: string } }).accessory)
+    .filter((a) => a?.type === "button")
+    .map((a) => ({
+      actionId: a?.action_id ?? "",
+      value: a?.value ?? "",
+      kind: (a?.action_id ?? "").split(":")[1] ?? "",
+    }));
+}
+
+const message = (ts: string) => {
+  const found =
+    h.fake.thread(OPS_CHANNEL, ts).find((m) => m.ts === ts) ??
+    h.fake.messages(OPS_CHANNEL).find((m) => m.ts === ts);
+  if (!found) throw new Error(`no message ${ts}`);
+  return found;
+};
+
+/** The worker's part: a diagnosis with buttons in a thread of the ops channel. */
+async function diagnosisInThread(requestedBy = "U0DEVANNA1"): Promise<Posted> {
+  const d = deps();
+  const root = await d.slack.chat.postMessage({ channel: OPS_CHANNEL, text: "Gathering diagnostics…" });
+  const threadTs = String(root.ts);
+  const result = await postDiagnosis(
+    { slack: d.slack, proposals: d.proposals, now: d.now, proposalTtlMs: h.config.proposalTtlMs },
+    {
+      diagnosis: criticalSseLeak(),
+      replyTo: { channel: OPS_CHANNEL, threadTs, incidentId: null },
+      requestedBy,
+    },
+  );
+  const messageTs = result.ts ?? "";
+  return { threadTs, messageTs, buttons: buttonsOf(message(messageTs).blocks ?? []) };
+}
+
+/** A proposal of `kind` (by the store, as postDiagnosis makes them) on a message with its button. */
+async function proposalMessage(kind: "rolling-restart", requestedBy: string): Promise<Posted> {
+  const d = deps();
+  const id = await d.proposals.createProposal({
+    incidentId: null,
+    action: { kind, params: {} },
+    target: { namespace: "rdev", deployment: "rdev-api" },
+    requestedBy,
+    channel: OPS_CHANNEL,
+    messageTs: null,
+    expiresAt: d.now() + h.config.proposalTtlMs,
+  });
+  const button = {
+    type: "button" as const,
+    action_id: `proposal:${kind}:0`,
+    value: id,
+    text: { type: "plain_text" as const, text: "Rolling restart" },
+  };
+  const posted = await d.slack.chat.postMessage({
+    channel: OPS_CHANNEL,
+    text: "Proposed: rolling restart",
+    blocks: [
+      {
+        type: "section" as const,
+        text: { type: "mrkdwn" as const, text: "*Rolling restart*" },
+        accessory: button,
+      },
+    ],
+  });
+  await d.proposals.attachMessage(id, OPS_CHANNEL, String(posted.ts));
+  return {
+    threadTs: String(posted.ts),
+    messageTs: String(posted.ts),
+    buttons: buttonsOf(message(String(posted.ts)).blocks ?? []),
+  };
+}
+
+async function click(posted: Posted, button: Button, userId: string, replica = 0) {
+  const responseUrl = h.fake.responseUrl();
+  const payload = blockActions({
+    actionId: button.actionId,
+    value: button.value,
+    user: { id: userId },
+    channelId: OPS_CHANNEL,
+    messageTs: posted.messageTs,
+    threadTs: posted.threadTs === posted.messageTs ? null : posted.threadTs,
+    responseUrl,
+    triggerId: h.fake.issueTriggerId(),
+  }) as { message: Record<string, unknown> };
+  const current = message(posted.messageTs);
+  payload.message.blocks = current.blocks;
+  payload.message.text = current.text;
+  const res = await signedInteraction(`${h.instances[replica]?.url}/slack/events`, SIGNING_SECRET, payload);
+  expect(res.status).toBe(200);
+  return { responseUrl };
+}
+
+const ephemeral = async (responseUrl: string) => {
+  const [post] = await eventually(() =>
+    h.fake.responses(responseUrl).length > 0 ? h.fake.responses(responseUrl) : false,
+  );
+  expect(post?.body).toMatchObject({ response_type: "ephemeral" });
+  return String((post?.body as { text?: string } | undefined)?.text);
+};
+
+const jobs = async () => {
+  const list = await h.queue("remediate").getJobs(["waiting", "delayed", "prioritized", "active"]);
+  return list.map((j) => ({ id: j.id, data: RemediateJob.parse(j.data) }));
+};
+
+const byKind = (p: Posted, kind: string) => {
+  const b = p.buttons.find((x) => x.kind === kind);
+  if (!b) throw new Error(`no ${kind} button in ${JSON.stringify(p.buttons)}`);
+  return b;
+};
+
+describe("approving a button", () => {
+  it("queues one remediate job with the pod's name and uid and shows who approved it", async () => {
+    const posted = await diagnosisInThread();
+    expect(posted.buttons.map((b) => b.kind)).toEqual(["restart-pod", "raise-memory-limit"]);
+    const restart = byKind(posted, "restart-pod");
+    await click(posted, restart, APPROVER);
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.id).toBe(`remediate-${restart.value}`);
+    expect(job?.data).toMatchObject({
+      proposalId: restart.value,
+      action: "restart-pod",
+      params: { pod: "rdev-api-7c9f8-x2k4q", podUid: "uid-rdev-api-7c9f8-x2k4q" },
+      target: { namespace: "rdev", deployment: "rdev-api" },
+      replyTo: { channel: OPS_CHANNEL, threadTs: posted.threadTs, incidentId: null },
+      approvedBy: APPROVER,
+    });
+    await eventually(() => h.fake.callsTo("chat.update").some((c) => c.ok));
+    const after = message(posted.messageTs).blocks ?? [];
+    expect(JSON.stringify(after)).toContain(`<@${APPROVER}> approved *Restart pod rdev-api-7c9f8-x2k4q*`);
+    expect(buttonsOf(after).map((b) => b.value)).toEqual([byKind(posted, "raise-memory-limit").value]);
+  });
+
+  it("gives exactly one job for a double click and two people on two replicas", async () => {
+    const posted = await diagnosisInThread();
+    const restart = byKind(posted, "restart-pod");
+    const clicks = await Promise.all([
+      click(posted, restart, APPROVER, 0),
+      click(posted, restart, APPROVER, 0),
+      click(posted, restart, APPROVER_2, 1),
+      click(posted, restart, APPROVER_2, 1),
+    ]);
+    await eventually(async () => (await jobs()).length === 1);
+    // The winner's message is updated; each of the three others is told who was first.
+    const replies = await eventually(() => {
+      const all = clicks.flatMap(({ responseUrl }) => h.fake.responses(responseUrl));
+      return all.length === 3 ? all : false;
+    });
+    for (const r of replies) expect(JSON.stringify(r.body)).toMatch(/already approved this at/);
+    await eventually(() => h.fake.callsTo("chat.update").filter((c) => c.ok).length === 1);
+    expect(await jobs()).toHaveLength(1);
+  });
+
+  it("refuses someone who is not an approver, politely and privately, and changes nothing", async () => {
+    const posted = await diagnosisInThread();
+    const restart = byKind(posted, "restart-pod");
+    const { responseUrl } = await click(posted, restart, STRANGER);
+    expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
+    expect(await jobs()).toEqual([]);
+    expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
+    expect(h.fake.callsTo("chat.update")).toEqual([]);
+  });
+
+  it("lets members of the approver user group approve (looked up with usergroups.users.list)", async () => {
+    const posted = await diagnosisInThread();
+    await click(posted, byKind(posted, "restart-pod"), ONCALL_MEMBER);
+    await eventually(async () => (await jobs()).length === 1);
+    expect(h.fake.callsTo("usergroups.users.list")[0]?.args).toMatchObject({ usergroup: "S0ONCALL01" });
+  });
+
+  it("says when a proposal has expired", async () => {
+    const posted = await diagnosisInThread();
+    h.clock.offsetMs = h.config.proposalTtlMs + 1000;
+    const { responseUrl } = await click(posted, byKind(posted, "restart-pod"), APPROVER);
+    expect(await ephemeral(responseUrl)).toMatch(/expired at/);
+    expect(await jobs()).toEqual([]);
+  });
+
+  it("applies the four-eyes rule: the requester cannot approve a rolling restart, someone else can", async () => {
+    const posted = await proposalMessage("rolling-restart", APPROVER);
+    const button = byKind(posted, "rolling-restart");
+    const { responseUrl } = await click(posted, button, APPROVER);
+    expect(await ephemeral(responseUrl)).toMatch(/needs a second person/);
+    expect(await jobs()).toEqual([]);
+    await click(posted, button, APPROVER_2);
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.data.action).toBe("rolling-restart");
+    expect(job?.data.params.restartedAt).toBe(new Date(job?.data.approvedAt ?? 0).toISOString());
+  });
+
+  it("releases the claim when the job cannot be queued, so a later click still works", async () => {
+    const posted = await diagnosisInThread();
+    const restart = byKind(posted, "restart-pod");
+    // A corrupted queue key makes BullMQ's add script fail while Redis itself is fine.
+    const metaKey = `${h.bullPrefix}:rdev-remediate:meta`;
+    await deps().redis.set(metaKey, "not-a-hash");
+    const { responseUrl } = await click(posted, restart, APPROVER);
+    expect(await ephemeral(responseUrl)).toMatch(
+      /Not started: the job could not be queued. The proposal is still open/,
+    );
+    expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
+    await deps().redis.del(metaKey);
+    await click(posted, restart, APPROVER);
+    await eventually(async () => (await jobs()).length === 1);
+  });
+});
+
+describe("the modal for parameterised actions", () => {
+  async function openModal(userId: string) {
+    const posted = await diagnosisInThread();
+    const raise = byKind(posted, "raise-memory-limit");
+    const { responseUrl } = await click(posted, raise, userId);
+    const opened = await h.fake.waitForCall("views.open");
+    const view = opened.response?.view as { id: string; private_metadata: string; blocks: unknown[] };
+    return { posted, raise, view, responseUrl };
+  }
+
+  const submit = async (privateMetadata: string, value: string, userId = APPROVER) => {
+    const payload = viewSubmission({
+      callbackId: "rdev_approve_params",
+      privateMetadata,
+      values: { value: { value: { type: "plain_text_input", value } } },
+      user: { id: userId },
+    });
+    const res = await signedInteraction(`${h.instances[1]?.url}/slack/events`, SIGNING_SECRET, payload);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    return text ? (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> }) : null;
+  };
+
+  it("opens prefilled, rejects invalid values with field errors, queues the approved value", async () => {
+    const { posted, raise, view } = await openModal(APPROVER);
+    expect(JSON.stringify(view.blocks)).toContain('"initial_value":"768Mi"');
+    expect(await jobs()).toEqual([]);
+    expect(await submit(view.private_metadata, "lots")).toEqual({
+      response_action: "errors",
+      errors: { value: "Use a Kubernetes quantity like 768Mi or 1Gi." },
+    });
+    expect((await submit(view.private_metadata, "8Gi"))?.errors?.value).toMatch(/At most 4Gi/);
+    expect(await jobs()).toEqual([]);
+    expect(await submit(view.private_metadata, "1536Mi")).toBeNull();
+    const [job] = await jobs();
+    expect(job?.id).toBe(`remediate-${raise.value}`);
+    expect(job?.data).toMatchObject({
+      action: "raise-memory-limit",
+      params: { memoryLimit: "1536Mi" },
+      approvedBy: APPROVER,
+    });
+    await eventually(() => JSON.stringify(message(posted.messageTs).blocks).includes("with `1536Mi`"));
+    // A second submission (another open modal, a replayed click) finds the proposal taken.
+    expect((await submit(view.private_metadata, "1Gi", APPROVER_2))?.errors?.value).toMatch(
+      /already approved/,
+    );
+  });
+
+  it("replaces the modal with a refusal for someone who may not approve", async () => {
+    const { view, responseUrl } = await openModal(STRANGER);
+    expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
+    const update = await h.fake.waitForCall("views.update");
+    expect(update.args.view_id).toBe(view.id);
+    expect(JSON.stringify(h.fake.view(view.id))).toContain("Not allowed");
+    expect((await submit(view.private_metadata, "1Gi", STRANGER))?.errors?.value).toMatch(/not an approver/);
+    expect(await jobs()).toEqual([]);
+  });
+});

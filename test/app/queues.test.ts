@@ -1,0 +1,57 @@
+// Producer queues on a private Redis: validated data, deterministic ids (one job per id), and a
+// failure while Redis is down (at once: with the offline queue off, a hang would time the test out).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createQueues } from "../../src/queue/queues.ts";
+import { createRedis, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
+import { startRedis, type TestRedis } from "../support/redis.ts";
+
+let server: TestRedis;
+beforeAll(async () => {
+  server = await startRedis();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const diagnose = (requestId: string) => ({
+  requestId,
+  target: { namespace: "rdev", deployment: "rdev-api" },
+  replyTo: { channel: "C0RDEVOPS1", threadTs: "1764125463.000100", incidentId: null },
+  requestedBy: "alertmanager",
+  heapProfile: false,
+  requestedAt: 1,
+});
+
+describe("createQueues", () => {
+  it("adds one job per deterministic id, however often it is asked", async () => {
+    const redis = createRedis(server.url, { role: "producer" });
+    await waitUntilReady(redis);
+    const queues = createQueues({ connection: redis, prefix: "q1" });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => queues.enqueueDiagnose(diagnose("incident-abc"))),
+    );
+    expect(new Set(results.map((r) => r.jobId))).toEqual(new Set(["diagnose-incident-abc"]));
+    expect(await queues.diagnose.count()).toBe(1);
+    await expect(queues.enqueueDiagnose({ ...diagnose("bad:id") })).rejects.toThrow(
+      /job ids may only contain/,
+    );
+    await queues.close();
+    redis.disconnect();
+  });
+
+  it("fails fast with RedisUnavailableError while Redis is down", async () => {
+    const redis = createRedis(server.url, { role: "producer" });
+    await waitUntilReady(redis);
+    const queues = createQueues({ connection: redis, prefix: "q2" });
+    await queues.ping();
+    await server.kill();
+    try {
+      await expect(queues.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
+      await expect(queues.enqueueDiagnose(diagnose("x"))).rejects.toBeInstanceOf(RedisUnavailableError);
+    } finally {
+      await server.start();
+      await queues.close();
+      redis.disconnect();
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { validateModalValue } from "../../src/slack/approvals/validate.ts";
+
+const limits = { memoryLimitMaxBytes: 4 * 1024 ** 3, memoryLimitMax: "4Gi" };
+
+describe("validateModalValue", () => {
+  it.each([
+    ["raise-memory-limit", "1Gi", { memoryLimit: "1Gi" }],
+    ["raise-memory-limit", " 1536Mi ", { memoryLimit: "1536Mi" }],
+    ["raise-memory-limit", "4Gi", { memoryLimit: "4Gi" }],
+    ["set-cache-ttl", "15s", { ttl: "15s" }],
+    ["set-cache-ttl", "5m", { ttl: "5m" }],
+  ] as const)("%s %j is valid", (kind, value, params) => {
+    expect(validateModalValue(kind, value, limits)).toMatchObject({ ok: true, params });
+  });
+
+  it.each([
+    ["raise-memory-limit", "lots", /quantity like/],
+    ["raise-memory-limit", "", /quantity like/],
+    ["raise-memory-limit", "4097Mi", /At most 4Gi/],
+    ["raise-memory-limit", "10Mi", /below 64Mi/],
+    ["set-cache-ttl", "soon", /duration like/],
+    ["set-cache-ttl", "500ms", /At least 1s/],
+    ["set-cache-ttl", "8d", /At most 7d/],
+  ] as const)("%s %j is refused", (kind, value, error) => {
+    const result = validateModalValue(kind, value, limits);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? "" : result.error).toMatch(error);
+  });
+});
