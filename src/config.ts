@@ -64,7 +64,7 @@ export const EnvSchema = z.object({
   METRIC_HEAP_ALLOC: z.string().min(1).default("go_memstats_heap_alloc_bytes"),
   METRIC_RESIDENT_MEMORY: z.string().min(1).default("process_resident_memory_bytes"),
   // Diagnostics budget.
-  DIAG_CONCURRENCY: positiveInt(8),
+  DIAG_CONCURRENCY: positiveInt(24),
   DIAG_TIMEOUT_MS: positiveInt(5000),
   DIAG_MAX_PODS_PROBED: positiveInt(10),
   // Kubernetes access: KUBECONFIG file, or in-cluster ServiceAccount when unset.

@@ -250,7 +250,7 @@ function growthEvidence(rule: CauseRule, focus: Sample, input: CauseInput, metri
   ];
 }
 
-/** Every cause with evidence, best first; "unknown" first when nothing stands out or nothing is wrong. */
+/** Every cause with evidence, best first; "unknown" (or "nothing to explain") first when no cause stands out. */
 export function rankCauses(input: CauseInput): RankedCause[] {
   const probed = [...input.rows].filter((r) => r.probe?.metrics).sort(compareByMemory);
   const heapShares = input.heap
@@ -270,7 +270,9 @@ export function rankCauses(input: CauseInput): RankedCause[] {
     .sort((a, b) => b.score - a.score);
   const best = scored[0];
   const healthy = (input.severity === "ok" || input.severity === "unknown") && input.oomKills === 0;
-  if (best && best.score >= SCORING.minScore && !healthy) return scored;
+  // A cause that stands out is shown first even while memory is still fine: an emerging leak is
+  // worth knowing before the alert fires.
+  if (best && best.score >= SCORING.minScore) return scored;
   return [unknownCause(input, probed.length, best, healthy), ...scored];
 }
 

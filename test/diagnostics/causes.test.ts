@@ -152,6 +152,16 @@ describe("rankCauses: when nothing stands out", () => {
     );
   });
 
+  it("names an emerging cause first while memory is still below the warning threshold", () => {
+    const causes = rank([
+      row("a", { mi: 360, metrics: { ...steady, sse: 2965, goroutines: 6003 } }),
+      row("b", { mi: 215, metrics: steady }),
+      row("c", { mi: 209, metrics: steady }),
+    ]);
+    expect(causes[0]?.id).toBe("sse-leak");
+    expect(causes.some((c) => c.title === "Nothing to explain")).toBe(false);
+  });
+
   it("ranks unknown first when memory is high but no metric explains it", () => {
     const causes = rank([row("a", { mi: 440, metrics: steady }), row("b", { mi: 430, metrics: steady })]);
     expect(causes[0]?.id).toBe("unknown");
