@@ -16,6 +16,7 @@ import { validateKubeConfig } from "./kubeconfig.ts";
 import { envPatch, memoryLimitPatch, restartPatch } from "./patches.ts";
 import { DEFAULT_MAX_PROXY_BYTES, proxyPath, rawProxyGet } from "./proxy.ts";
 import { createRunner, type RequestInfo, type Runner } from "./request.ts";
+import { reuseConnections } from "./reuse-connections.ts";
 import type { CallOptions, Cluster } from "./types.ts";
 
 export type ClusterOptions = {
@@ -67,6 +68,7 @@ function missingContainer(
 
 export function createCluster(kc: KubeConfig, options: ClusterOptions = {}): Cluster {
   validateKubeConfig(kc);
+  reuseConnections(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
