@@ -69,6 +69,10 @@ export const EnvSchema = z.object({
   DIAG_MAX_PODS_PROBED: positiveInt(10),
   // Kubernetes access: KUBECONFIG file, or in-cluster ServiceAccount when unset.
   KUBECONFIG: z.string().min(1).optional(),
+  /** How long a resolved incident's history (timeline, snapshots, index entry) is kept. */
+  HISTORY_RETENTION: duration
+    .default("90d")
+    .refine((text) => (parseDuration(text) ?? 0) > 0, "must be longer than 0"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -102,6 +106,8 @@ export type Config = {
   diagnostics: { concurrency: number; timeoutMs: number; maxPodsProbed: number };
   kubeconfig: string | undefined;
   logLevel: Env["LOG_LEVEL"];
+  /** HISTORY_RETENTION: resolved incidents and diagnosis snapshots expire after this. */
+  historyRetentionMs: number;
 };
 
 export class ConfigError extends Error {
@@ -197,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     kubeconfig: e.KUBECONFIG,
     logLevel: e.LOG_LEVEL,
+    historyRetentionMs: parseDuration(e.HISTORY_RETENTION) ?? 90 * 86_400_000,
   };
 }
 
@@ -343,7 +350,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 // window / speed real milliseconds.
 
 const positiveDuration = (fallback: string) =>
-  duration.default(fallback).refine((text) => (parseDuration(text) ?? 0) > 0, "must be longer than 0");
+  // Malformed values are reported by the duration pattern alone, not twice.
+  duration.default(fallback).refine((text) => (parseDuration(text) ?? 1) > 0, "must be longer than 0");
 
 export const WorkerEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
@@ -381,6 +389,8 @@ export const WorkerEnvSchema = z.object({
   CLUSTER_CLOCK_SPEED: z.coerce.number().positive().default(1),
   /** Simulated clusters only: the real time (ms since the epoch) at which cluster time was real time. */
   CLUSTER_CLOCK_EPOCH: z.coerce.number().int().nonnegative().optional(),
+  /** Prometheus' base URL for the diagnosis' memory chart (query_range); unset: the last diagnoses. */
+  PROMETHEUS_URL: z.url({ error: "must be a URL like http://prometheus-k8s.monitoring.svc:9090" }).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
@@ -401,6 +411,8 @@ export type WorkerConfig = {
   stalledIntervalMs: number;
   shutdownGraceMs: number;
   clusterClock: { speed: number; epochMs: number | null };
+  /** PROMETHEUS_URL, for the diagnosis' memory chart; null: charted from the last diagnoses. */
+  prometheusUrl: string | null;
 };
 
 /** Runbook + Redis + Slack + worker settings; one ConfigError lists every problem. */
@@ -440,5 +452,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
     shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),
     clusterClock: { speed: e.CLUSTER_CLOCK_SPEED, epochMs: e.CLUSTER_CLOCK_EPOCH ?? null },
+    prometheusUrl: e.PROMETHEUS_URL ?? null,
   };
 }

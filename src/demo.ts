@@ -1,92 +1,67 @@
-// npm run demo: an rdev-api memory incident on one laptop, no cluster and no Slack needed.
-// Starts the Kubernetes API simulator running a scenario with sped-up time, and prints the bot's
-// diagnosis of it as the incident develops. Everything listens on 127.0.0.1 only.
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { ScaledClock } from "./clock.ts";
-import { loadConfig } from "./config.ts";
-import { renderText } from "./diagnostics/render-text.ts";
-import { runDiagnosis } from "./diagnostics/run-diagnosis.ts";
-import type { Diagnosis } from "./diagnostics/types.ts";
-import { createCluster, kubeConfigFromString } from "./k8s/index.ts";
-import { highMemoryRunbook } from "./runbooks/high-memory/index.ts";
-import { startSimulator } from "./simulator/index.ts";
-import { SCENARIOS, type ScenarioName } from "./simulator/workload/types.ts";
+// npm run demo: the whole bot on one laptop, no cluster and no Slack needed (see src/demo/start.ts).
+// Everything listens on 127.0.0.1 only; Ctrl-C stops it all.
+import { DEMO_HELP, parseDemoArgs, startDemo } from "./demo/index.ts";
 
-const HELP = `Local demo: a simulated rdev-api memory incident, diagnosed by the bot as it develops.
-
-Usage: npm run demo -- [--scenario NAME] [--speed X] [--every SECONDS] [--minutes M]
-
-  --scenario <name>   ${SCENARIOS.join(" | ")} (default sse-leak)
-  --speed <x>         simulated seconds per real second (default 30)
-  --every <s>         real seconds between diagnoses (default 10)
-  --minutes <m>       simulated minutes to run, then stop (default 14; 0 runs until Ctrl-C)
-  -h, --help          this help`;
-
-const { values } = parseArgs({
-  options: {
-    scenario: { type: "string", default: "sse-leak" },
-    speed: { type: "string", default: "30" },
-    every: { type: "string", default: "10" },
-    minutes: { type: "string", default: "14" },
-    help: { type: "boolean", short: "h" },
-  },
-  strict: true,
-});
-if (values.help) {
-  console.log(HELP);
+const args = parseDemoArgs(process.argv.slice(2));
+if (args.kind === "help") {
+  console.log(DEMO_HELP);
   process.exit(0);
 }
-const scenario = values.scenario as ScenarioName;
-const speed = Number(values.speed);
-const everyMs = Number(values.every) * 1000;
-const minutes = Number(values.minutes);
-const problems = [
-  SCENARIOS.includes(scenario) ? null : `--scenario must be one of ${SCENARIOS.join(", ")}`,
-  speed > 0 ? null : "--speed must be a number > 0",
-  everyMs > 0 ? null : "--every must be a number of seconds > 0",
-  minutes >= 0 ? null : "--minutes must be >= 0",
-].filter((p) => p !== null);
-if (problems.length > 0) {
-  console.error(`error: ${problems.join("; ")}\n\n${HELP}`);
+if (args.kind === "error") {
+  console.error(`error: ${args.problems.join("; ")}\n\n${DEMO_HELP}`);
   process.exit(2);
 }
 
-const config = loadConfig();
-const clock = new ScaledClock(speed);
-const sim = await startSimulator({ port: 0, scenario, clock });
-const kubeconfigPath = join(await mkdtemp(join(tmpdir(), "rdev-demo-")), "sim.kubeconfig");
-await sim.writeKubeconfig(kubeconfigPath);
-const cluster = createCluster(kubeConfigFromString(sim.kubeconfig()));
-const runbook = highMemoryRunbook(config);
-const startedAt = clock.now();
+let demo: Awaited<ReturnType<typeof startDemo>>;
+try {
+  demo = await startDemo({
+    scenario: args.scenario,
+    speed: args.speed,
+    port: args.port,
+    alerts: args.alerts ? "auto" : "off",
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    logLevel: process.env.LOG_LEVEL || "warn",
+    say: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 
-console.log(`Simulated cluster (scenario ${scenario}, ${speed}x time) at ${sim.url}`);
-console.log(`Try it with kubectl:  KUBECONFIG=${kubeconfigPath} kubectl -n rdev top pod -l app=rdev-api`);
-console.log(
-  `A diagnosis every ${values.every} s (${(everyMs * speed) / 60_000} simulated minutes). Ctrl-C stops.\n`,
-);
+const alerts = {
+  prometheus: "real Prometheus + Alertmanager (manifests/alerts/, `for` divided by the speed)",
+  "built-in":
+    "the built-in evaluator (Prometheus/Alertmanager not installed: apt-get install prometheus prometheus-alertmanager)",
+  off: "none (--no-alerts)",
+}[demo.alertSource];
+console.log(`
+rdev chat-ops demo: scenario ${args.scenario}, cluster time ${args.speed}x real time.
 
-let previous: Diagnosis | null = null;
+  Open ${demo.pageUrl} and act as alice (on-call).
+
+  Alerts:     ${alerts}
+  Simulator:  ${demo.sim.url}
+  Slack app:  ${demo.app.url}  (/slack/events, /alertmanager, /metrics)
+  Redis:      ${demo.redisUrl}
+
+What to try:
+  1. Wait for RdevAPIHighMemory in #rdev-ops (about a minute; cluster time slows once a pod is critical${args.alerts ? "" : "; with --no-alerts type /rdev mem status"}).
+  2. Open its thread: the diagnosis names the likely cause, with a memory chart per pod.
+  3. Click "Restart pod" on the worst pod and confirm, as alice (carol may not approve).
+  4. Watch the eviction, the rollout and, after the stabilisation window, the verification.
+  5. Try /rdev mem status and /rdev mem history, or act as carol (not an approver).
+
+Ctrl-C stops everything.`);
+
 let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
+const stop = (signal: string) => {
+  if (stopping) process.exit(1);
   stopping = true;
-  await sim.close();
-  process.exit(0);
-}
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
-
-while (!stopping) {
-  const simMinutes = (clock.now() - startedAt) / 60_000;
-  const { diagnosis } = await runDiagnosis({ cluster, clock }, { runbook, previous });
-  console.log(`──── simulated T+${simMinutes.toFixed(1)} min ────`);
-  console.log(renderText(diagnosis));
-  previous = diagnosis;
-  if (minutes > 0 && simMinutes >= minutes) break;
-  await new Promise((resolve) => setTimeout(resolve, everyMs));
-}
-await stop();
+  console.log(`\n${signal}: stopping...`);
+  demo.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

@@ -12,12 +12,20 @@ import type { Observations } from "./gather.ts";
 import { compareByMemory, podMemory, targetContainer } from "./memory.ts";
 import { mergeOomKills, oomKillsFromEvents, oomKillsFromPods } from "./oom.ts";
 import { atLeast, overallTrend, podTrend, severityForPercent, worstSeverity } from "./severity.ts";
-import type { Diagnosis, Note, OomKill, PodRow, RankedCause, SeverityOrUnknown } from "./types.ts";
+import type {
+  Diagnosis,
+  Note,
+  OomKill,
+  PodRow,
+  PreviousDiagnosis,
+  RankedCause,
+  SeverityOrUnknown,
+} from "./types.ts";
 
 export type AnalyseInput = {
   obs: Observations;
   runbook: HighMemoryRunbook;
-  previous: Diagnosis | null;
+  previous: PreviousDiagnosis | null;
   durationMs: number;
 };
 

@@ -7,10 +7,10 @@ import { median, pearson } from "./stats.ts";
 import type {
   AppMetricKey,
   Confidence,
-  Diagnosis,
   Evidence,
   HeapSummary,
   PodRow,
+  PreviousDiagnosis,
   RankedCause,
   SeverityOrUnknown,
 } from "./types.ts";
@@ -18,7 +18,7 @@ import type {
 export type CauseInput = {
   rows: readonly PodRow[];
   heap: { pod: string; summary: HeapSummary } | null;
-  previous: Pick<Diagnosis, "pods" | "gatheredAt"> | null;
+  previous: PreviousDiagnosis | null;
   nowMs: number;
   metricNames: Record<AppMetricKey, string>;
   rules: readonly CauseRule[];

@@ -6,7 +6,7 @@ import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { analyse, failedDiagnosis } from "./analyse.ts";
 import { gather, type HeapMode } from "./gather.ts";
 import { summariseHeapProfile } from "./pprof.ts";
-import type { Diagnosis, DiagnosisResult, HeapSummary } from "./types.ts";
+import type { DiagnosisResult, HeapSummary, PreviousDiagnosis } from "./types.ts";
 
 export type DiagnoseDeps = {
   cluster: Cluster;
@@ -22,7 +22,7 @@ export type DiagnoseOptions = {
   /** "always": capture the worst pod's heap profile; "auto" (default): only above the critical threshold. */
   heap?: HeapMode;
   /** The previous snapshot of the same workload, for trends and growth evidence. */
-  previous?: Diagnosis | null;
+  previous?: PreviousDiagnosis | null;
 };
 
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {

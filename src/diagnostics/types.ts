@@ -228,6 +228,19 @@ export type Diagnosis = {
   error: { code: string; message: string } | null;
 };
 
+/**
+ * What a diagnosis needs of the previous one of the same workload (trends, growth evidence). A
+ * Diagnosis is one; so is the compact snapshot the incident history stores (src/history/snapshot.ts).
+ */
+export type PreviousDiagnosis = Pick<Diagnosis, "gatheredAt"> & {
+  pods: ReadonlyArray<
+    Pick<PodRow, "uid" | "name"> & {
+      memory: Pick<Memory, "workingSetBytes" | "percentOfLimit">;
+      probe: { metrics: AppMetrics | null } | null;
+    }
+  >;
+};
+
 /** What runDiagnosis returns: the serialisable Diagnosis plus raw bytes kept aside for attachments. */
 export type DiagnosisResult = {
   diagnosis: Diagnosis;

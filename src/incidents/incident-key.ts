@@ -1,4 +1,4 @@
-// The incident key: alert name + namespace + workload. Alertmanager's fingerprint is per label set
+// The incident key: alert name (its family: severity suffix dropped) + namespace + workload. Alertmanager's fingerprint is per label set
 // (one per pod for a per-pod memory alert), so grouping by it would open 30 threads for one
 // deployment; grouping by workload opens one.
 //
@@ -78,11 +78,21 @@ function workloadOf(labels: Readonly<Record<string, string>>): {
   return { workload: null, source: "none" };
 }
 
+const SEVERITY_SUFFIX = /^(.+?)(Critical|Warning|Info|Page|Ticket)$/;
+
+/**
+ * The alert family: a name without a trailing severity word, so the warning and the critical variant
+ * of one alert (RdevAPIHighMemory at 80%, RdevAPIHighMemoryCritical at 95%) are one incident.
+ */
+export function alertFamily(alertName: string): string {
+  return SEVERITY_SUFFIX.exec(alertName)?.[1] ?? alertName;
+}
+
 /** The parts of the incident key for an alert's labels. Pure. */
 export function incidentKeyParts(labels: Readonly<Record<string, string>>): IncidentKeyParts {
   const { workload, source } = workloadOf(labels);
   return {
-    alertName: nonEmpty(labels, "alertname") ?? "unnamed-alert",
+    alertName: alertFamily(nonEmpty(labels, "alertname") ?? "unnamed-alert"),
     namespace: nonEmpty(labels, "namespace") ?? nonEmpty(labels, "exported_namespace"),
     workload,
     source,

@@ -2,7 +2,8 @@
 // Redis representation (flat string hashes, JSON list entries).
 //
 // Redis layout, all under a prefix P (default "rdev"):
-//   P:incident:<id>            hash     the fields of Incident below (numbers as decimal strings)
+//   P:incident:<id>            hash     the fields of Incident below (numbers as decimal strings),
+//                                       plus `permalink` (the thread's, cached by the history views)
 //   P:incident:<id>:alerts     hash     fingerprint -> IncidentAlert JSON (one per pod/label set)
 //   P:incident:<id>:timeline   list     TimelineEntry JSON, oldest first, capped at timelineMax
 //   P:incident:<id>:root-claim string   lease held by the replica posting the Slack root message

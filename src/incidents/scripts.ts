@@ -112,3 +112,13 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return redis.call('LLEN', KEYS[2])
 `;
+
+/**
+ * KEYS: 1 incident hash. ARGV: 1 field, 2 value.
+ * Sets one field of an existing incident (never creates a hash without TTL); 1 when set, 0 if gone.
+ */
+export const SET_FIELD = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;

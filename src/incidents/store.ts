@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { evalScript, withRedis } from "../redis.ts";
+import { alertPercent } from "./alert-value.ts";
 import { type Alert, alertTime } from "./alertmanager.ts";
 import { incidentKeyParts } from "./incident-key.ts";
 import {
@@ -14,7 +15,7 @@ import {
   TIMELINE_TYPES,
   type TimelineEntry,
 } from "./model.ts";
-import { APPEND_TIMELINE, CLAIM_ROOT, OPEN_OR_UPDATE, RESOLVE, SET_ROOT } from "./scripts.ts";
+import { APPEND_TIMELINE, CLAIM_ROOT, OPEN_OR_UPDATE, RESOLVE, SET_FIELD, SET_ROOT } from "./scripts.ts";
 
 export type IncidentStoreOptions = {
   redis: Redis;
@@ -40,6 +41,9 @@ export type ResolveResult =
   | { outcome: "not_found"; incident: null };
 
 export type IncidentStore = ReturnType<typeof createIncidentStore>;
+
+/** An incident with its timeline (oldest first) and the cached permalink of its Slack thread. */
+export type IncidentRecord = { incident: Incident; timeline: TimelineEntry[]; permalink: string | null };
 
 const DAY_MS = 86_400_000;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
@@ -110,7 +114,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         at,
         type: alert.status === "firing" ? TIMELINE_TYPES.alertFiring : TIMELINE_TYPES.alertResolved,
         by: "alertmanager",
-        data: { fingerprint: alert.fingerprint, pod },
+        data: { fingerprint: alert.fingerprint, pod, value: alertPercent(alert) },
       };
       const reply = (await withRedis("open or update an incident", () =>
         evalScript(
@@ -164,6 +168,76 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         redis.zrevrangebyscore(keys.all, toMs, fromMs, "LIMIT", 0, limit),
       );
     },
+
+    /**
+     * Incidents with their timelines (the most recent `timelineLimit` entries), in the order of
+     * `ids`, in one round trip; unknown or expired ids are left out.
+     */
+    async readMany(ids: readonly string[], timelineLimit = timelineMax): Promise<IncidentRecord[]> {
+      if (ids.length === 0) return [];
+      const replies = await withRedis("read incidents", async () => {
+        const pipeline = redis.pipeline();
+        for (const id of ids) {
+          pipeline.hgetall(keys.incident(id)).hgetall(keys.alerts(id));
+          pipeline.lrange(keys.timeline(id), -Math.max(1, timelineLimit), -1);
+        }
+        return (await pipeline.exec()) ?? [];
+      });
+      const out: IncidentRecord[] = [];
+      for (let i = 0; i + 2 < replies.length; i += 3) {
+        const failed = replies.slice(i, i + 3).find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+        const hash = (replies[i]?.[1] ?? {}) as Record<string, string>;
+        const incident = decodeIncident(hash, (replies[i + 1]?.[1] ?? {}) as Record<string, string>);
+        if (!incident) continue;
+        const raw = (replies[i + 2]?.[1] ?? []) as string[];
+        out.push({ incident, timeline: raw.map(decodeTimelineEntry), permalink: hash.permalink || null });
+      }
+      return out;
+    },
+
+    /** Caches the thread's permalink on the incident (it never changes); false for an unknown id. */
+    async setPermalink(id: string, permalink: string): Promise<boolean> {
+      const reply = await withRedis("cache an incident's permalink", () =>
+        evalScript(redis, SET_FIELD, [keys.incident(id)], ["permalink", permalink]),
+      );
+      return reply === 1;
+    },
+
+    /** Ids (open or within the retention) starting with `prefix`, at most `limit`: short ids typed by people. */
+    async matchIds(prefix: string, limit = 10): Promise<string[]> {
+      if (!/^[A-Za-z0-9_-]+$/.test(prefix)) return [];
+      return await withRedis("find incidents by id prefix", async () => {
+        const found = new Set<string>();
+        for (const key of [keys.open, keys.all]) {
+          let cursor = "0";
+          do {
+            const [next, page] = await redis.zscan(key, cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+            for (let i = 0; i < page.length; i += 2) if (page[i]) found.add(page[i] as string);
+            cursor = next;
+          } while (cursor !== "0" && found.size < limit);
+        }
+        return [...found].slice(0, limit);
+      });
+    },
+
+    /** How many incidents are open (the incidents-open gauge). */
+    async countOpen(): Promise<number> {
+      return await withRedis("count open incidents", () => redis.zcard(keys.open));
+    },
+
+    /**
+     * Drops index entries older than the retention (their incidents expire on their own). Opening
+     * an incident does this as well; readers call it so a quiet period cannot leave stale ids.
+     */
+    async trimIndex(): Promise<number> {
+      return await withRedis("trim the incident index", () =>
+        redis.zremrangebyscore(keys.all, "-inf", `(${now() - retentionMs}`),
+      );
+    },
+
+    /** The retention this store enforces (HISTORY_RETENTION). */
+    retentionMs,
 
     /** Marks the incident resolved; its keys then expire after the retention setting. */
     async resolve(id: string, by: string): Promise<ResolveResult> {

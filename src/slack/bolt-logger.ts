@@ -17,11 +17,17 @@ export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: "bolt" });
   const text = (parts: unknown[]) =>
     parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ");
+  // Bolt and WebClient log several debug lines per request: build the text only when it is kept.
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) => {
+      if (child.isLevelEnabled(level)) child[level](text(msg));
+    };
   return {
-    debug: (...msg) => child.debug(text(msg)),
-    info: (...msg) => child.info(text(msg)),
-    warn: (...msg) => child.warn(text(msg)),
-    error: (...msg) => child.error(text(msg)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     setLevel: () => {},
     getLevel: () => LEVELS[logger.level] ?? LogLevel.INFO,
     setName: () => {},

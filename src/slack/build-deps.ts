@@ -1,16 +1,18 @@
 // AppDeps from configuration and a Redis producer connection. Used by src/app.ts and by tests
 // (which point SLACK_API_URL at the fake Slack and give every test its own key prefixes).
 import { randomUUID } from "node:crypto";
-import { webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import type { AppConfig } from "../config.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
-import { createMetrics, type Metrics } from "../metrics.ts";
+import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges } from "../metrics.ts";
+import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import type { AppDeps } from "./deps.ts";
+import { createHttpFetch, type HttpFetch } from "./http/http-fetch.ts";
 
 export type BuildDepsOptions = {
   redis: Redis;
@@ -22,14 +24,21 @@ export type BuildDepsOptions = {
   bullPrefix?: string;
   now?: () => number;
   newId?: () => string;
+  /** HTTP client for Slack (default: createHttpFetch()). */
+  fetch?: HttpFetch;
   instanceId?: string;
 };
 
 /** WebClient options shared by Bolt's client and ours. */
-export function slackClientOptions(config: AppConfig, logger: Logger): webApi.WebClientOptions {
+export function slackClientOptions(
+  config: AppConfig,
+  logger: Logger,
+  fetch: HttpFetch,
+): webApi.WebClientOptions {
   return {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     logger: boltLogger(logger),
+    fetch,
   };
 }
 
@@ -37,24 +46,41 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   const { redis, logger } = options;
   const prefix = options.prefix ?? "rdev";
   const now = options.now ?? Date.now;
-  const clientOptions = slackClientOptions(config, logger);
-  return {
-    config,
-    slack: new webApi.WebClient(config.slack.botToken, clientOptions),
-    slackUpdates: new webApi.WebClient(config.slack.botToken, {
-      ...clientOptions,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-    }),
-    incidents: createIncidentStore({ redis, prefix, now }),
-    proposals: createProposalStore({ redis, prefix, now }),
-    queues: createQueues({
-      connection: redis,
-      ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}),
-    }),
+  const fetch = options.fetch ?? createHttpFetch();
+  const clientOptions = slackClientOptions(config, logger, fetch);
+  const metrics = options.metrics ?? createMetrics();
+  const incidents = createIncidentStore({
     redis,
     prefix,
-    metrics: options.metrics ?? createMetrics(),
+    now,
+    retentionMs: config.runbook.historyRetentionMs,
+  });
+  const queues = createQueues({
+    connection: redis,
+    ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}),
+  });
+  // Read from Redis when /metrics is scraped.
+  registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
+  registerQueueGauges(metrics.registry, metrics.prefix, [queues.diagnose, queues.remediate], now);
+  return {
+    config,
+    fetch,
+    slack: new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi),
+    slackUpdates: new CountedWebClient(
+      config.slack.botToken,
+      {
+        ...clientOptions,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+      },
+      metrics.slackApi,
+    ),
+    incidents,
+    proposals: createProposalStore({ redis, prefix, now }),
+    queues,
+    redis,
+    prefix,
+    metrics,
     logger,
     now,
     newId: options.newId ?? (() => randomUUID()),

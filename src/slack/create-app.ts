@@ -30,12 +30,20 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
   const receiver =
     config.slack.mode === "socket"
       ? new SocketModeReceiver({ appToken: config.slack.appToken ?? "", logger: blog })
-      : new HTTPReceiver({ signingSecret: config.slack.signingSecret ?? "", logger: blog });
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? "",
+          // The replay guard in front of it (http/replay-guard.ts) verifies every request once.
+          signatureVerification: false,
+          logger: blog,
+        });
   const app = new App({
     token: config.slack.botToken,
     receiver,
     logger: blog,
-    clientOptions: slackClientOptions(config, logger),
+    clientOptions: slackClientOptions(config, logger, deps.fetch),
+    // No listener uses context.conversation; Bolt's default in-memory store costs a thrown Error
+    // ("Conversation not found") on every request.
+    convoStore: false,
   });
   const groups = createGroupMembership(deps.slack, { now: deps.now });
   registerListeners(app, { ...deps, groups });

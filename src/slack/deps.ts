@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
+import type { HttpFetch } from "./http/http-fetch.ts";
 
 export type WebClient = webApi.WebClient;
 
@@ -20,6 +21,8 @@ export type AppDeps = {
    * root updater can push its gate back by Retry-After and render the latest state later.
    */
   slackUpdates: WebClient;
+  /** HTTP client of both WebClients and of response_url posts (keep-alive node:http). */
+  fetch: HttpFetch;
   incidents: IncidentStore;
   proposals: ProposalStore;
   queues: Queues;

@@ -5,9 +5,11 @@ import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
 import { registerRdevCommand } from "./commands/listener.ts";
 import type { AppDeps } from "./deps.ts";
+import { registerHistoryListeners } from "./home/listeners.ts";
 
 export function registerListeners(app: App, deps: AppDeps & ApproveDeps): void {
   registerRdevCommand(app, deps);
   registerApprovalListeners(app, deps);
   registerWatchListener(app, deps);
+  registerHistoryListeners(app, deps);
 }

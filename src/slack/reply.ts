@@ -3,6 +3,7 @@
 // response_url instead, which Slack accepts 5 times within 30 minutes.
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "./deps.ts";
+import type { HttpFetch } from "./http/http-fetch.ts";
 import { CANNOT_POST, slackErrorCode } from "./slack-errors.ts";
 
 export type Message = { text: string; blocks?: KnownBlock[] };
@@ -18,7 +19,7 @@ export type ResponseUrlMessage = Message & {
 export async function postToResponseUrl(
   url: string,
   message: ResponseUrlMessage,
-  fetchFn: typeof fetch = fetch,
+  fetchFn: HttpFetch = fetch,
 ): Promise<void> {
   const res = await fetchFn(url, {
     method: "POST",
@@ -43,6 +44,7 @@ export async function postInConversation(
   slack: WebClient,
   target: { channel: string; threadTs?: string | null; responseUrl?: string | null },
   message: Message,
+  fetchFn: HttpFetch = fetch,
 ): Promise<Posted> {
   try {
     const result = await slack.chat.postMessage({
@@ -57,7 +59,7 @@ export async function postInConversation(
   } catch (error) {
     const code = slackErrorCode(error);
     if (!target.responseUrl || code === null || !CANNOT_POST.has(code)) throw error;
-    await postToResponseUrl(target.responseUrl, { ...message, response_type: "in_channel" });
+    await postToResponseUrl(target.responseUrl, { ...message, response_type: "in_channel" }, fetchFn);
     return { via: "response_url", channel: target.channel, ts: null };
   }
 }

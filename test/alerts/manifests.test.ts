@@ -79,11 +79,10 @@ describe("prometheusrule.yaml", () => {
 describe.skipIf(kubectl === null)(
   `kubectl kustomize manifests/alerts${reason("kubectl", kubectl, "install kubectl")}`,
   () => {
-    it("renders the PrometheusRule, the ServiceMonitor and the worker Service, labelled part-of rdev-chatops", () => {
+    it("renders the PrometheusRule and the ServiceMonitor, labelled part-of rdev-chatops", () => {
       const objects = kustomize(ALERTS_DIR);
       expect(objects.map((o) => `${o.kind}/${o.name}`).sort()).toEqual([
         "PrometheusRule/rdev-api-memory",
-        "Service/rdev-chatops-worker",
         "ServiceMonitor/rdev-chatops",
       ]);
       for (const o of objects) {

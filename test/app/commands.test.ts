@@ -134,6 +134,6 @@ describe("/rdev help and history", () => {
   it("says so when there are no incidents", async () => {
     const { responseUrl } = await command("mem history");
     const [post] = await responses(responseUrl);
-    expect(JSON.stringify(post?.body)).toContain("No incidents in the last 7 days");
+    expect(JSON.stringify(post?.body)).toContain("No incidents in the last 90 days");
   });
 });

@@ -121,6 +121,23 @@ describe("signed Slack requests", () => {
     expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
   });
 
+  it("answers an unsigned ssl_check and nothing smuggled in with it", async () => {
+    const responseUrl = h.fake.responseUrl();
+    const payload = JSON.stringify({ type: "block_actions", actions: [{ action_id: "proposal:x" }] });
+    for (const body of [
+      "ssl_check=1",
+      form({ ssl_check: "1", payload }),
+      form({ ...slashCommand({ text: "mem status", response_url: responseUrl }), ssl_check: "1" }),
+    ]) {
+      const res = await fetch(events(), { method: "POST", headers: { "content-type": FORM }, body });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("");
+    }
+    expect(slackCalls()).toEqual([]);
+    expect(h.fake.responses(responseUrl)).toEqual([]);
+    expect(await h.queue("diagnose").count()).toBe(0);
+  });
+
   it("answers Slack's url_verification handshake", async () => {
     const body = JSON.stringify({ token: "x", challenge: "abc123", type: "url_verification" });
     const res = await signedPost(events(), SIGNING_SECRET, body, "application/json");

@@ -74,7 +74,13 @@ describe("Alertmanager's Slack notifier in a watched channel", () => {
   it("answers in the alert message's thread and queues a diagnosis into it, once", async () => {
     const ts = "1764125463.000100";
     const title = "[FIRING:3] RdevAPIHighMemory rdev (rdev-api monitoring/k8s warning)";
-    expect((await send(notifierMessage({ ts, title, eventId: "Ev0WATCH0001" }))).status).toBe(200);
+    // Fixed timestamps: a retry computed as "now - 1" a second boundary later would be signed
+    // exactly like the original, and rightly refused as a replay.
+    const signedAt = Math.floor(Date.now() / 1000);
+    const first = await send(notifierMessage({ ts, title, eventId: "Ev0WATCH0001" }), {
+      timestamp: signedAt,
+    });
+    expect(first.status).toBe(200);
     const reply = await h.fake.waitForCall("chat.postMessage");
     expect(reply.args).toMatchObject({ channel: WATCHED, thread_ts: ts });
     const id = `diagnose-notifier-${WATCHED}-${ts.replace(".", "-")}`;
@@ -85,7 +91,7 @@ describe("Alertmanager's Slack notifier in a watched channel", () => {
     });
     // Slack redelivers the event (a retry, signed anew): no second reply.
     const retry = await send(notifierMessage({ ts, title, eventId: "Ev0WATCH0001" }), {
-      timestamp: Math.floor(Date.now() / 1000) - 1,
+      timestamp: signedAt - 1,
       headers: { "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout" },
     });
     expect(retry.status).toBe(200);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
 import {
+  alertFamily,
   formatIncidentKey,
   incidentKey,
   incidentKeyParts,
@@ -71,6 +72,23 @@ describe("incidentKey", () => {
   it("keeps the resolved notification on the same key", () => {
     const [alert] = fixture("rdev-high-memory-resolved.json").alerts;
     expect(alert && incidentKey(alert.labels)).toBe("RdevAPIHighMemory/rdev/rdev-api");
+  });
+
+  it("folds the critical variant of an alert into the same incident", () => {
+    const labels = { namespace: "rdev", pod: "rdev-api-7d9f8b6c5d-x2k4q", workload: "rdev-api" };
+    expect(incidentKey({ ...labels, alertname: "RdevAPIHighMemoryCritical" })).toBe(
+      incidentKey({ ...labels, alertname: "RdevAPIHighMemory" }),
+    );
+  });
+
+  it.each([
+    ["RdevAPIHighMemoryCritical", "RdevAPIHighMemory"],
+    ["RdevAPIHighMemoryWarning", "RdevAPIHighMemory"],
+    ["RdevAPIHighMemory", "RdevAPIHighMemory"],
+    ["Critical", "Critical"],
+    ["KubePodCrashLooping", "KubePodCrashLooping"],
+  ])("alertFamily(%s) is %s", (name, family) => {
+    expect(alertFamily(name)).toBe(family);
   });
 
   it("separates different alerts on the same workload", () => {

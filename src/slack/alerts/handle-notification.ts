@@ -6,6 +6,7 @@
 //   all resolved  -> incident resolved, pending approvals withdrawn, reply in the thread, root update
 
 import { formatDuration } from "../../diagnostics/format.ts";
+import { recordWithdrawn } from "../../history/record.ts";
 import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
 import { incidentKey } from "../../incidents/incident-key.ts";
 import type { Incident } from "../../incidents/model.ts";
@@ -75,6 +76,7 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
   if (result.outcome !== "resolved") return;
   deps.metrics.incidentsResolved.inc();
   const withdrawn = await deps.proposals.expireForIncident(incident.id);
+  await recordWithdrawn(deps.incidents, { incidentId: incident.id, count: withdrawn });
   const resolved = result.incident;
   if (!resolved.root) return;
   const lasted = formatDuration(

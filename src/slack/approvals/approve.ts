@@ -1,7 +1,9 @@
 // Approving a proposal: policy, then an atomic claim, then the remediate job. Decided order:
-// PING Redis before claiming (a dead Redis changes nothing and the user is told), and RELEASE the
-// claim if the job cannot be queued after all, so no claim is left dangling without its job.
-import { IncidentNotFoundError } from "../../incidents/store.ts";
+// PING Redis before claiming (a dead Redis changes nothing and the user is told; a proposal the
+// caller has just read proves the same, so then neither the PING nor a second read is made), and
+// RELEASE the claim if the job cannot be queued after all, so no claim is left dangling without
+// its job. The claim is atomic and checks the state itself, so a just-read proposal is safe to use.
+import { recordApproval, recordRefusal } from "../../history/record.ts";
 import type { ActionParams, RemediateJob } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { type ApprovalDecision, mayApprove } from "../../remediation/policy.ts";
@@ -23,6 +25,8 @@ export type ApproveInput = {
   threadTs: string | null;
   /** Values the approver changed in the modal. */
   overrides?: Partial<ActionParams>;
+  /** The proposal as the caller has just read it (Redis answered): saves a PING and a read. */
+  proposal?: Proposal;
 };
 
 export type ApproveFailureReason = ClaimFailure["reason"] | "denied" | "redis_unavailable" | "queue_failed";
@@ -75,21 +79,37 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
     deps.metrics.approvals.inc({ outcome: reason });
     return { ok: false, reason, message };
   };
-  try {
-    await deps.queues.ping();
-  } catch (error) {
-    if (!(error instanceof RedisUnavailableError)) throw error;
-    return fail("redis_unavailable", REDIS_DOWN);
+  /** A refusal of a known proposal: counted by action, and on the incident's timeline. */
+  const refuse = async (proposal: Proposal, reason: ApproveFailureReason, message: string) => {
+    deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: reason });
+    await recordRefusal(deps.incidents, {
+      incidentId: proposal.incidentId,
+      proposalId: proposal.id,
+      action: proposal.action.kind,
+      reason,
+      message,
+      by: input.userId,
+    });
+    return fail(reason, message);
+  };
+  if (!input.proposal) {
+    try {
+      await deps.queues.ping();
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      return fail("redis_unavailable", REDIS_DOWN);
+    }
   }
-  const proposal = await deps.proposals.get(input.proposalId);
+  const proposal = input.proposal ?? (await deps.proposals.get(input.proposalId));
   if (!proposal) return fail("not_found", claimFailureMessage({ ok: false, reason: "not_found" }));
   const decision = await checkPolicy(deps, proposal, input.userId);
-  if (!decision.allowed) return fail("denied", decision.message);
+  if (!decision.allowed) return await refuse(proposal, "denied", decision.message);
   if (proposal.incidentId && proposal.status === "pending") {
     const incident = await deps.incidents.get(proposal.incidentId);
     if (incident?.status === "resolved") {
       await deps.proposals.expireForIncident(proposal.incidentId);
-      return fail(
+      return await refuse(
+        proposal,
         "incident_resolved",
         claimFailureMessage({ ok: false, reason: "incident_resolved", at: incident.resolvedAt }),
       );
@@ -97,7 +117,7 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   }
   const at = deps.now();
   const claim = await deps.proposals.claim(input.proposalId, input.userId, at);
-  if (!claim.ok) return fail(claim.reason, claimFailureMessage(claim));
+  if (!claim.ok) return await refuse(proposal, claim.reason, claimFailureMessage(claim));
   const job = remediateJob(claim.proposal, input, at);
   let jobId: string;
   try {
@@ -116,18 +136,16 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   }
   deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "queued" });
   deps.metrics.approvals.inc({ outcome: "approved" });
-  if (proposal.incidentId) {
-    await deps.incidents
-      .appendTimeline(proposal.incidentId, {
-        at,
-        type: "proposal_approved",
-        by: input.userId,
-        data: { proposalId: proposal.id, action: job.action, params: job.params, jobId },
-      })
-      .catch((error: unknown) => {
-        // The incident may have expired after its retention; the job is queued all the same.
-        if (!(error instanceof IncidentNotFoundError)) throw error;
-      });
-  }
+  deps.metrics.proposalDecisions.inc({ action: job.action, decision: "approved" });
+  // An incident expired after its retention is not recorded; the job is queued all the same.
+  await recordApproval(deps.incidents, {
+    at,
+    incidentId: proposal.incidentId,
+    proposalId: proposal.id,
+    action: job.action,
+    params: job.params,
+    jobId,
+    by: input.userId,
+  });
   return { ok: true, proposal: claim.proposal, job, jobId };
 }

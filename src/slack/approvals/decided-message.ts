@@ -3,7 +3,7 @@
 // the interaction's response_url; else say it in the thread.
 import type { KnownBlock } from "@slack/types";
 import { markDecided } from "../blocks/approval.ts";
-import type { WebClient } from "../deps.ts";
+import type { AppDeps, WebClient } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
 import { slackErrorCode } from "../slack-errors.ts";
 
@@ -37,9 +37,10 @@ async function fetchMessage(
 }
 
 export async function showDecided(
-  slack: WebClient,
+  deps: Pick<AppDeps, "slack" | "fetch">,
   d: DecidedMessage,
 ): Promise<"updated" | "replaced" | "replied"> {
+  const { slack } = deps;
   const original =
     d.message ??
     (d.messageTs
@@ -61,7 +62,11 @@ export async function showDecided(
   }
   if (original && d.responseUrl) {
     const blocks = markDecided(original.blocks, d.proposalId, d.line) as KnownBlock[];
-    await postToResponseUrl(d.responseUrl, { text: original.text, blocks, replace_original: true });
+    await postToResponseUrl(
+      d.responseUrl,
+      { text: original.text, blocks, replace_original: true },
+      deps.fetch,
+    );
     return "replaced";
   }
   await slack.chat.postMessage({

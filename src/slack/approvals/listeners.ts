@@ -2,6 +2,7 @@
 // id; everything else comes from the proposal store. Answers to the clicker are ephemeral.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
+import { recordRefusal } from "../../history/record.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { claimFailureMessage, type Proposal } from "../../remediation/proposals.ts";
 import {
@@ -75,7 +76,7 @@ const modalValue = (p: Proposal): string =>
 export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps): void {
   const limits = deps.config.runbook.limits;
   const ephemeral = (url: string, text: string) =>
-    postToResponseUrl(url, { text, response_type: "ephemeral", replace_original: false });
+    postToResponseUrl(url, { text, response_type: "ephemeral", replace_original: false }, deps.fetch);
 
   app.action<BlockAction<ButtonAction>>(
     { type: "block_actions", action_id: new RegExp(`^${PROPOSAL_ACTION_PREFIX}`) },
@@ -114,6 +115,15 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
         const decision = await checkPolicy(deps, proposal, click.userId);
         if (!decision.allowed) {
           deps.metrics.approvals.inc({ outcome: "denied" });
+          deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: "denied" });
+          await recordRefusal(deps.incidents, {
+            incidentId: proposal.incidentId,
+            proposalId: proposal.id,
+            action: proposal.action.kind,
+            reason: "denied",
+            message: decision.message,
+            by: click.userId,
+          });
           if (opened.view?.id)
             await deps.slack.views.update({ view_id: opened.view.id, view: refusalModal(decision.message) });
           await ephemeral(click.responseUrl, decision.message);
@@ -124,9 +134,10 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
         proposalId: click.proposalId,
         userId: click.userId,
         threadTs: click.threadTs,
+        proposal,
       });
       if (!outcome.ok) return await ephemeral(click.responseUrl, outcome.message);
-      await showDecided(deps.slack, {
+      await showDecided(deps, {
         ...click,
         line: approvedLine({
           userId: click.userId,
@@ -155,10 +166,11 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
       userId: body.user.id,
       threadTs: meta.t,
       overrides: valid.params,
+      proposal,
     });
     if (!outcome.ok) return await fieldError(outcome.message);
     await ack();
-    await showDecided(deps.slack, {
+    await showDecided(deps, {
       proposalId: proposal.id,
       channel: meta.c,
       messageTs: meta.m,

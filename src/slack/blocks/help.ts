@@ -17,7 +17,8 @@ export function helpBlocks(options: HelpOptions): { text: string; blocks: KnownB
   const lines = [
     `${code(`${c} mem status`)} diagnose ${code(options.target)} now: memory per pod, OOM kills, likely cause and the runbook's actions (the answer arrives in a thread)`,
     `${code(`${c} mem status ${options.target}`)} the same, naming the deployment`,
-    `${code(`${c} mem history`)} recent High Memory incidents: start, duration, status, link`,
+    `${code(`${c} mem history [n]`)} the n most recent incidents (default 10): start, duration, peak memory, cause, actions, outcome, link`,
+    `${code(`${c} incident <id>`)} one incident's timeline (the id from \`mem history\`), with a postmortem draft export`,
     `${code(`${c} help`)} this help`,
   ];
   const intro = options.problem ? `${escapeMrkdwn(options.problem)}\n\n` : "";

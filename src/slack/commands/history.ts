@@ -1,36 +1,21 @@
-// `/rdev mem history`: recent incidents from the incident store, privately.
-import { type HistoryRow, historyBlocks } from "../blocks/history.ts";
+// `/rdev mem history [n]`: the n most recent incidents (default 10) within the history retention,
+// privately: start, duration, peak memory, likely cause, actions, outcome, thread link, id.
+import { historyBlocks } from "../blocks/history.ts";
 import type { AppDeps } from "../deps.ts";
+import { historyDays, loadRecent } from "../home/data.ts";
 import { postToResponseUrl } from "../reply.ts";
-import { slackErrorCode } from "../slack-errors.ts";
 
-const DAYS = 7;
-const LIMIT = 15;
+export const HISTORY_DEFAULT = 10;
 
 export async function runHistory(
-  deps: Pick<AppDeps, "slack" | "incidents" | "now">,
-  request: { responseUrl: string },
+  deps: Pick<AppDeps, "slack" | "fetch" | "incidents" | "proposals" | "now" | "config">,
+  request: { responseUrl: string; limit?: number },
 ): Promise<void> {
-  const now = deps.now();
-  const ids = await deps.incidents.listIds(now - DAYS * 86_400_000, now, LIMIT);
-  const incidents = await Promise.all(ids.map((id) => deps.incidents.get(id)));
-  const rows: HistoryRow[] = await Promise.all(
-    incidents
-      .filter((i) => i !== null)
-      .map(async (incident) => {
-        if (!incident.root) return { incident, permalink: null };
-        const link = await deps.slack.chat
-          .getPermalink({ channel: incident.root.channel, message_ts: incident.root.ts })
-          .catch((error: unknown) => {
-            // A deleted root or a channel the bot left: list the incident without a link.
-            if (slackErrorCode(error) === null) throw error;
-            return null;
-          });
-        return { incident, permalink: link?.permalink ?? null };
-      }),
+  const query = { limit: request.limit ?? HISTORY_DEFAULT, days: historyDays(deps) };
+  const rows = await loadRecent(deps, query);
+  await postToResponseUrl(
+    request.responseUrl,
+    { ...historyBlocks(rows, query), response_type: "ephemeral" },
+    deps.fetch,
   );
-  await postToResponseUrl(request.responseUrl, {
-    ...historyBlocks(rows, now, DAYS),
-    response_type: "ephemeral",
-  });
 }

@@ -4,6 +4,7 @@ import { helpBlocks } from "../blocks/help.ts";
 import type { AppDeps } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
 import { runHistory } from "./history.ts";
+import { runIncident } from "./incident.ts";
 import { parseRdevCommand } from "./parse.ts";
 import { runStatus } from "./status.ts";
 
@@ -25,16 +26,22 @@ export function registerRdevCommand(app: App, deps: AppDeps): void {
           responseUrl,
         });
       case "history":
-        return await runHistory(deps, { responseUrl });
+        return await runHistory(deps, { responseUrl, ...(parsed.limit ? { limit: parsed.limit } : {}) });
+      case "incident":
+        return await runIncident(deps, { id: parsed.id, responseUrl });
       case "refused":
-        return await postToResponseUrl(responseUrl, { text: parsed.message, response_type: "ephemeral" });
+        return await postToResponseUrl(
+          responseUrl,
+          { text: parsed.message, response_type: "ephemeral" },
+          deps.fetch,
+        );
       case "help": {
         const help = helpBlocks({
           command: command.command,
           target: `${namespace}/${deployment}`,
           problem: parsed.problem,
         });
-        return await postToResponseUrl(responseUrl, { ...help, response_type: "ephemeral" });
+        return await postToResponseUrl(responseUrl, { ...help, response_type: "ephemeral" }, deps.fetch);
       }
     }
   });

@@ -4,7 +4,10 @@ import type { Target } from "../../queue/jobs.ts";
 
 export type RdevCommand =
   | { kind: "status"; target: Target }
-  | { kind: "history" }
+  /** `mem history [n]`: the n most recent incidents (limit absent: the default). */
+  | { kind: "history"; limit?: number }
+  /** `incident <id>`: one incident's timeline (a full id or its first characters). */
+  | { kind: "incident"; id: string }
   | { kind: "help"; problem: string | null }
   /** Well-formed, but not something this bot may look at. */
   | { kind: "refused"; message: string };
@@ -13,6 +16,35 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const shown = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/** Most incidents `mem history n` lists (one message holds 50 blocks). */
+export const HISTORY_MAX = 40;
+const INCIDENT_ID = /^[A-Za-z0-9_-]{4,100}$/;
+
+function parseIncident(words: readonly string[]): RdevCommand {
+  const [, id, ...rest] = words;
+  if (id === undefined)
+    return { kind: "help", problem: '"incident" needs an incident id, as `mem history` shows it.' };
+  if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
+  if (!INCIDENT_ID.test(id)) {
+    return {
+      kind: "help",
+      problem: `"${shown(id)}" is not an incident id: copy the id \`mem history\` shows.`,
+    };
+  }
+  return { kind: "incident", id };
+}
+
+function parseHistory(count: string | undefined, words: readonly string[]): RdevCommand {
+  if (count === undefined) return { kind: "history" };
+  if (!/^\d{1,4}$/.test(count) || Number(count) < 1 || Number(count) > HISTORY_MAX) {
+    return {
+      kind: "help",
+      problem: `I do not know "${shown(words.join(" "))}": give a number of incidents from 1 to ${HISTORY_MAX}, like \`mem history 20\`.`,
+    };
+  }
+  return { kind: "history", limit: Number(count) };
+}
 
 /** "rdev/rdev-api" or "rdev-api" (configured namespace) -> Target; a reason when malformed. */
 export function parseTarget(arg: string, fallbackNamespace: string): Target | { problem: string } {
@@ -41,10 +73,14 @@ export function parseRdevCommand(text: string, allowed: Target): RdevCommand {
   if (first === undefined || first === "help" || first === "-h" || first === "--help") {
     return { kind: "help", problem: null };
   }
+  if (first === "incident") return parseIncident(words);
   if (first !== "mem" && first !== "memory") {
     return { kind: "help", problem: `I do not know "${shown(words.join(" "))}".` };
   }
-  if (second === "history" && third === undefined) return { kind: "history" };
+  if (second === "history") {
+    if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
+    return parseHistory(third, words);
+  }
   if (second !== "status") {
     return {
       kind: "help",

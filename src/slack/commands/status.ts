@@ -16,11 +16,12 @@ const REDIS_DOWN =
   ":warning: I cannot reach Redis, so I cannot queue the diagnosis right now. Nothing was started; please try again in a minute.";
 
 export async function runStatus(
-  deps: Pick<AppDeps, "slack" | "queues" | "now" | "newId" | "metrics">,
+  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics">,
   request: StatusRequest,
 ): Promise<void> {
   const { target, channel, userId, responseUrl } = request;
-  const ephemeral = (text: string) => postToResponseUrl(responseUrl, { text, response_type: "ephemeral" });
+  const ephemeral = (text: string) =>
+    postToResponseUrl(responseUrl, { text, response_type: "ephemeral" }, deps.fetch);
   try {
     await deps.queues.ping();
   } catch (error) {
@@ -34,6 +35,7 @@ export async function runStatus(
     deps.slack,
     { channel, responseUrl },
     { text: `:mag: Gathering diagnostics for \`${where}\`… (asked by <@${userId}>)` },
+    deps.fetch,
   );
   try {
     await deps.queues.enqueueDiagnose({

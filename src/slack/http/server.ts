@@ -11,7 +11,7 @@ import {
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../logger.ts";
-import type { Metrics } from "../../metrics.ts";
+import { type Metrics, slackRequestKind } from "../../metrics.ts";
 import type { GuardVerdict } from "./replay-guard.ts";
 import { sendJson } from "./respond.ts";
 
@@ -50,8 +50,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
   if (slack) {
     routes[`POST ${SLACK_EVENTS_PATH}`] = async (req, res) => {
       const started = process.hrtime.bigint();
+      let kind = "rejected";
       res.once("finish", () =>
-        metrics.ackSeconds.observe({ kind: "slack" }, Number(process.hrtime.bigint() - started) / 1e9),
+        metrics.ackSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9),
       );
       const verdict = await slack.guard(req);
       if (!verdict.ok) {
@@ -61,6 +62,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         res.end();
         return;
       }
+      kind = slackRequestKind((req as { rawBody?: Buffer }).rawBody?.toString() ?? "");
       slack.listener(req, res);
     };
   }

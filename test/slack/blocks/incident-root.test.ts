@@ -1,5 +1,6 @@
 // Builders added for the Slack app: snapshot-tested and checked against Slack's limits.
 import { describe, expect, it } from "vitest";
+import { summariseIncident } from "../../../src/history/summary.ts";
 import type { Incident } from "../../../src/incidents/model.ts";
 import {
   approvalModal,
@@ -113,17 +114,31 @@ describe("help and history", () => {
     expect(slackLimitViolations(help)).toEqual([]);
   });
 
-  it("renders history lines and clips long lists", () => {
+  it("renders history rows and keeps long lists within a message", () => {
+    const now = T0 + 7_200_000;
     const rows = [
-      { incident: incident(), permalink: "https://rdev.slack.com/archives/C0RDEVALRT/p1764125463000100" },
-      { incident: incident({ status: "resolved", resolvedAt: T0 + 3_600_000 }), permalink: null },
+      summariseIncident(
+        {
+          incident: incident(),
+          timeline: [],
+          permalink: "https://rdev.slack.com/archives/C0RDEVALRT/p1764125463000100",
+        },
+        now,
+      ),
+      summariseIncident(
+        {
+          incident: incident({ status: "resolved", resolvedAt: T0 + 3_600_000 }),
+          timeline: [],
+          permalink: null,
+        },
+        now,
+      ),
     ];
-    const history = historyBlocks(rows, T0 + 7_200_000, 7);
+    const history = historyBlocks(rows, { days: 90, limit: 10 });
     expect(history).toMatchSnapshot();
     const many = historyBlocks(
-      Array.from({ length: 200 }, () => rows[0] ?? { incident: incident(), permalink: null }),
-      T0,
-      7,
+      Array.from({ length: 200 }, () => rows[0] as (typeof rows)[number]),
+      { days: 90, limit: 200 },
     );
     expect(slackLimitViolations(many)).toEqual([]);
     expect(JSON.stringify(many)).toMatch(/and \d+ more/);

@@ -1,6 +1,6 @@
 // HTTP plumbing of the fake Slack: body reading/parsing as Slack accepts bodies, and replies.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Args } from "./fake-slack-methods.ts";
+import type { Args } from "./methods.ts";
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 // The Slack Web API methods the bot uses, with the documented arguments, responses and errors.
 // Each handler returns the response fields (without ok) or throws SlackApiError(code).
-import { SlackApiError, type SlackMessage, type StoredView, type Workspace } from "./fake-slack-workspace.ts";
+import { SlackApiError, type SlackMessage, type StoredView, type Workspace } from "./workspace.ts";
 
 export type Args = Record<string, unknown>;
 export type MethodContext = { workspace: Workspace; origin: string };
@@ -53,7 +53,7 @@ function content(args: Args, requireSomething: boolean) {
   };
 }
 
-function botMessage(
+export function botMessage(
   ws: Workspace,
   c: ReturnType<typeof content>,
 ): Omit<SlackMessage, "ts" | "type" | "team"> {
@@ -85,7 +85,7 @@ function viewArg(args: Args): Record<string, unknown> {
   return typed;
 }
 
-function storeView(ws: Workspace, view: Record<string, unknown>, id = ws.newId("V")): StoredView {
+export function storeView(ws: Workspace, view: Record<string, unknown>, id = ws.newId("V")): StoredView {
   const stored: StoredView = {
     callback_id: "",
     private_metadata: "",

@@ -1,7 +1,7 @@
 // In-memory state of the fake Slack workspace: channels with their messages and threads, views,
-// trigger ids, files and user groups. The HTTP layer (fake-slack.ts) and the Web API methods
-// (fake-slack-methods.ts) operate on it. Time comes from an injected clock ("fake time").
-import type { Clock } from "../../src/clock.ts";
+// trigger ids, files and user groups. The HTTP layer (web-api.ts) and the Web API methods
+// (methods.ts) operate on it. Time comes from an injected clock ("fake time").
+import type { Clock } from "../clock.ts";
 
 export type SlackMessage = {
   type: "message";
@@ -19,6 +19,7 @@ export type SlackMessage = {
   reply_users?: string[];
   latest_reply?: string;
   edited?: { user: string; ts: string };
+  subtype?: string;
   files?: { id: string; name: string; title: string }[];
 };
 
@@ -134,6 +135,37 @@ export class Workspace {
     }
     channel.byTs.set(stored.ts, stored);
     return stored;
+  }
+
+  /**
+   * Deletes a message (delete_original). A thread root with replies stays as Slack's tombstone
+   * ("This message was deleted."), so the thread remains readable.
+   */
+  deleteMessage(channelId: string, ts: string): boolean {
+    const channel = this.channels.get(channelId);
+    const message = channel?.byTs.get(ts);
+    if (!channel || !message) return false;
+    if (message.thread_ts === undefined || message.thread_ts === message.ts) {
+      if ((message.reply_count ?? 0) > 0) {
+        message.text = "This message was deleted.";
+        message.subtype = "tombstone";
+        delete message.blocks;
+        delete message.attachments;
+        delete message.files;
+        return true;
+      }
+      channel.roots.splice(channel.roots.indexOf(message), 1);
+    } else {
+      const replies = channel.replies.get(message.thread_ts) ?? [];
+      replies.splice(replies.indexOf(message), 1);
+      const root = channel.byTs.get(message.thread_ts);
+      if (root) {
+        root.reply_count = replies.length;
+        root.latest_reply = replies.at(-1)?.ts ?? root.ts;
+      }
+    }
+    channel.byTs.delete(ts);
+    return true;
   }
 
   findMessage(channelId: string, ts: string): SlackMessage | undefined {

@@ -1,0 +1,231 @@
+// The whole bot on one laptop, loopback only: a private Redis (unless REDIS_URL is given), the
+// Kubernetes API simulator running a scenario on a sped-up clock, the Slack app, the worker (on
+// the simulator's clock), the local Slack stand-in page, and alerts from real Prometheus +
+// Alertmanager when installed, else from the built-in evaluator. src/demo.ts and
+// test/demo/browser.test.ts call startDemo.
+import { randomBytes } from "node:crypto";
+import { loadAppConfig, loadWorkerConfig } from "../config.ts";
+import { DEMO_CHANNELS, DEMO_USERS, type DevSlack, startDevSlack } from "../devslack/dev-slack.ts";
+import { createCluster, kubeConfigFromString } from "../k8s/index.ts";
+import { createLogger, type Logger } from "../logger.ts";
+import { createRedis, waitUntilReady } from "../redis.ts";
+import { type Simulator, startSimulator } from "../simulator/index.ts";
+import type { ScenarioName } from "../simulator/workload/types.ts";
+import { buildAppDeps } from "../slack/build-deps.ts";
+import { type SlackAppHandle, startSlackApp } from "../slack/create-app.ts";
+import type { WorkerEvent } from "../worker/deps.ts";
+import { startWorkerProcess, type WorkerProcess } from "../worker/main.ts";
+import { alertmanagerBinary, prometheusBinary, startAlertDaemons } from "./alert-daemons.ts";
+import { HIGH_MEMORY_CRITICAL_RULE, HIGH_MEMORY_RULE, startAlertEvaluator } from "./alerts.ts";
+import { startPodSampler } from "./history.ts";
+import { nextPhase, PacedClock, type PaceEvent, type Phase, podsEvent } from "./pace.ts";
+import { type PrivateRedis, startRedis } from "./redis.ts";
+
+export type AlertSource = "prometheus" | "built-in" | "off";
+
+export type DemoOptions = {
+  scenario: ScenarioName;
+  /** Simulated seconds per real second while nobody needs to act. */
+  speed: number;
+  /** Simulated seconds per real second from a pod turning critical until a remediation is applied (default 0.25). */
+  actSpeed?: number;
+  /** Port of the Slack stand-in page (0: a free port). */
+  port?: number;
+  /** "auto" (default): real Prometheus + Alertmanager when installed, else the built-in evaluator. */
+  alerts?: "auto" | "prometheus" | "built-in" | "off";
+  /** An existing Redis; default: a private redis-server. */
+  redisUrl?: string;
+  /** pino level of the app and the worker (default warn). */
+  logLevel?: string;
+  /** Progress messages ("starting Redis...") while starting. */
+  say?: (line: string) => void;
+  onEvent?: (event: WorkerEvent) => void;
+};
+
+export type Demo = {
+  pageUrl: string;
+  alertSource: AlertSource;
+  alertChannel: string;
+  sim: Simulator;
+  slack: DevSlack;
+  app: SlackAppHandle;
+  worker: WorkerProcess;
+  redisUrl: string;
+  /** Stops everything, in reverse order; idempotent. */
+  stop(): Promise<void>;
+};
+
+const ALERT_CHANNEL = DEMO_CHANNELS[0]?.id ?? "C0RDEVOPS1";
+const PACE_NOTES: Record<PaceEvent, string> = {
+  pod_critical: "A pod is critical and the OOM killer is near; time slows so you can decide",
+  action_applied: "A remediation was applied",
+  calm: "No pod is above the warning threshold",
+};
+
+const percentOf = (bytes: number | null, limit: number | null): number | null =>
+  bytes !== null && limit ? (100 * bytes) / limit : null;
+
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const say = options.say ?? (() => {});
+  const level = options.logLevel ?? "warn";
+  const logger: Logger = createLogger(level, "rdev-demo");
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ err: error }, "demo: a part did not stop cleanly");
+      }
+    }
+  };
+  try {
+    let redisUrl = options.redisUrl;
+    if (!redisUrl) {
+      say("starting a private redis-server on loopback...");
+      const redis: PrivateRedis = await startRedis();
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+    }
+    const clock = new PacedClock(options.speed);
+    const actSpeed = options.actSpeed ?? 0.25;
+    let phase: Phase = "fast";
+    const pace = (event: PaceEvent) => {
+      const next = nextPhase(phase, event);
+      if (next === phase) return;
+      phase = next;
+      const speed = next === "act" ? actSpeed : options.speed;
+      clock.setSpeed(speed);
+      say(`${PACE_NOTES[event]}: cluster time now runs at ${speed}x.`);
+    };
+    const epoch = Date.now();
+    const sim = await startSimulator({
+      port: 0,
+      scenario: options.scenario,
+      replicas: 3,
+      clock,
+      tickMs: 100,
+    });
+    stops.push(() => sim.close());
+    const signingSecret = randomBytes(16).toString("hex");
+    const botToken = `xoxb-demo-${randomBytes(12).toString("hex")}`;
+    const amToken = randomBytes(16).toString("hex");
+    const slack = await startDevSlack({
+      signingSecret,
+      botToken,
+      users: DEMO_USERS,
+      channels: DEMO_CHANNELS,
+      ...(options.port ? { port: options.port } : {}),
+    });
+    stops.push(() => slack.close());
+
+    const appConfig = loadAppConfig({
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.url,
+      ALERT_CHANNEL,
+      ALERTMANAGER_TOKEN: amToken,
+      REDIS_URL: redisUrl,
+      // alice (on-call) and bob (SRE lead) approve; carol (a developer) may not.
+      APPROVER_USER_IDS: DEMO_USERS.slice(0, 2)
+        .map((u) => u.id)
+        .join(","),
+      ROOT_UPDATE_MIN_INTERVAL: "1s",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: level,
+    });
+    const appRedis = createRedis(redisUrl, { role: "producer", connectionName: "rdev-demo-app" });
+    stops.push(() => appRedis.disconnect());
+    await waitUntilReady(appRedis);
+    const deps = buildAppDeps(appConfig, { redis: appRedis, logger: logger.child({ part: "app" }) });
+    stops.push(() => deps.queues.close());
+    const app = await startSlackApp(deps, { port: 0, host: "127.0.0.1" });
+    stops.push(() => app.stop());
+    slack.setAppEventsUrl(`${app.url}/slack/events`);
+    const thresholds = appConfig.runbook.thresholds;
+    const watch = setInterval(() => {
+      const event = podsEvent(
+        sim.pods().map((p) => percentOf(p.memoryBytes, p.memoryLimitBytes)),
+        thresholds,
+      );
+      if (event) pace(event);
+    }, 100);
+    watch.unref();
+    stops.push(() => clearInterval(watch));
+
+    const sampler = startPodSampler({ pods: () => sim.pods(), clock });
+    stops.push(() => sampler.stop());
+    const workerConfig = loadWorkerConfig({
+      REDIS_URL: redisUrl,
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_API_URL: slack.url,
+      WORKER_PORT: "0",
+      WORKER_HOST: "127.0.0.1",
+      CLUSTER_CLOCK_SPEED: String(options.speed),
+      CLUSTER_CLOCK_EPOCH: String(epoch),
+      LOG_LEVEL: level,
+    });
+    const worker = await startWorkerProcess(workerConfig, {
+      cluster: createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 }),
+      clock,
+      logger: logger.child({ part: "worker" }),
+      memoryHistory: sampler.provider,
+      onEvent: (event) => {
+        if (event.type === "action_applied") pace("action_applied");
+        options.onEvent?.(event);
+      },
+    });
+    stops.push(async () => {
+      await worker.stop(2000);
+      worker.disconnect();
+    });
+
+    const wanted = options.alerts ?? "auto";
+    const installed = prometheusBinary() !== null && alertmanagerBinary() !== null;
+    let alertSource: AlertSource = "off";
+    const webhookUrl = `${app.url}/alertmanager`;
+    if (wanted === "prometheus" || (wanted === "auto" && installed)) {
+      say("starting Prometheus and Alertmanager on loopback...");
+      const daemons = await startAlertDaemons({
+        scrapeTarget: new URL(sim.url).host,
+        webhookUrl,
+        token: amToken,
+        speed: options.speed,
+      });
+      stops.push(() => daemons.stop());
+      alertSource = "prometheus";
+    } else if (wanted !== "off") {
+      const evaluator = startAlertEvaluator({
+        // `for` in real time divided by the speed, as the real Prometheus runs it.
+        rules: [HIGH_MEMORY_RULE, HIGH_MEMORY_CRITICAL_RULE].map((r) => ({
+          ...r,
+          forMs: r.forMs / options.speed,
+        })),
+        readings: () =>
+          sim.pods().map((p) => ({ pod: p.name, bytes: p.memoryBytes, limitBytes: p.memoryLimitBytes })),
+        now: () => Date.now(),
+        url: webhookUrl,
+        token: amToken,
+        onError: (error) => logger.warn({ err: error }, "demo alert evaluator: could not notify the app"),
+      });
+      stops.push(() => evaluator.stop());
+      alertSource = "built-in";
+    }
+
+    return {
+      pageUrl: slack.pageUrl,
+      alertSource,
+      alertChannel: ALERT_CHANNEL,
+      sim,
+      slack,
+      app,
+      worker,
+      redisUrl,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+// Every remediation the worker can run, by job action kind.
+import type { ActionKind } from "../../queue/jobs.ts";
+import { captureHeapProfile } from "./capture-heap-profile.ts";
+import { raiseMemoryLimit } from "./raise-memory-limit.ts";
+import { restartPod } from "./restart-pod.ts";
+import { rollingRestart } from "./rolling-restart.ts";
+import { setCacheTtl } from "./set-cache-ttl.ts";
+import type { ActionJob, RemediationAction } from "./types.ts";
+
+export const ACTIONS: Record<ActionKind, RemediationAction> = {
+  "restart-pod": restartPod,
+  "rolling-restart": rollingRestart,
+  "raise-memory-limit": raiseMemoryLimit,
+  "set-cache-ttl": setCacheTtl,
+  "capture-heap-profile": captureHeapProfile,
+};
+
+export type * from "./types.ts";
+export { ActionRefused } from "./types.ts";
+
+/** A short name for the action in messages: "Restart of rdev-api-7c9", "Memory limit 1Gi for rdev/rdev-api". */
+export function actionTitle(job: Pick<ActionJob, "action" | "params" | "target">): string {
+  const where = `${job.target.namespace}/${job.target.deployment}`;
+  switch (job.action) {
+    case "restart-pod":
+      return `Restart of ${job.params.pod ?? "a pod"}`;
+    case "rolling-restart":
+      return `Rolling restart of ${where}`;
+    case "raise-memory-limit":
+      return `Memory limit ${job.params.memoryLimit ?? "?"} for ${where}`;
+    case "set-cache-ttl":
+      return `Cache TTL ${job.params.ttl ?? "?"} for ${where}`;
+    case "capture-heap-profile":
+      return `Heap profile of ${job.params.pod ?? "a pod"}`;
+  }
+}

@@ -1,0 +1,43 @@
+// Everything the worker's processors use, passed in as one object: tests build it from the
+// simulator, real Redis and the fake Slack Web API; src/worker/main.ts from configuration.
+import type { webApi } from "@slack/bolt";
+import type { Queue } from "bullmq";
+import type { WorkerConfig } from "../config.ts";
+import type { IncidentStore } from "../incidents/store.ts";
+import type { Cluster } from "../k8s/types.ts";
+import type { Logger } from "../logger.ts";
+import type { ProposalStore } from "../remediation/proposals.ts";
+import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import type { MemoryHistoryProvider } from "./chart.ts";
+import type { WorkerMetrics } from "./metrics.ts";
+
+export type WebClient = webApi.WebClient;
+
+/** Milestones, for tests and benchmarks that need to know when something happened. */
+export type WorkerEvent =
+  | { type: "action_started"; jobId: string; action: string; at: number }
+  | { type: "action_applied"; jobId: string; action: string; status: string; at: number }
+  | { type: "verification"; jobId: string; passed: boolean; at: number }
+  | { type: "diagnosis_posted"; jobId: string; at: number }
+  | { type: "chart_posted"; jobId: string; at: number };
+
+export type WorkerDeps = {
+  config: WorkerConfig;
+  runbook: HighMemoryRunbook;
+  cluster: Cluster;
+  /** Rejects rate-limited calls (the job is delayed by Retry-After instead of the worker sleeping). */
+  slack: WebClient;
+  incidents: Pick<IncidentStore, "get" | "appendTimeline">;
+  proposals: Pick<ProposalStore, "createProposal" | "attachMessage">;
+  /** Producer of verify jobs (the worker schedules verification itself). */
+  verifyQueue: Queue;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Cluster time (ms since the epoch): action times, OOM windows, ages. */
+  now: () => number;
+  /** Real milliseconds to wait for `clusterMs` of cluster time (differs only against a fast simulator). */
+  realDelay: (clusterMs: number) => number;
+  onEvent?: (event: WorkerEvent) => void;
+  /** Where diagnosis charts get their points; unset: no chart. */
+  memoryHistory?: MemoryHistoryProvider;
+};

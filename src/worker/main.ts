@@ -1,0 +1,140 @@
+// Builds the worker process from configuration: cluster credentials, Redis (worker connections for
+// the queue workers, one for the stores and the verify producer), the Slack client, the stores,
+// metrics, the BullMQ workers and the /healthz + /metrics server. src/worker.ts calls this and
+// handles signals; tests and benchmarks call it directly.
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { type Clock, ScaledClock, systemClock } from "../clock.ts";
+import type { WorkerConfig } from "../config.ts";
+import { createIncidentStore } from "../incidents/store.ts";
+import { connectCluster } from "../k8s/index.ts";
+import type { Cluster } from "../k8s/types.ts";
+import { createLogger, type Logger } from "../logger.ts";
+import { QUEUES } from "../queue/jobs.ts";
+import { createRedis } from "../redis.ts";
+import { createProposalStore } from "../remediation/proposals.ts";
+import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import { diagnosisHistory, type MemoryHistoryProvider, prometheusHistory } from "./chart.ts";
+import type { WorkerDeps, WorkerEvent } from "./deps.ts";
+import { type HealthServer, startHealthServer } from "./http.ts";
+import { createWorkerMetrics } from "./metrics.ts";
+import { type QueueKind, startWorkerRuntime, type WorkerRuntime } from "./runtime.ts";
+import { createWorkerSlack } from "./slack-client.ts";
+
+export type WorkerProcess = {
+  deps: WorkerDeps;
+  runtime: WorkerRuntime;
+  server: HealthServer;
+  /** Graceful stop: no new jobs, in-flight ones finish (or are interrupted after the grace period). */
+  stop(graceMs?: number): Promise<{ interrupted: string[] }>;
+  /** Drops every connection without waiting (tests, after an interrupted stop). */
+  disconnect(): void;
+};
+
+export type StartOptions = {
+  /** Overrides for tests and benchmarks. */
+  cluster?: Cluster;
+  logger?: Logger;
+  prefix?: string;
+  /** Redis key prefix of the incident and proposal stores (default "rdev", like the app). */
+  storePrefix?: string;
+  queues?: readonly QueueKind[];
+  onEvent?: (event: WorkerEvent) => void;
+  /** Cluster time shared with an in-process simulator (default: from CLUSTER_CLOCK_*). */
+  clock?: Clock;
+  /** Where diagnosis charts get their points (default: PROMETHEUS_URL, else the last diagnoses). */
+  memoryHistory?: MemoryHistoryProvider;
+};
+
+/** Cluster time: the real clock, or the simulator's sped-up one (CLUSTER_CLOCK_SPEED/EPOCH). */
+export function clusterClock(c: WorkerConfig["clusterClock"], realNow: () => number = Date.now): Clock {
+  if (c.speed === 1 || c.epochMs === null) return systemClock;
+  const now = realNow();
+  return new ScaledClock(c.speed, c.epochMs + (now - c.epochMs) * c.speed, realNow);
+}
+
+export async function startWorkerProcess(
+  config: WorkerConfig,
+  options: StartOptions = {},
+): Promise<WorkerProcess> {
+  const logger = options.logger ?? createLogger(config.runbook.logLevel, "rdev-worker");
+  const cluster =
+    options.cluster ??
+    connectCluster(config.runbook.kubeconfig ? { kubeconfigPath: config.runbook.kubeconfig } : {}).cluster;
+  const connect = (): Redis =>
+    createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-worker" });
+  const redis = connect();
+  const clock = options.clock ?? clusterClock(config.clusterClock);
+  const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
+  const verifyQueue = new Queue(QUEUES.verify, {
+    connection: redis,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 2000 },
+      removeOnComplete: { age: 7 * 86_400 },
+      removeOnFail: { age: 30 * 86_400 },
+    },
+  });
+  const metrics = createWorkerMetrics();
+  const deps: WorkerDeps = {
+    config,
+    runbook: highMemoryRunbook(config.runbook),
+    cluster,
+    slack: createWorkerSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }),
+    incidents: createIncidentStore({ redis, ...storePrefix }),
+    proposals: createProposalStore({ redis, ...storePrefix }),
+    verifyQueue,
+    metrics,
+    logger,
+    now: () => clock.now(),
+    realDelay: (ms) => Math.max(1, Math.round(ms / config.clusterClock.speed)),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    memoryHistory:
+      options.memoryHistory ??
+      (config.prometheusUrl
+        ? prometheusHistory(config.prometheusUrl, config.runbook.target)
+        : diagnosisHistory()),
+  };
+  const runtime = startWorkerRuntime({
+    deps,
+    connect,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.queues ? { queues: options.queues } : {}),
+  });
+  const server = await startHealthServer({
+    host: config.http.host,
+    port: config.http.port,
+    registry: metrics.registry,
+    health: () => {
+      const redisOk = redis.status === "ready";
+      const running = runtime.running();
+      return {
+        ok: redisOk && running,
+        details: { redis: redis.status, workers: running ? "running" : "stopped" },
+      };
+    },
+  });
+  let stopping: Promise<{ interrupted: string[] }> | null = null;
+  return {
+    deps,
+    runtime,
+    server,
+    stop(graceMs = config.shutdownGraceMs) {
+      stopping ??= (async () => {
+        const result = await runtime.close(graceMs);
+        await server.close();
+        // Interrupted jobs still run: leave their connections to the process exit.
+        if (result.interrupted.length > 0) return result;
+        await verifyQueue.close();
+        await redis.quit().catch(() => redis.disconnect());
+        return result;
+      })();
+      return stopping;
+    },
+    disconnect() {
+      runtime.disconnect();
+      redis.disconnect();
+    },
+  };
+}

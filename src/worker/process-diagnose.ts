@@ -1,0 +1,102 @@
+// The diagnose queue's processor: the runbook's investigation (runDiagnosis) against the cluster,
+// posted into replyTo by postDiagnosis (which creates the proposals behind its buttons), the heap
+// profile attached when one was captured, and a summary on the incident timeline.
+import type { Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
+import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
+import type { Diagnosis } from "../diagnostics/types.ts";
+import { postDiagnosis } from "../slack/post-diagnosis.ts";
+import { postMemoryChart, recordDiagnosis, targetKey } from "./chart.ts";
+import type { WorkerDeps } from "./deps.ts";
+import { classify, delayRun, finalError } from "./failures.ts";
+import { DiagnoseJobData, parseJobData } from "./job-state.ts";
+import { record, uploadFile } from "./thread.ts";
+
+export type DiagnoseResult = { severity: string; ts: string | null; proposals: number };
+
+/** Fetches the pod's heap profile again (a retry after the diagnosis was posted has no bytes). */
+async function refetchProfile(deps: WorkerDeps, pod: string): Promise<Buffer | null> {
+  const { namespace, port, pprofPath } = deps.runbook.target;
+  const res = await deps.cluster.proxyGet(namespace, pod, port, pprofPath);
+  return res.status === 200 ? res.body : null;
+}
+
+export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string): Promise<DiagnoseResult> {
+  const parsed = parseJobData(DiagnoseJobData, job.data);
+  if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+  let data = parsed.data;
+  const log = deps.logger.child({
+    jobId: job.id,
+    requestId: data.requestId,
+    incidentId: data.replyTo.incidentId,
+  });
+  const save = async (patch: Partial<DiagnoseJobData>) => {
+    data = { ...data, ...patch };
+    await job.updateData(data);
+  };
+  try {
+    let profile: { pod: string; fileName: string; bytes: Buffer } | null = null;
+    let diagnosis: Diagnosis | null = null;
+    let result: DiagnoseResult = { severity: "unknown", ts: data.postedTs ?? null, proposals: 0 };
+    if (data.postedTs === undefined) {
+      const run = await runDiagnosis(
+        { cluster: deps.cluster, clock: { now: deps.now } },
+        { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto" },
+      );
+      const d = run.diagnosis;
+      diagnosis = d;
+      if (deps.memoryHistory) recordDiagnosis(deps.memoryHistory, d);
+      const posted = await postDiagnosis(
+        {
+          slack: deps.slack,
+          proposals: deps.proposals,
+          now: Date.now,
+          proposalTtlMs: deps.config.proposalTtlMs,
+        },
+        { diagnosis: d, replyTo: data.replyTo, requestedBy: data.requestedBy },
+      );
+      profile = run.heapProfile;
+      await save({ postedTs: posted.ts, heapPod: profile?.pod ?? null, uploaded: profile === null });
+      deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: Date.now() });
+      result = { severity: d.severity, ts: posted.ts, proposals: posted.proposalIds.length };
+      await record(deps, log, data.replyTo, "diagnosis_posted", {
+        requestId: data.requestId,
+        requestedBy: data.requestedBy,
+        severity: d.severity,
+        headline: d.headline,
+        topCause: d.causes[0]?.id ?? null,
+        proposals: posted.proposalIds,
+        error: d.error,
+      });
+    }
+    if (!data.charted && deps.memoryHistory) {
+      const chart = await postMemoryChart({ ...deps, memoryHistory: deps.memoryHistory }, log, data.replyTo, {
+        target: targetKey(data.target),
+        diagnosis,
+      });
+      if (chart.status === "posted")
+        deps.onEvent?.({ type: "chart_posted", jobId: String(job.id), at: Date.now() });
+      await save({ charted: true });
+    }
+    if (!data.uploaded && data.heapPod) {
+      const bytes = profile?.bytes ?? (await refetchProfile(deps, data.heapPod));
+      if (bytes) {
+        const name = profile?.fileName ?? `heap-${data.heapPod}.pb.gz`;
+        const title = `Heap profile of ${data.heapPod}`;
+        const comment = `${title}, captured for the diagnosis above (open with \`go tool pprof\`).`;
+        await uploadFile(deps, data.replyTo, { name, title, bytes, comment });
+      }
+      await save({ uploaded: true });
+    }
+    return result;
+  } catch (error) {
+    const failure = classify(error);
+    if (failure.kind === "delayed") throw error;
+    if (failure.kind === "rate_limited") {
+      deps.metrics.slackRateLimited.inc();
+      return await delayRun(job, token, failure.retryAfterMs);
+    }
+    log.warn({ code: failure.code, err: error }, "diagnose job failed");
+    throw finalError(error, failure);
+  }
+}

@@ -1,0 +1,184 @@
+// The verify queue's processor: the runbook's verification, scheduled STABILISATION_WINDOW after
+// an action. Takes VERIFY_SAMPLES samples spaced by delayed steps (never a sleeping handler), then
+// judges (src/remediation/verify.ts), posts the result with before/after figures, proposes the
+// runbook's next step on failure, and shows the outcome on the incident's root message.
+import type { Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
+import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
+import { rolloutProgress } from "../remediation/actions/rollout.ts";
+import { beforeAfter, nextSteps, storeSample, type Verdict, verifyVerdict } from "../remediation/verify.ts";
+import { incidentRootBlocks } from "../slack/blocks/incident-root.ts";
+import { actionFailedMessage } from "../slack/blocks/progress.ts";
+import { type NextStepButton, verificationMessage, withOutcome } from "../slack/blocks/verification.ts";
+import { proposalParts } from "../slack/proposal-input.ts";
+import { slackErrorCode } from "../slack/slack-errors.ts";
+import type { WorkerDeps } from "./deps.ts";
+import { classify, delayRun, finalError, isFinalAttempt } from "./failures.ts";
+import { parseJobData, VerifyJobData } from "./job-state.ts";
+import { takeSample } from "./sample.ts";
+import { post, postBestEffort, record } from "./thread.ts";
+
+type Result = NonNullable<VerifyJobData["result"]>;
+
+/** Runs a fresh diagnosis and turns the runbook's next steps into proposals with buttons. */
+async function proposeNextSteps(
+  deps: WorkerDeps,
+  data: VerifyJobData,
+  verdict: Verdict,
+): Promise<NextStepButton[]> {
+  const { diagnosis } = await runDiagnosis(
+    { cluster: deps.cluster, clock: { now: deps.now } },
+    { runbook: deps.runbook, heap: "never" },
+  );
+  const steps = nextSteps({
+    action: data.action,
+    verdict,
+    actions: diagnosis.actions,
+    causes: diagnosis.causes,
+  });
+  const out: NextStepButton[] = [];
+  for (const step of steps) {
+    const parts = step.kind === "action" ? proposalParts(step.action, diagnosis) : null;
+    const proposalId = parts
+      ? await deps.proposals.createProposal({
+          incidentId: data.replyTo.incidentId,
+          action: { kind: parts.kind, params: parts.params },
+          target: parts.target,
+          requestedBy: "worker",
+          channel: data.replyTo.channel,
+          messageTs: null,
+          expiresAt: Date.now() + deps.config.proposalTtlMs,
+        })
+      : null;
+    out.push({ step, proposalId });
+  }
+  return out;
+}
+
+async function judgeAndReport(
+  deps: WorkerDeps,
+  data: VerifyJobData,
+  save: (p: Partial<VerifyJobData>) => Promise<void>,
+) {
+  const { namespace, deployment } = data.target;
+  const pods = await takeSample(deps.cluster, deps.runbook, { withReady: true });
+  const samples = [...data.samples, storeSample(deps.now(), pods)];
+  const rollout = data.rollsPods
+    ? rolloutProgress(await deps.cluster.getDeployment(namespace, deployment))
+    : null;
+  const verdict = verifyVerdict({
+    warningPercent: deps.runbook.thresholds.warningPercent,
+    tolerancePoints: deps.runbook.thresholds.trendTolerancePoints,
+    samples,
+    final: pods,
+    restartsAtAction: data.restartsAtAction,
+    actionFinishedAt: data.actionFinishedAt,
+    rollout,
+  });
+  const next = verdict.passed ? [] : await proposeNextSteps(deps, data, verdict);
+  const message = verificationMessage({
+    title: data.title,
+    verdict,
+    before: data.before,
+    samples,
+    stabilisationMs: deps.config.stabilisationWindowMs,
+    sampleIntervalMs: deps.config.verifySampleIntervalMs,
+    nextSteps: next,
+  });
+  const posted = await post(deps, data.replyTo, message);
+  if (posted.ts !== null) {
+    const ts = posted.ts;
+    await Promise.all(
+      next.flatMap((n) =>
+        n.proposalId ? [deps.proposals.attachMessage(n.proposalId, posted.channel, ts)] : [],
+      ),
+    );
+  }
+  const figures = beforeAfter(data.before, samples);
+  const result: Result = { passed: verdict.passed, at: Date.now(), ...figures, checks: verdict.checks };
+  await save({ samples, reported: true, result });
+  return { result, next };
+}
+
+async function updateRoot(deps: WorkerDeps, data: VerifyJobData, result: Result): Promise<void> {
+  const id = data.replyTo.incidentId;
+  const incident = id ? await deps.incidents.get(id) : null;
+  if (!incident?.root) return;
+  const message = withOutcome(incidentRootBlocks(incident, Date.now()), { ...result, title: data.title });
+  try {
+    await deps.slack.chat.update({ channel: incident.root.channel, ts: incident.root.ts, ...message });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    // The root was deleted or can no longer be edited: the thread still has the result.
+    if (code === "message_not_found" || code === "cant_update_message" || code === "channel_not_found") {
+      deps.logger.warn({ incidentId: id, error: code }, "incident root message cannot be updated");
+      return;
+    }
+    throw error;
+  }
+}
+
+export async function processVerify(deps: WorkerDeps, job: Job, token?: string): Promise<Result> {
+  const parsed = parseJobData(VerifyJobData, job.data);
+  if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+  let data = parsed.data;
+  const log = deps.logger.child({
+    jobId: job.id,
+    proposalId: data.proposalId,
+    incidentId: data.replyTo.incidentId,
+  });
+  const save = async (patch: Partial<VerifyJobData>) => {
+    data = { ...data, ...patch };
+    await job.updateData(data);
+  };
+  try {
+    if (!data.reported || !data.result) {
+      if (data.samples.length + 1 < deps.config.verifySamples) {
+        const pods = await takeSample(deps.cluster, deps.runbook, { withReady: false });
+        await save({ samples: [...data.samples, storeSample(deps.now(), pods)] });
+        return await delayRun(job, token, deps.realDelay(deps.config.verifySampleIntervalMs));
+      }
+      const { result, next } = await judgeAndReport(deps, data, save);
+      deps.metrics.verifications.inc({ action: data.action, result: result.passed ? "passed" : "failed" });
+      await record(deps, log, data.replyTo, result.passed ? "verification_passed" : "verification_failed", {
+        proposalId: data.proposalId,
+        action: data.action,
+        before: result.before,
+        after: result.after,
+        checks: result.checks,
+        nextSteps: next.map((n) => ({
+          kind: n.step.kind === "action" ? n.step.action.kind : "advice",
+          proposalId: n.proposalId,
+        })),
+      });
+    }
+    const result = data.result;
+    if (!result) throw new Error("verification result missing after it was reported");
+    await updateRoot(deps, data, result);
+    deps.onEvent?.({ type: "verification", jobId: String(job.id), passed: result.passed, at: Date.now() });
+    return result;
+  } catch (error) {
+    const failure = classify(error);
+    if (failure.kind === "delayed") throw error;
+    if (failure.kind === "rate_limited") {
+      deps.metrics.slackRateLimited.inc();
+      return await delayRun(job, token, failure.retryAfterMs);
+    }
+    const final = isFinalAttempt(job, failure);
+    if (final && !data.reported) {
+      const reason = `${failure.message} The action itself is done; verify by hand with the runbook's commands.`;
+      await postBestEffort(
+        deps,
+        log,
+        data.replyTo,
+        actionFailedMessage({ title: `Verification of ${data.title}`, reason, retry: null }),
+      );
+      await record(deps, log, data.replyTo, "verification_error", {
+        proposalId: data.proposalId,
+        message: failure.message,
+      }).catch((e: unknown) => log.warn({ err: e }, "could not record the failure on the timeline"));
+    }
+    log.warn({ code: failure.code, final }, "verification step failed");
+    throw finalError(error, failure);
+  }
+}

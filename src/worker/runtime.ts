@@ -1,0 +1,161 @@
+// BullMQ workers for the three queues, wired to the processors. Each queue worker has its own
+// Redis connection (role "worker": commands wait through a Redis restart). Jobs whose worker dies
+// are recovered by the stalled-job check after WORKER_LOCK_DURATION. close() stops taking jobs,
+// lets in-flight ones finish, and if the grace period runs out says in each job's thread that it
+// was interrupted and will be resumed, never leaving a half-applied action silently.
+import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { QUEUES } from "../queue/jobs.ts";
+import type { WorkerDeps } from "./deps.ts";
+import { noteAbandoned, noteInterrupted, type QueueKind, STALLED_TOO_OFTEN } from "./notes.ts";
+import { processDiagnose } from "./process-diagnose.ts";
+import { processRemediate } from "./process-remediate.ts";
+import { processVerify } from "./process-verify.ts";
+
+export type { QueueKind };
+
+export type WorkerRuntimeOptions = {
+  deps: WorkerDeps;
+  /** A new worker-role connection (createRedis(url, { role: "worker" })) per queue worker. */
+  connect: () => Redis;
+  /** BullMQ key prefix; tests use a unique one. */
+  prefix?: string;
+  /** Which queues to serve (default all three). */
+  queues?: readonly QueueKind[];
+};
+
+export type WorkerRuntime = {
+  workers: Worker[];
+  running(): boolean;
+  inFlight(): Job[];
+  /**
+   * Stops taking jobs and waits up to graceMs for in-flight jobs. If they are still running then,
+   * each gets a note in its thread and close() returns without waiting: the caller exits the
+   * process, and the jobs are resumed elsewhere once their locks lapse.
+   */
+  close(graceMs: number): Promise<{ interrupted: string[] }>;
+  /** Drops every Redis connection at once (after an interrupted close, in tests). */
+  disconnect(): void;
+};
+
+type Run = (deps: WorkerDeps, job: Job, token?: string) => Promise<unknown>;
+
+const PROCESSORS: Record<QueueKind, Run> = {
+  diagnose: processDiagnose,
+  remediate: processRemediate,
+  verify: processVerify,
+};
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof DelayedError || (error instanceof Error && error.name === "DelayedError"))
+    return "delayed";
+  if (error instanceof UnrecoverableError || (error instanceof Error && error.name === "UnrecoverableError"))
+    return "failed";
+  return "retry";
+}
+
+/** A first run of a job that was not delayed: how long it waited in the queue. */
+function pickupSeconds(job: Job): number | null {
+  const data = job.data as { state?: unknown; samples?: unknown[]; postedTs?: unknown } | null;
+  if (
+    job.attemptsStarted > 1 ||
+    job.delay > 0 ||
+    data?.state ||
+    data?.samples?.length ||
+    data?.postedTs !== undefined
+  )
+    return null;
+  return Math.max(0, Date.now() - job.timestamp) / 1000;
+}
+
+export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
+  const { deps } = options;
+  const { config, metrics, logger } = deps;
+  const inFlight = new Map<string, Job>();
+  const connections: Redis[] = [];
+  const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
+
+  const make = (kind: QueueKind): Worker => {
+    const run = PROCESSORS[kind];
+    const processor: Processor = async (job, token) => {
+      const key = `${kind}/${job.id}`;
+      inFlight.set(key, job);
+      metrics.inFlight.inc({ queue: kind });
+      const pickup = pickupSeconds(job);
+      if (pickup !== null) metrics.pickupSeconds.observe({ queue: kind }, pickup);
+      const end = metrics.jobSeconds.startTimer({ queue: kind });
+      try {
+        const result = await run(deps, job, token);
+        metrics.jobs.inc({ queue: kind, outcome: "completed" });
+        return result;
+      } catch (error) {
+        metrics.jobs.inc({ queue: kind, outcome: outcomeOf(error) });
+        throw error;
+      } finally {
+        end();
+        metrics.inFlight.dec({ queue: kind });
+        inFlight.delete(key);
+      }
+    };
+    const connection = options.connect();
+    connections.push(connection);
+    const worker = new Worker(QUEUES[kind], processor, {
+      connection,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      concurrency: config.concurrency,
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: 1,
+    });
+    worker.on("error", (err) => logger.error({ err, queue: kind }, "queue worker error"));
+    worker.on("stalled", (jobId) =>
+      logger.warn({ jobId, queue: kind }, "job stalled (its worker stopped); running it again"),
+    );
+    worker.on("failed", (job, err) => {
+      logger.warn(
+        { jobId: job?.id, queue: kind, err: err.message, attemptsMade: job?.attemptsMade },
+        "job run failed",
+      );
+      // Our processor never ran for this one: BullMQ failed it because its workers kept dying.
+      if (job && err.message === STALLED_TOO_OFTEN) void noteAbandoned(deps, kind, job);
+    });
+    return worker;
+  };
+
+  const workers = kinds.map(make);
+
+  return {
+    workers,
+    running: () => workers.every((w) => w.isRunning()),
+    inFlight: () => [...inFlight.values()],
+    async close(graceMs) {
+      // close() stops fetching at once and resolves when the in-flight jobs have finished.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), graceMs);
+      });
+      const first = await Promise.race([closing.then(() => "closed" as const), expired]);
+      clearTimeout(timer);
+      if (first === "expired") {
+        // The jobs keep their locks until the process exits; then the locks lapse and another
+        // worker's stalled-job check resumes them from their saved step.
+        const jobs = [...inFlight.entries()];
+        logger.warn(
+          { jobs: jobs.map(([key]) => key) },
+          "shutdown grace period over; interrupting in-flight jobs",
+        );
+        await Promise.all(
+          jobs.map(([key, job]) => noteInterrupted(deps, key.split("/")[0] as QueueKind, job)),
+        );
+        closing.catch(() => {});
+        return { interrupted: jobs.map(([key]) => key) };
+      }
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      return { interrupted: [] };
+    },
+    disconnect() {
+      for (const c of connections) c.disconnect();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// The demo as a person uses it: the whole stack from startDemo (private Redis, simulator running
+// the SSE leak fast, Slack app, worker, alerts from real Prometheus + Alertmanager or the built-in
+// evaluator) and its Slack stand-in page in a real headless Chromium. An alert opens an incident
+// thread, the diagnosis names the SSE connection leak with a memory chart, alice approves the
+// restart of the leaking pod through the confirmation dialog, and the thread shows the eviction
+// and the passing verification. Screenshots go to test-results/demo/.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Demo, startDemo } from "../../src/demo/index.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = new URL("../../test-results/demo/", import.meta.url);
+const hasChromium = existsSync(CHROMIUM);
+
+if (!hasChromium)
+  console.warn(`skipping the demo browser test: ${CHROMIUM} not found (apt-get install chromium)`);
+
+describe.skipIf(!hasChromium)("the demo in Chromium", () => {
+  let demo: Demo;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const pageErrors: string[] = [];
+  const applied: string[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemo({
+      scenario: "sse-leak",
+      speed: 60,
+      logLevel: "silent",
+      onEvent: (e) => {
+        if (e.type === "action_applied") applied.push(e.action);
+      },
+    });
+    await mkdir(SHOTS, { recursive: true });
+    profile = await mkdtemp(join(tmpdir(), "demo-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 1000 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => pageErrors.push(`${error.stack ?? String(error)}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await demo?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  }, 30_000);
+
+  const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
+
+  it("alert -> thread -> diagnosis with chart -> approval -> eviction -> verification", async () => {
+    try {
+      await walkthrough();
+    } catch (error) {
+      await shot("failure").catch(() => {});
+      throw error;
+    }
+  }, 120_000);
+
+  async function walkthrough(): Promise<void> {
+    expect(["prometheus", "built-in"]).toContain(demo.alertSource);
+    await page.goto(demo.pageUrl);
+    await page.locator("#channel-title", { hasText: "# rdev-ops" }).waitFor();
+    expect(await page.locator("#user-select").inputValue()).toBe("U0ONCALL1");
+
+    // The leak crosses 80% and the alert fires: the incident's root message appears.
+    const root = page.locator("#messages .msg").filter({ hasText: "RdevAPIHighMemory" }).first();
+    await root.waitFor({ timeout: 45_000 });
+    await root.locator(".msg-replies").waitFor({ timeout: 15_000 });
+    await root.locator(".msg-replies").click();
+
+    const thread = page.locator("#thread");
+    const diagnosis = thread.locator(".msg", { hasText: "Likely cause: SSE connection leak" }).first();
+    await diagnosis.waitFor({ timeout: 20_000 });
+    const leaking = demo.sim.pods().reduce((a, b) => ((a.memoryBytes ?? 0) >= (b.memoryBytes ?? 0) ? a : b));
+    expect(await diagnosis.textContent()).toContain(leaking.name);
+
+    const chart = thread.locator("figure.msg-file-image img").first();
+    await chart.waitFor({ timeout: 15_000 });
+    type Img = { decode(): Promise<void>; naturalWidth: number };
+    const width = await chart.evaluate((img) =>
+      (img as unknown as Img).decode().then(() => (img as unknown as Img).naturalWidth),
+    );
+    expect(width).toBeGreaterThanOrEqual(600);
+    await shot("1-diagnosis");
+
+    // alice approves the restart of the leaking pod: the button asks first.
+    await diagnosis.getByRole("button", { name: "Restart pod" }).first().click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("evicts the pod");
+    await shot("2-confirm");
+    await dialog.getByRole("button", { name: "Restart pod" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await thread
+      .locator(".msg", { hasText: `Evicted ${leaking.name}` })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    expect(applied).toEqual(["restart-pod"]);
+    await thread.locator(".msg", { hasText: "Verification passed" }).first().waitFor({ timeout: 30_000 });
+    expect(demo.sim.pods().map((p) => p.uid)).not.toContain(leaking.uid);
+    await thread.locator(".msg", { hasText: "Verification passed" }).first().scrollIntoViewIfNeeded();
+    await shot("3-verified");
+    expect(pageErrors).toEqual([]);
+  }
+});

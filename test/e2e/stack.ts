@@ -1,0 +1,172 @@
+// The whole bot on loopback: the Slack app (its exported start function, real HTTP receiver),
+// the worker, a private redis-server, the fake Slack Web API and the Kubernetes API simulator on a
+// clock whose speed the test changes (minutes of leak in seconds, then slow enough to act before
+// the OOM killer does).
+import { readFileSync } from "node:fs";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import type { Clock } from "../../src/clock.ts";
+import { type AppConfig, loadAppConfig, loadWorkerConfig } from "../../src/config.ts";
+import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
+import { createCluster } from "../../src/k8s/client.ts";
+import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
+import { createRedis, waitUntilReady } from "../../src/redis.ts";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { buildAppDeps } from "../../src/slack/build-deps.ts";
+import { type SlackAppHandle, startSlackApp } from "../../src/slack/create-app.ts";
+import type { AppDeps } from "../../src/slack/deps.ts";
+import type { WorkerEvent } from "../../src/worker/deps.ts";
+import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
+import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { startRedis, type TestRedis } from "../support/redis.ts";
+import { blockActions, signedInteraction } from "../support/slack-sign.ts";
+
+export const SIGNING_SECRET = "e2e-signing-secret-0123456789";
+export const AM_TOKEN = "e2e-alertmanager-token-0123";
+export const ALERT_CHANNEL = "C0E2EALERT";
+export const APPROVER = "U0E2EONCAL";
+
+/** Real time at a speed the test can change; never goes backwards. */
+export class VariableClock implements Clock {
+  #baseReal = Date.now();
+  #baseSim = Date.now();
+  #speed: number;
+  constructor(speed: number) {
+    this.#speed = speed;
+  }
+  now(): number {
+    return Math.round(this.#baseSim + (Date.now() - this.#baseReal) * this.#speed);
+  }
+  setSpeed(speed: number): void {
+    this.#baseSim = this.now();
+    this.#baseReal = Date.now();
+    this.#speed = speed;
+  }
+}
+
+export type Stack = {
+  clock: VariableClock;
+  redis: TestRedis;
+  sim: Simulator;
+  slack: FakeSlack;
+  app: { deps: AppDeps; handle: SlackAppHandle; redis: Redis; config: AppConfig };
+  worker: WorkerProcess;
+  events: WorkerEvent[];
+  /** POSTs an Alertmanager notification to the app: one firing alert per pod. */
+  alert(pods: string[]): Promise<Response>;
+  /** Clicks a button of a message as `user`, signed like Slack signs block_actions. */
+  click(
+    message: { ts: string; thread_ts?: string; text: string; blocks?: unknown[] },
+    button: { action_id: string; value: string },
+    user?: string,
+  ): Promise<Response>;
+  close(): Promise<void>;
+};
+
+const FIRING = JSON.parse(
+  readFileSync(new URL("../fixtures/alertmanager/rdev-high-memory-firing.json", import.meta.url), "utf8"),
+) as AlertmanagerWebhook;
+
+export async function startStack(options: {
+  scenario: "sse-leak" | "steady";
+  speed: number;
+  env?: Record<string, string>;
+}): Promise<Stack> {
+  const clock = new VariableClock(options.speed);
+  const [redis, sim, slack] = await Promise.all([
+    startRedis(),
+    startSimulator({ port: 0, scenario: options.scenario, replicas: 3, clock, tickMs: 20 }),
+    startFakeSlack(),
+  ]);
+  const config = loadAppConfig({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    ALERT_CHANNEL,
+    ALERTMANAGER_TOKEN: AM_TOKEN,
+    REDIS_URL: redis.url,
+    APPROVER_USER_IDS: APPROVER,
+    ROOT_UPDATE_MIN_INTERVAL: "200ms",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+  });
+  const logger = pino({ level: "silent" });
+  const appRedis = createRedis(redis.url, { role: "producer" });
+  await waitUntilReady(appRedis);
+  const deps = buildAppDeps(config, { redis: appRedis, logger });
+  const handle = await startSlackApp(deps, { port: 0, host: "127.0.0.1" });
+
+  const workerConfig = loadWorkerConfig({
+    REDIS_URL: redis.url,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_API_URL: slack.url,
+    WORKER_PORT: "0",
+    WORKER_HOST: "127.0.0.1",
+    // Delays are computed for the fast speed; the clock itself is shared with the simulator.
+    CLUSTER_CLOCK_SPEED: String(options.speed),
+    CLUSTER_CLOCK_EPOCH: String(Date.now()),
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
+  const events: WorkerEvent[] = [];
+  const cluster = createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 });
+  const worker = await startWorkerProcess(workerConfig, {
+    cluster,
+    clock,
+    logger,
+    onEvent: (e) => events.push(e),
+  });
+
+  return {
+    clock,
+    redis,
+    sim,
+    slack,
+    app: { deps, handle, redis: appRedis, config },
+    worker,
+    events,
+    alert: (pods) => {
+      const template = FIRING.alerts[0];
+      if (!template) throw new Error("fixture has no alerts");
+      const body: AlertmanagerWebhook = {
+        ...FIRING,
+        alerts: pods.map((pod) => ({
+          ...template,
+          labels: { ...template.labels, pod },
+          startsAt: new Date(clock.now()).toISOString(),
+          fingerprint: `fp-${pod}`,
+        })),
+      };
+      return fetch(`${handle.url}/alertmanager`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${AM_TOKEN}` },
+        body: JSON.stringify(body),
+      });
+    },
+    click: (message, button, user = APPROVER) => {
+      const payload = blockActions({
+        actionId: button.action_id,
+        value: button.value,
+        user: { id: user },
+        channelId: ALERT_CHANNEL,
+        messageTs: message.ts,
+        threadTs: message.thread_ts ?? null,
+        responseUrl: slack.responseUrl(),
+        triggerId: slack.issueTriggerId(),
+      }) as { message: Record<string, unknown> };
+      payload.message.blocks = message.blocks;
+      payload.message.text = message.text;
+      return signedInteraction(`${handle.url}/slack/events`, SIGNING_SECRET, payload);
+    },
+    async close() {
+      await worker.stop(1000).catch(() => {});
+      worker.disconnect();
+      await handle.stop();
+      await deps.queues.close();
+      appRedis.disconnect();
+      await Promise.all([sim.close(), slack.close()]);
+      await redis.stop();
+    },
+  };
+}

@@ -1,0 +1,241 @@
+// The worker in-process against its real peers: the Kubernetes API simulator (on a ScaledClock, so
+// minutes of cluster time pass in a few real seconds), a private redis-server, the fake Slack Web
+// API, the real incident and proposal stores. Jobs are added with the app's producer (createQueues).
+import { readFileSync } from "node:fs";
+import { WebClient } from "@slack/web-api";
+import { type Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import { ScaledClock } from "../../src/clock.ts";
+import { loadWorkerConfig, type WorkerConfig } from "../../src/config.ts";
+import { type Alert, parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
+import { incidentKey } from "../../src/incidents/incident-key.ts";
+import { createIncidentStore, type IncidentStore } from "../../src/incidents/store.ts";
+import { createCluster } from "../../src/k8s/client.ts";
+import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
+import type { Cluster } from "../../src/k8s/types.ts";
+import {
+  type ActionKind,
+  type ActionParams,
+  QUEUES,
+  type RemediateJob,
+  type ReplyTo,
+} from "../../src/queue/jobs.ts";
+import { createQueues, type Queues } from "../../src/queue/queues.ts";
+import { createRedis, waitUntilReady } from "../../src/redis.ts";
+import { createProposalStore, type ProposalStore } from "../../src/remediation/proposals.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
+import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
+import type { WorkerEvent } from "../../src/worker/deps.ts";
+import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
+import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { startRedis, type TestRedis } from "../support/redis.ts";
+
+export const CHANNEL = "C0ALERTS01";
+export const APPROVER = "U0APPROVER";
+
+const firing = parseAlertmanagerWebhook(
+  JSON.parse(
+    readFileSync(new URL("../fixtures/alertmanager/rdev-high-memory-firing.json", import.meta.url), "utf8"),
+  ),
+);
+export const ALERT = firing.alerts[0] as Alert;
+
+export type HarnessOptions = {
+  speed?: number;
+  sim?: SimulatorOptions;
+  env?: Record<string, string>;
+  /** Start the worker (default true); false to start it yourself with startWorker(). */
+  worker?: boolean;
+};
+
+export type Harness = {
+  redis: TestRedis;
+  sim: Simulator;
+  slack: FakeSlack;
+  cluster: Cluster;
+  clock: ScaledClock;
+  config: WorkerConfig;
+  env: Record<string, string>;
+  prefix: string;
+  producer: Redis;
+  queues: Queues;
+  verifyQueue: Queue;
+  remediateQueue: Queue;
+  incidents: IncidentStore;
+  proposals: ProposalStore;
+  events: WorkerEvent[];
+  worker: WorkerProcess | null;
+  startWorker(overrides?: Record<string, string>): Promise<WorkerProcess>;
+  /** An open incident with its root message posted in CHANNEL; replyTo points at its thread. */
+  openIncident(): Promise<{ incidentId: string; rootTs: string; replyTo: ReplyTo }>;
+  remediate(replyTo: ReplyTo, action: ActionKind, params: ActionParams, proposalId?: string): Promise<string>;
+  /** The thread's replies' text, in order (root excluded). */
+  threadTexts(rootTs: string): string[];
+  /** Waits until the job is completed or failed, then reads it (so its fields are final). */
+  finished(jobId: string, queue?: Queue): Promise<{ job: Job; state: "completed" | "failed" }>;
+  waitFor<T>(
+    what: string,
+    probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    timeoutMs?: number,
+  ): Promise<T>;
+  close(): Promise<void>;
+};
+
+let counter = 0;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const speed = options.speed ?? 100;
+  const epoch = Date.now();
+  const clock = new ScaledClock(speed, epoch);
+  const [redis, sim, slack] = await Promise.all([
+    startRedis(),
+    startSimulator({ port: 0, scenario: "steady", replicas: 3, clock, tickMs: 20, ...options.sim }),
+    startFakeSlack(),
+  ]);
+  // Every harness has its own redis-server, so the default key prefixes (BullMQ's "bull", the
+  // stores' "rdev") are safe, and a spawned worker (which uses them) sees the same queues.
+  const prefix = "rdev";
+  const env: Record<string, string> = {
+    REDIS_URL: redis.url,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_API_URL: slack.url,
+    WORKER_PORT: "0",
+    WORKER_HOST: "127.0.0.1",
+    CLUSTER_CLOCK_SPEED: String(speed),
+    CLUSTER_CLOCK_EPOCH: String(epoch),
+    STABILISATION_WINDOW: "5m",
+    VERIFY_SAMPLE_INTERVAL: "30s",
+    ROLLOUT_POLL_INTERVAL: "5s",
+    // Short enough that a killed worker's job is recovered within seconds, long enough that a busy
+    // test machine does not take a live worker's job away from it.
+    WORKER_LOCK_DURATION: "4s",
+    WORKER_STALLED_INTERVAL: "1s",
+    WORKER_SHUTDOWN_GRACE: "2s",
+    LOG_LEVEL: "silent",
+    ...options.env,
+  };
+  const config = loadWorkerConfig(env);
+  const cluster = createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 });
+  const producer = createRedis(redis.url, { role: "producer" });
+  await waitUntilReady(producer);
+  const queues = createQueues({ connection: producer });
+  const verifyQueue = new Queue(QUEUES.verify, { connection: producer });
+  const remediateQueue = queues.remediate;
+  const incidents = createIncidentStore({ redis: producer, prefix });
+  const proposals = createProposalStore({ redis: producer, prefix });
+  const events: WorkerEvent[] = [];
+  const started: WorkerProcess[] = [];
+  const bot = new WebClient(slack.token, { slackApiUrl: slack.url });
+
+  const h: Harness = {
+    redis,
+    sim,
+    slack,
+    cluster,
+    clock,
+    config,
+    env,
+    prefix,
+    producer,
+    queues,
+    verifyQueue,
+    remediateQueue,
+    incidents,
+    proposals,
+    events,
+    worker: null,
+    async startWorker(overrides = {}) {
+      const c = Object.keys(overrides).length > 0 ? loadWorkerConfig({ ...env, ...overrides }) : config;
+      const w = await startWorkerProcess(c, {
+        cluster,
+        logger: pino({ level: "silent" }),
+        onEvent: (e) => events.push(e),
+      });
+      h.worker ??= w;
+      started.push(w);
+      return w;
+    },
+    async openIncident() {
+      const { incident } = await incidents.openOrUpdate(incidentKey(ALERT.labels), ALERT);
+      if (!incident) throw new Error("no incident opened");
+      const root = await bot.chat.postMessage({
+        channel: CHANNEL,
+        ...incidentRootBlocks(incident, Date.now()),
+      });
+      const rootTs = String(root.ts);
+      await incidents.setRoot(incident.id, { channel: CHANNEL, ts: rootTs });
+      return {
+        incidentId: incident.id,
+        rootTs,
+        replyTo: { channel: CHANNEL, threadTs: rootTs, incidentId: incident.id },
+      };
+    },
+    async remediate(replyTo, action, params, proposalId = `p${++counter}${Date.now()}`) {
+      const job: RemediateJob = {
+        proposalId,
+        action,
+        params,
+        target: { namespace: "rdev", deployment: "rdev-api" },
+        replyTo,
+        approvedBy: APPROVER,
+        approvedAt: Date.now(),
+      };
+      const { jobId } = await queues.enqueueRemediate(job);
+      return jobId;
+    },
+    threadTexts(rootTs) {
+      return slack
+        .thread(CHANNEL, rootTs)
+        .slice(1)
+        .map((m) => m.text);
+    },
+    async finished(jobId, queue = remediateQueue) {
+      const state = await h.waitFor(`job ${jobId} to finish`, async () => {
+        const st = await queue.getJobState(jobId);
+        return st === "completed" || st === "failed" ? st : null;
+      });
+      const job = await queue.getJob(jobId);
+      if (!job) throw new Error(`job ${jobId} vanished`);
+      return { job, state };
+    },
+    async waitFor(what, probe, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await probe();
+        if (value) return value as never;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await Promise.all(started.map((w) => w.stop(500).catch(() => {})));
+      for (const w of started) w.disconnect();
+      await queues.close();
+      await verifyQueue.close();
+      producer.disconnect();
+      await Promise.all([sim.close(), slack.close()]);
+      await redis.stop();
+    },
+  };
+  if (options.worker ?? true) await h.startWorker();
+  return h;
+}
+
+/** The pods the simulator runs, ready and not terminating (waits until there are `n`). */
+export async function readyPods(h: Harness, n = 3) {
+  return await h.waitFor(`${n} ready pods`, async () => {
+    const pods = (await h.cluster.listPods("rdev", "app=rdev-api")).filter(
+      (p) => p.ready && !p.deletionTimestamp,
+    );
+    return pods.length === n ? pods : null;
+  });
+}
+
+/** Eviction requests the simulator answered with 201 (applied), per pod name. */
+export function evictions(h: Harness): string[] {
+  return h.sim
+    .requests()
+    .filter((r) => r.method === "POST" && /\/eviction$/.test(r.path) && r.status === 201)
+    .map((r) => r.path.split("/").at(-2) ?? "");
+}
