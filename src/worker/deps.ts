@@ -3,6 +3,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Queue } from "bullmq";
 import type { WorkerConfig } from "../config.ts";
+import type { SnapshotStore } from "../history/snapshots.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Cluster } from "../k8s/types.ts";
 import type { Logger } from "../logger.ts";
@@ -27,7 +28,10 @@ export type WorkerDeps = {
   cluster: Cluster;
   /** Rejects rate-limited calls (the job is delayed by Retry-After instead of the worker sleeping). */
   slack: WebClient;
-  incidents: Pick<IncidentStore, "get" | "appendTimeline">;
+  /** timeline: the incident's last diagnosis, the baseline of the next one's trend. */
+  incidents: Pick<IncidentStore, "get" | "appendTimeline" | "timeline">;
+  /** Each workload's latest diagnosis snapshot (the baseline outside an incident). */
+  snapshots: Pick<SnapshotStore, "latest" | "saveLatest">;
   proposals: Pick<ProposalStore, "createProposal" | "attachMessage">;
   /** Producer of verify jobs (the worker schedules verification itself). */
   verifyQueue: Queue;

@@ -1,15 +1,18 @@
 // Builds the worker process from configuration: cluster credentials, Redis (worker connections for
 // the queue workers, one for the stores and the verify producer), the Slack client, the stores,
-// metrics, the BullMQ workers and the /healthz + /metrics server. src/worker.ts calls this and
-// handles signals; tests and benchmarks call it directly.
+// metrics (Slack and Kubernetes API calls, queue depth), the BullMQ workers and the /healthz +
+// /metrics server. src/worker.ts calls this and handles signals; tests and benchmarks call it
+// directly.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
 import type { WorkerConfig } from "../config.ts";
+import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import { connectCluster } from "../k8s/index.ts";
 import type { Cluster } from "../k8s/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
+import { registerQueueGauges } from "../metrics.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
@@ -32,7 +35,7 @@ export type WorkerProcess = {
 };
 
 export type StartOptions = {
-  /** Overrides for tests and benchmarks. */
+  /** Overrides for tests and benchmarks (an injected cluster's requests are not counted). */
   cluster?: Cluster;
   logger?: Logger;
   prefix?: string;
@@ -58,17 +61,23 @@ export async function startWorkerProcess(
   options: StartOptions = {},
 ): Promise<WorkerProcess> {
   const logger = options.logger ?? createLogger(config.runbook.logLevel, "rdev-worker");
+  const metrics = createWorkerMetrics();
   const cluster =
     options.cluster ??
-    connectCluster(config.runbook.kubeconfig ? { kubeconfigPath: config.runbook.kubeconfig } : {}).cluster;
+    connectCluster({
+      ...(config.runbook.kubeconfig ? { kubeconfigPath: config.runbook.kubeconfig } : {}),
+      onRequest: metrics.kubeApi.onRequest,
+    }).cluster;
   const connect = (): Redis =>
     createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-worker" });
   const redis = connect();
   const clock = options.clock ?? clusterClock(config.clusterClock);
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
+  const retentionMs = config.runbook.historyRetentionMs;
+  const queuePrefix = options.prefix ? { prefix: options.prefix } : {};
   const verifyQueue = new Queue(QUEUES.verify, {
     connection: redis,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...queuePrefix,
     defaultJobOptions: {
       attempts: 5,
       backoff: { type: "exponential", delay: 2000 },
@@ -76,13 +85,20 @@ export async function startWorkerProcess(
       removeOnFail: { age: 30 * 86_400 },
     },
   });
-  const metrics = createWorkerMetrics();
+  // The queues this worker serves, read on scrape (their depth is its backlog).
+  const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
+  const gaugeQueues = kinds.map((kind) =>
+    kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
+  );
+  // Real time, not cluster time: BullMQ stamps jobs with Date.now().
+  registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
   const deps: WorkerDeps = {
     config,
     runbook: highMemoryRunbook(config.runbook),
     cluster,
-    slack: createWorkerSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-    incidents: createIncidentStore({ redis, ...storePrefix }),
+    slack: createWorkerSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }, metrics.slackApi),
+    incidents: createIncidentStore({ redis, ...storePrefix, retentionMs }),
+    snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix }),
     verifyQueue,
     metrics,
@@ -126,6 +142,7 @@ export async function startWorkerProcess(
         await server.close();
         // Interrupted jobs still run: leave their connections to the process exit.
         if (result.interrupted.length > 0) return result;
+        await Promise.all(gaugeQueues.filter((q) => q !== verifyQueue).map((q) => q.close()));
         await verifyQueue.close();
         await redis.quit().catch(() => redis.disconnect());
         return result;

@@ -1,6 +1,9 @@
 // The worker's Prometheus metrics, on its own registry (two workers in one test process do not
-// collide). GET /metrics on the worker's port serves `registry.metrics()`.
+// collide). GET /metrics on the worker's port serves `registry.metrics()`. The Slack and
+// Kubernetes API metrics are the app's (src/metrics-slack.ts, src/metrics.ts), under this prefix.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { createKubeApiMetrics } from "../metrics.ts";
+import { createSlackApiMetrics } from "../metrics-slack.ts";
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -11,6 +14,11 @@ export function createWorkerMetrics(options: { prefix?: string; defaultMetrics?:
   const registers = [registry];
   return {
     registry,
+    prefix: p,
+    /** Slack Web API calls by method and result (createWorkerSlack counts on it). */
+    slackApi: createSlackApiMetrics(registry, p),
+    /** Kubernetes API requests (its onRequest is connectCluster's hook). */
+    kubeApi: createKubeApiMetrics(registry, p),
     jobs: new Counter({
       name: `${p}jobs_total`,
       help: "Job runs by queue and outcome (completed, delayed, retry, failed, invalid)",

@@ -1,16 +1,19 @@
 // The diagnose queue's processor: the runbook's investigation (runDiagnosis) against the cluster,
 // posted into replyTo by postDiagnosis (which creates the proposals behind its buttons), the heap
-// profile attached when one was captured, and a summary on the incident timeline.
+// profile attached when one was captured, and its snapshot on the incident timeline (and as the
+// workload's latest), which the next diagnosis compares with for its trend.
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
 import type { Diagnosis } from "../diagnostics/types.ts";
+import { previousDiagnosis } from "../history/previous.ts";
+import { recordDiagnosis } from "../history/record.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
-import { postMemoryChart, recordDiagnosis, targetKey } from "./chart.ts";
+import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
-import { record, uploadFile } from "./thread.ts";
+import { uploadFile } from "./thread.ts";
 
 export type DiagnoseResult = { severity: string; ts: string | null; proposals: number };
 
@@ -39,13 +42,18 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
     let diagnosis: Diagnosis | null = null;
     let result: DiagnoseResult = { severity: "unknown", ts: data.postedTs ?? null, proposals: 0 };
     if (data.postedTs === undefined) {
+      const { incidents, snapshots } = deps;
+      const previous = await previousDiagnosis(
+        { incidents, snapshots, now: deps.now },
+        { incidentId: data.replyTo.incidentId, target: data.target },
+      );
       const run = await runDiagnosis(
         { cluster: deps.cluster, clock: { now: deps.now } },
-        { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto" },
+        { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto", previous },
       );
       const d = run.diagnosis;
       diagnosis = d;
-      if (deps.memoryHistory) recordDiagnosis(deps.memoryHistory, d);
+      if (deps.memoryHistory) recordChartSample(deps.memoryHistory, d);
       const posted = await postDiagnosis(
         {
           slack: deps.slack,
@@ -59,15 +67,17 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await save({ postedTs: posted.ts, heapPod: profile?.pod ?? null, uploaded: profile === null });
       deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: Date.now() });
       result = { severity: d.severity, ts: posted.ts, proposals: posted.proposalIds.length };
-      await record(deps, log, data.replyTo, "diagnosis_posted", {
-        requestId: data.requestId,
-        requestedBy: data.requestedBy,
-        severity: d.severity,
-        headline: d.headline,
-        topCause: d.causes[0]?.id ?? null,
-        proposals: posted.proposalIds,
-        error: d.error,
-      });
+      // Recorded once, in the step that posted: a retry (postedTs saved) never appends it again.
+      await recordDiagnosis(
+        { incidents, snapshots },
+        {
+          incidentId: data.replyTo.incidentId,
+          diagnosis: d,
+          requestedBy: data.requestedBy,
+          requestId: data.requestId,
+          proposalIds: posted.proposalIds,
+        },
+      );
     }
     if (!data.charted && deps.memoryHistory) {
       const chart = await postMemoryChart({ ...deps, memoryHistory: deps.memoryHistory }, log, data.replyTo, {

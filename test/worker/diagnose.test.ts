@@ -1,6 +1,7 @@
 // Diagnose jobs through the worker: the runbook's investigation against the simulator, posted by
 // postDiagnosis with approval buttons backed by stored proposals, the heap profile attached, the
-// timeline updated; a Slack 429 on the attachment delays the job without posting twice.
+// diagnosis snapshot on the timeline; a Slack 429 on the attachment delays the job without posting
+// (or recording) the diagnosis twice.
 import { afterEach, describe, expect, it } from "vitest";
 import { summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
 import type { ReplyTo } from "../../src/queue/jobs.ts";
@@ -62,14 +63,19 @@ describe("diagnose jobs", () => {
     const bytes = h.slack.file(file?.files?.[0]?.id ?? "")?.bytes ?? Buffer.alloc(0);
     expect(summariseHeapProfile(bytes).totalInuseBytes).toBeGreaterThan(0);
 
-    const entry = (await h.incidents.timeline(incidentId)).find((e) => e.type === "diagnosis_posted");
-    expect(entry?.data).toMatchObject({ requestedBy: "U0DEVANNA1", proposals: buttons.map((b) => b.value) });
+    const entries = (await h.incidents.timeline(incidentId)).filter((e) => e.type === "diagnosis");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.data).toMatchObject({
+      requestedBy: "U0DEVANNA1",
+      proposals: buttons.map((b) => b.value),
+      snapshot: { target: { namespace: "rdev", deployment: "rdev-api" }, error: null },
+    });
   });
 
-  it("a 429 on the attachment delays the job; the diagnosis is not posted twice", async () => {
+  it("a 429 on the attachment delays the job; the diagnosis is not posted or recorded twice", async () => {
     h = await startHarness();
     await readyPods(h);
-    const { rootTs, replyTo } = await h.openIncident();
+    const { incidentId, rootTs, replyTo } = await h.openIncident();
     h.slack.failNext("files.getUploadURLExternal", 429, 1, 1);
     await diagnose(h, replyTo);
     const thread = h.slack.thread(CHANNEL, rootTs).slice(1);
@@ -78,5 +84,7 @@ describe("diagnose jobs", () => {
     const calls = h.slack.callsTo("files.getUploadURLExternal");
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    const recorded = (await h.incidents.timeline(incidentId)).filter((e) => e.type === "diagnosis");
+    expect(recorded).toHaveLength(1);
   });
 });

@@ -1,0 +1,112 @@
+// The Slack app's settings (src/app.ts), validated together with the runbook settings.
+import { z } from "zod";
+import { ActionKind } from "../queue/jobs.ts";
+import { type Config, parseWith } from "./runbook.ts";
+import { booleanFlag, duration, parseDuration } from "./shared.ts";
+
+const slackId = (prefix: string, example: string) =>
+  z.string().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,}$`), `must be a Slack id like ${example}`);
+
+const idList = (prefix: string, example: string) =>
+  z
+    .string()
+    .default("")
+    .transform((text) =>
+      text
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .pipe(z.array(slackId(prefix, example)));
+
+export const AppEnvSchema = z.object({
+  SLACK_MODE: z.enum(["http", "socket"]).default("http"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-...)"),
+  SLACK_SIGNING_SECRET: z.string().min(8, "must be the app's signing secret").optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "must be an app-level token (xapp-...)")
+    .optional(),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL like https://slack.com/api/" })
+    .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface the HTTP server binds to. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  ALERT_CHANNEL: slackId("CG", "C0123ABCD"),
+  ALERTMANAGER_TOKEN: z.string().min(16, "must be at least 16 characters (a shared bearer secret)"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  APPROVER_USER_IDS: idList("UW", "U0123ABCD"),
+  APPROVER_GROUP_IDS: idList("S", "S0123ABCD"),
+  APPROVE_ANYONE: booleanFlag(false),
+  FOUR_EYES_ACTIONS: z
+    .string()
+    .default("rolling-restart,raise-memory-limit,set-cache-ttl")
+    .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
+    .pipe(z.array(ActionKind)),
+  PROPOSAL_TTL: duration.default("30m"),
+  WATCH_CHANNELS: idList("CG", "C0123ABCD"),
+  ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
+});
+export type AppEnv = z.infer<typeof AppEnvSchema>;
+
+export type AppConfig = {
+  runbook: Config;
+  slack: {
+    mode: "http" | "socket";
+    botToken: string;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string | null;
+  };
+  http: { port: number; host: string };
+  alertChannel: string;
+  alertmanagerToken: string;
+  redisUrl: string;
+  approval: {
+    approverUserIds: string[];
+    approverGroupIds: string[];
+    anyoneMayApprove: boolean;
+    fourEyesActions: ActionKind[];
+  };
+  proposalTtlMs: number;
+  watchChannels: string[];
+  rootUpdateMinIntervalMs: number;
+};
+/** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const { runbook, e } = parseWith(env, AppEnvSchema, (cleaned) => {
+    // Checked on the raw values, so they are reported even when other variables are malformed.
+    const socket = cleaned.SLACK_MODE === "socket";
+    const problems: string[] = [];
+    if (!socket && !cleaned.SLACK_SIGNING_SECRET)
+      problems.push("SLACK_SIGNING_SECRET: is required in http mode (Basic Information > App Credentials)");
+    if (socket && !cleaned.SLACK_APP_TOKEN)
+      problems.push("SLACK_APP_TOKEN: is required in socket mode (an xapp- token with connections:write)");
+    return problems;
+  });
+  return {
+    runbook,
+    slack: {
+      mode: e.SLACK_MODE,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+      appToken: e.SLACK_APP_TOKEN ?? null,
+      apiUrl: e.SLACK_API_URL ?? null,
+    },
+    http: { port: e.PORT, host: e.HOST },
+    alertChannel: e.ALERT_CHANNEL,
+    alertmanagerToken: e.ALERTMANAGER_TOKEN,
+    redisUrl: e.REDIS_URL,
+    approval: {
+      approverUserIds: e.APPROVER_USER_IDS,
+      approverGroupIds: e.APPROVER_GROUP_IDS,
+      anyoneMayApprove: e.APPROVE_ANYONE,
+      fourEyesActions: e.FOUR_EYES_ACTIONS,
+    },
+    proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
+    watchChannels: e.WATCH_CHANNELS,
+    rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
+  };
+}

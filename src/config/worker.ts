@@ -1,0 +1,104 @@
+// The worker's settings (src/worker.ts), validated together with the runbook settings.
+import { z } from "zod";
+import { type Config, parseWith } from "./runbook.ts";
+import { booleanFlag, duration, parseDuration } from "./shared.ts";
+
+// Durations are
+// cluster time: against a simulator running CLUSTER_CLOCK_SPEED times faster, the worker waits
+// window / speed real milliseconds.
+
+const positiveDuration = (fallback: string) =>
+  // Malformed values are reported by the duration pattern alone, not twice.
+  duration.default(fallback).refine((text) => (parseDuration(text) ?? 1) > 0, "must be longer than 0");
+
+export const WorkerEnvSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-...)"),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL like https://slack.com/api/" })
+    .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+    .optional(),
+  /** Port of /healthz and /metrics (0: a free port, printed at start). */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
+  WORKER_HOST: z.string().min(1).default("0.0.0.0"),
+  /** Jobs processed at once per queue. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** How long after an action verification starts (memory settles, caches refill). */
+  STABILISATION_WINDOW: positiveDuration("5m"),
+  VERIFY_SAMPLES: z.coerce
+    .number()
+    .int()
+    .min(2, "must be at least 2 (a trend needs two points)")
+    .max(20)
+    .default(3),
+  VERIFY_SAMPLE_INTERVAL: positiveDuration("30s"),
+  /** How long a rollout may take before the action is reported as stuck. */
+  ROLLOUT_DEADLINE: positiveDuration("10m"),
+  ROLLOUT_POLL_INTERVAL: positiveDuration("5s"),
+  /** restart-pod deletes the pod (still UID-checked) when the Eviction API is forbidden or missing. */
+  ALLOW_DELETE_FALLBACK: booleanFlag(false),
+  PROPOSAL_TTL: duration.default("30m"),
+  /** A job whose worker stops renewing its lock for this long is taken over by another worker. */
+  WORKER_LOCK_DURATION: positiveDuration("30s"),
+  WORKER_STALLED_INTERVAL: positiveDuration("30s"),
+  /** On SIGTERM, how long in-flight jobs may take to finish before the worker stops anyway. */
+  WORKER_SHUTDOWN_GRACE: positiveDuration("25s"),
+  /** Simulated clusters only: how much faster than real time the cluster's clock runs. */
+  CLUSTER_CLOCK_SPEED: z.coerce.number().positive().default(1),
+  /** Simulated clusters only: the real time (ms since the epoch) at which cluster time was real time. */
+  CLUSTER_CLOCK_EPOCH: z.coerce.number().int().nonnegative().optional(),
+  /** Prometheus' base URL for the diagnosis' memory chart (query_range); unset: the last diagnoses. */
+  PROMETHEUS_URL: z.url({ error: "must be a URL like http://prometheus-k8s.monitoring.svc:9090" }).optional(),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
+
+export type WorkerConfig = {
+  runbook: Config;
+  redisUrl: string;
+  slack: { botToken: string; apiUrl: string | null };
+  http: { port: number; host: string };
+  concurrency: number;
+  stabilisationWindowMs: number;
+  verifySamples: number;
+  verifySampleIntervalMs: number;
+  rolloutDeadlineMs: number;
+  rolloutPollIntervalMs: number;
+  allowDeleteFallback: boolean;
+  proposalTtlMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  shutdownGraceMs: number;
+  clusterClock: { speed: number; epochMs: number | null };
+  /** PROMETHEUS_URL, for the diagnosis' memory chart; null: charted from the last diagnoses. */
+  prometheusUrl: string | null;
+};
+/** Runbook + Redis + Slack + worker settings; one ConfigError lists every problem. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const { runbook, e } = parseWith(env, WorkerEnvSchema, (_cleaned, parsed) =>
+    parsed && parsed.CLUSTER_CLOCK_SPEED !== 1 && parsed.CLUSTER_CLOCK_EPOCH === undefined
+      ? [
+          "CLUSTER_CLOCK_EPOCH: is required when CLUSTER_CLOCK_SPEED is not 1 (the simulator's start, ms since the epoch)",
+        ]
+      : [],
+  );
+  const ms = (text: string) => parseDuration(text) ?? 0;
+  return {
+    runbook,
+    redisUrl: e.REDIS_URL,
+    slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
+    http: { port: e.WORKER_PORT, host: e.WORKER_HOST },
+    concurrency: e.WORKER_CONCURRENCY,
+    stabilisationWindowMs: ms(e.STABILISATION_WINDOW),
+    verifySamples: e.VERIFY_SAMPLES,
+    verifySampleIntervalMs: ms(e.VERIFY_SAMPLE_INTERVAL),
+    rolloutDeadlineMs: ms(e.ROLLOUT_DEADLINE),
+    rolloutPollIntervalMs: ms(e.ROLLOUT_POLL_INTERVAL),
+    allowDeleteFallback: e.ALLOW_DELETE_FALLBACK,
+    proposalTtlMs: ms(e.PROPOSAL_TTL),
+    lockDurationMs: ms(e.WORKER_LOCK_DURATION),
+    stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
+    shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),
+    clusterClock: { speed: e.CLUSTER_CLOCK_SPEED, epochMs: e.CLUSTER_CLOCK_EPOCH ?? null },
+    prometheusUrl: e.PROMETHEUS_URL ?? null,
+  };
+}
