@@ -1,12 +1,19 @@
 // Entry point of the Slack app process: configuration, Redis, stores, queues, Bolt. Thin; the
 // app never touches the cluster (the worker does).
-import { loadAppConfig } from "./config.ts";
+import { ConfigError, loadAppConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createRedis, waitUntilReady } from "./redis.ts";
 import { buildAppDeps } from "./slack/build-deps.ts";
 import { startSlackApp } from "./slack/create-app.ts";
 
-const config = loadAppConfig();
+let config: ReturnType<typeof loadAppConfig>;
+try {
+  config = loadAppConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 const logger = createLogger(config.runbook.logLevel, "rdev-chatops-app");
 const redis = createRedis(config.redisUrl, { role: "producer", connectionName: "rdev-app" });
 await waitUntilReady(redis);
