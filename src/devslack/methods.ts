@@ -3,7 +3,12 @@
 import { SlackApiError, type SlackMessage, type StoredView, type Workspace } from "./workspace.ts";
 
 export type Args = Record<string, unknown>;
-export type MethodContext = { workspace: Workspace; origin: string };
+export type MethodContext = {
+  workspace: Workspace;
+  origin: string;
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode), if any. */
+  socketModeUrl?: string | undefined;
+};
 export type Method = (args: Args, ctx: MethodContext) => Record<string, unknown>;
 
 const TS = /^\d+\.\d{6}$/;
@@ -127,6 +132,12 @@ export const METHODS: Record<string, Method> = {
     bot_id: ws.identity.botId,
     is_enterprise_install: false,
   }),
+
+  // Called with the app-level (xapp-) token; web-api.ts checks which token was presented.
+  "apps.connections.open": (_args, { socketModeUrl }) => {
+    if (!socketModeUrl) throw new SlackApiError("not_allowed_token_type");
+    return { url: socketModeUrl };
+  },
 
   "chat.postMessage": (args, { workspace: ws }) => {
     const channel = channelArg(args);

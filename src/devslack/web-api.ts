@@ -46,6 +46,10 @@ export type FakeSlackOptions = {
   identity?: Partial<WorkspaceIdentity>;
   rateLimits?: Record<string, RateLimit>;
   userGroups?: Record<string, string[]>;
+  /** App-level token (xapp-...) accepted by apps.connections.open, and only there. */
+  appToken?: string;
+  /** The WebSocket URL apps.connections.open answers with (Socket Mode). */
+  socketModeUrl?: string;
   /** Port on 127.0.0.1 (default 0: a free port). */
   port?: number;
 };
@@ -145,14 +149,22 @@ export async function startFakeSlackServer(
       return;
     }
     if (!presented) return reply(200, { ok: false, error: "not_authed" });
-    if (presented !== token) return reply(200, { ok: false, error: "invalid_auth" });
+    // Slack's token types: the app-level token opens Socket Mode connections and nothing else.
+    const appLevel = method === "apps.connections.open";
+    if (appLevel && presented === token) return reply(200, { ok: false, error: "not_allowed_token_type" });
+    if (!appLevel && presented !== token) return reply(200, { ok: false, error: "invalid_auth" });
+    if (appLevel && (!options.appToken || presented !== options.appToken))
+      return reply(200, { ok: false, error: "invalid_auth" });
     const handler = METHODS[method];
     if (!handler) return reply(200, { ok: false, error: "unknown_method" });
     const wait = rateLimited(method, args, at);
     if (wait !== null)
       return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
     try {
-      reply(200, { ok: true, ...handler(args, { workspace: ws, origin }) });
+      reply(200, {
+        ok: true,
+        ...handler(args, { workspace: ws, origin, socketModeUrl: options.socketModeUrl }),
+      });
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       reply(200, { ok: false, error: error.error });

@@ -29,7 +29,14 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
   const blog = boltLogger(logger);
   const receiver =
     config.slack.mode === "socket"
-      ? new SocketModeReceiver({ appToken: config.slack.appToken ?? "", logger: blog })
+      ? new SocketModeReceiver({
+          appToken: config.slack.appToken ?? "",
+          logger: blog,
+          // apps.connections.open goes to the same Slack API as every other call (SLACK_API_URL).
+          installerOptions: {
+            clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+          },
+        })
       : new HTTPReceiver({
           signingSecret: config.slack.signingSecret ?? "",
           // The replay guard in front of it (http/replay-guard.ts) verifies every request once.
