@@ -7,7 +7,7 @@ import { KubeError } from "../../k8s/errors.ts";
 import { quantityToBytes } from "../../k8s/quantity.ts";
 import type { DeploymentInfo, PodMetrics } from "../../k8s/types.ts";
 import { setMemoryLimitCommand } from "./kubectl.ts";
-import { deploymentContainer, rolloutProgress } from "./rollout.ts";
+import { deploymentContainer, readTargetDeployment, rolloutProgress } from "./rollout.ts";
 import {
   type ActionJob,
   ActionRefused,
@@ -135,12 +135,7 @@ export const raiseMemoryLimit: RemediationAction = {
   plan: planRaiseMemoryLimit,
   execute: executeRaiseMemoryLimit,
   async verify(ctx): Promise<Progress> {
-    const { namespace, deployment } = ctx.job.target;
-    const d = await ctx.cluster.getDeployment(
-      namespace,
-      deployment,
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const d = await readTargetDeployment(ctx);
     return memoryLimitProgress(d, ctx.settings.target.container, ctx.job.params.memoryLimit ?? "");
   },
 };

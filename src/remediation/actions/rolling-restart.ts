@@ -3,7 +3,7 @@
 // sends the same patch and causes no second rollout. Verify watches the rollout to completion.
 import type { DeploymentInfo } from "../../k8s/types.ts";
 import { deletePodCommand, restartCommand } from "./kubectl.ts";
-import { rolloutProgress } from "./rollout.ts";
+import { readTargetDeployment, rolloutProgress } from "./rollout.ts";
 import type { ActionJob, ExecuteContext, Outcome, PlanResult, Progress, RemediationAction } from "./types.ts";
 
 /** The job's fixed restartedAt: the approved value, else the approval time (both set at job creation). */
@@ -70,12 +70,7 @@ export const rollingRestart: RemediationAction = {
   execute: executeRollingRestart,
   async verify(ctx): Promise<Progress> {
     const restartedAt = restartedAtOf(ctx.job) ?? "";
-    const { namespace, deployment } = ctx.job.target;
-    const d = await ctx.cluster.getDeployment(
-      namespace,
-      deployment,
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const d = await readTargetDeployment(ctx);
     return rollingRestartProgress(d, restartedAt);
   },
 };

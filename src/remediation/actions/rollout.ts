@@ -1,6 +1,7 @@
-// Rollout progress of a deployment, as `kubectl rollout status` judges it. Pure.
+// Rollout progress of a deployment, as `kubectl rollout status` judges it (pure), and the one read
+// of the job's target deployment that every deployment action makes.
 import type { DeploymentInfo } from "../../k8s/types.ts";
-import type { Progress } from "./types.ts";
+import type { ExecuteContext, Progress } from "./types.ts";
 
 export function rolloutProgress(d: DeploymentInfo): Progress {
   const counts = `${d.updatedReplicas} of ${d.replicas} updated, ${d.availableReplicas} available`;
@@ -16,4 +17,12 @@ export function deploymentContainer(
   name: string,
 ): DeploymentInfo["containers"][number] | null {
   return d.containers.find((c) => c.name === name) ?? null;
+}
+
+/** The job's target deployment, read with the job's abort signal. */
+export function readTargetDeployment(
+  ctx: Pick<ExecuteContext, "cluster" | "job" | "signal">,
+): Promise<DeploymentInfo> {
+  const { namespace, deployment } = ctx.job.target;
+  return ctx.cluster.getDeployment(namespace, deployment, ctx.signal ? { signal: ctx.signal } : {});
 }

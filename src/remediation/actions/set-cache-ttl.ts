@@ -2,7 +2,7 @@
 // (the variable's name is config.cache.envName). Setting the pod template's env rolls every pod.
 import type { DeploymentInfo } from "../../k8s/types.ts";
 import { setEnvCommand } from "./kubectl.ts";
-import { deploymentContainer, rolloutProgress } from "./rollout.ts";
+import { deploymentContainer, readTargetDeployment, rolloutProgress } from "./rollout.ts";
 import {
   type ActionJob,
   ActionRefused,
@@ -93,12 +93,7 @@ export const setCacheTtl: RemediationAction = {
   plan: planSetCacheTtl,
   execute: executeSetCacheTtl,
   async verify(ctx): Promise<Progress> {
-    const { namespace, deployment } = ctx.job.target;
-    const d = await ctx.cluster.getDeployment(
-      namespace,
-      deployment,
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const d = await readTargetDeployment(ctx);
     return cacheTtlProgress(
       d,
       ctx.settings.target.container,
