@@ -1,29 +1,18 @@
-// The demo as a person uses it: the whole stack from startDemo (private Redis, simulator running
-// the SSE leak fast, Slack app, worker, alerts from real Prometheus + Alertmanager or the built-in
-// evaluator) and its Slack stand-in page in a real headless Chromium. An alert opens an incident
-// thread, the diagnosis names the SSE connection leak with a memory chart, alice approves the
-// restart of the leaking pod through the confirmation dialog, and the thread shows the eviction
-// and the passing verification. Screenshots go to test-results/demo/.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { mkdir } from "node:fs/promises";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/index.ts";
+import { CHROMIUM, hasChromium, launchChromium, type TestBrowser } from "../support/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = new URL("../../test-results/demo/", import.meta.url);
-const hasChromium = existsSync(CHROMIUM);
 
 if (!hasChromium)
   console.warn(`skipping the demo browser test: ${CHROMIUM} not found (apt-get install chromium)`);
 
 describe.skipIf(!hasChromium)("the demo in Chromium", () => {
   let demo: Demo;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: TestBrowser | undefined;
   const pageErrors: string[] = [];
   const applied: string[] = [];
 
@@ -37,33 +26,13 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
       },
     });
     await mkdir(SHOTS, { recursive: true });
-    profile = await mkdtemp(join(tmpdir(), "demo-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 1000 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => pageErrors.push(`${error.stack ?? String(error)}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
-    });
+    browser = await launchChromium("demo", { width: 1440, height: 1000 }, pageErrors);
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await demo?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   }, 30_000);
 
   const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });

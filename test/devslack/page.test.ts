@@ -1,21 +1,12 @@
-// The dev workspace's page in a real headless Chromium (Debian's /usr/bin/chromium via
-// playwright-core), talking to a real Bolt app only through signed requests: a slash command, a
-// confirmed button click that updates the message, a modal with a validation error and then a
-// submission, a thread with an inline PNG chart and a downloadable file. Screenshots go to
-// test-results/devslack/.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { mkdir } from "node:fs/promises";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevSlack, startDevSlack } from "../../src/devslack/dev-slack.ts";
+import { CHROMIUM, hasChromium, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTinyApp, type TinyApp } from "./tiny-bolt-app.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SECRET = "dev-workspace-signing-secret";
 const SHOTS = new URL("../../test-results/devslack/", import.meta.url);
-const hasChromium = existsSync(CHROMIUM);
 
 if (!hasChromium)
   console.warn(`skipping the dev workspace page test: ${CHROMIUM} not found (apt-get install chromium)`);
@@ -23,9 +14,8 @@ if (!hasChromium)
 describe.skipIf(!hasChromium)("the dev workspace page in Chromium", () => {
   let slack: DevSlack;
   let app: TinyApp;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let browser: TestBrowser | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -33,27 +23,8 @@ describe.skipIf(!hasChromium)("the dev workspace page in Chromium", () => {
     app = await startTinyApp({ signingSecret: SECRET, token: slack.token, apiUrl: slack.url });
     slack.setAppEventsUrl(app.url);
     await mkdir(SHOTS, { recursive: true });
-    profile = await mkdtemp(join(tmpdir(), "devslack-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => pageErrors.push(`${error.stack ?? String(error)}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
-    });
+    browser = await launchChromium("devslack", { width: 1440, height: 900 }, pageErrors);
+    page = browser.page;
     page.on("dialog", (dialog) => {
       pageErrors.push(`unexpected browser dialog: ${dialog.message()}`);
       void dialog.dismiss();
@@ -61,10 +32,9 @@ describe.skipIf(!hasChromium)("the dev workspace page in Chromium", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app?.stop();
     await slack?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
