@@ -38,6 +38,8 @@ export const WorkerEnvSchema = z.object({
   /** restart-pod deletes the pod (still UID-checked) when the Eviction API is forbidden or missing. */
   ALLOW_DELETE_FALLBACK: booleanFlag(false),
   PROPOSAL_TTL: duration.default("30m"),
+  /** At most one chat.update of an incident's root per interval, shared with the app (real time). */
+  ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
   /** A job whose worker stops renewing its lock for this long is taken over by another worker. */
   WORKER_LOCK_DURATION: positiveDuration("30s"),
   WORKER_STALLED_INTERVAL: positiveDuration("30s"),
@@ -65,6 +67,7 @@ export type WorkerConfig = {
   rolloutPollIntervalMs: number;
   allowDeleteFallback: boolean;
   proposalTtlMs: number;
+  rootUpdateMinIntervalMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   shutdownGraceMs: number;
@@ -95,6 +98,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     rolloutPollIntervalMs: ms(e.ROLLOUT_POLL_INTERVAL),
     allowDeleteFallback: e.ALLOW_DELETE_FALLBACK,
     proposalTtlMs: ms(e.PROPOSAL_TTL),
+    rootUpdateMinIntervalMs: ms(e.ROOT_UPDATE_MIN_INTERVAL),
     lockDurationMs: ms(e.WORKER_LOCK_DURATION),
     stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
     shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),

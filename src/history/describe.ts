@@ -2,6 +2,8 @@
 // Plain text, not escaped: each renderer escapes for its format. `by` is kept apart so Slack can
 // mention a user (<@U123>) where Markdown writes the id. Pure.
 import { formatDuration, formatPercent } from "../diagnostics/format.ts";
+import { describeOutcome } from "../resolution/describe.ts";
+import { actionLabel } from "./action-label.ts";
 import { ENTRY, type ParsedEntry } from "./entries.ts";
 
 export type Described = {
@@ -39,16 +41,35 @@ export function describeEntry(e: ParsedEntry): Described {
       const firing = e.type === ENTRY.alertFiring;
       const value = percent(e.data.value);
       const pod = e.data.pod ? ` on ${e.data.pod}` : "";
+      const name = e.data.alertName ? `${e.data.alertName} ` : "Alert ";
+      const severity = e.data.severity ? ` (${e.data.severity})` : "";
       return {
         icon: firing ? "red_circle" : "large_green_circle",
-        text: `Alert ${firing ? "firing" : "resolved"}${pod}${value ? ` at ${value} of the memory limit` : ""}`,
+        text: `${name}${firing ? "firing" : "resolved"}${severity}${pod}${value ? ` at ${value} of the memory limit` : ""}`,
         by: null,
       };
     }
     case ENTRY.rootPosted:
       return { icon: "speech_balloon", text: "Slack thread opened", by: null };
     case ENTRY.resolved:
-      return { icon: "white_check_mark", text: "Incident resolved: every alert cleared", by };
+      return { icon: "white_check_mark", text: "Every alert cleared", by };
+    case ENTRY.outcome: {
+      const text = describeOutcome(e.data, { who: () => "", name: (n) => n, text: (t) => t });
+      return {
+        icon:
+          e.data.kind === "oom_kill" || e.data.kind === "unknown"
+            ? "large_yellow_circle"
+            : "large_green_circle",
+        text: `Ended: ${text}`,
+        by: e.data.approvedBy ?? null,
+      };
+    }
+    case ENTRY.statusThreadLinked:
+      return {
+        icon: "link",
+        text: "Status thread opened while the incident was open (its actions count here)",
+        by,
+      };
     case ENTRY.diagnosis: {
       const s = e.data.snapshot;
       if (s.error) return { icon: "warning", text: `Diagnosis failed: ${s.error}`, by };
@@ -67,7 +88,7 @@ export function describeEntry(e: ParsedEntry): Described {
       return { icon: "mag", text: parts.join(", "), by };
     }
     case ENTRY.proposalApproved:
-      return { icon: "heavy_check_mark", text: `Approved ${e.data.action}`, by };
+      return { icon: "heavy_check_mark", text: `Approved: ${actionLabel(e.data.action, e.data.params)}`, by };
     case ENTRY.proposalRefused:
       return {
         icon: "no_entry",

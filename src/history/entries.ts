@@ -31,6 +31,10 @@ export const ENTRY = {
   verificationFailed: "verification_failed",
   verificationError: "verification_error",
   postmortemExported: "postmortem_exported",
+  /** Why the incident ended, as the worker found it in the cluster and the timeline (resolution.ts). */
+  outcome: "incident_outcome",
+  /** A `/rdev mem status` thread opened while the incident was open: its actions count here. */
+  statusThreadLinked: "status_thread_linked",
 } as const;
 export type EntryType = (typeof ENTRY)[keyof typeof ENTRY];
 
@@ -59,6 +63,9 @@ const entries = <const T extends readonly [string, ...string[]], D extends z.Zod
 
 export const AlertData = z.looseObject({
   fingerprint: str,
+  /** The alert's own name and severity (older entries have neither). */
+  alertName: z.string().nullable().default(null),
+  severity: z.string().nullable().default(null),
   pod: z.string().nullable().default(null),
   /** Memory in % of the limit the alert reported (alertPercent), when it carried one. */
   value: z.number().nullable().default(null),
@@ -84,6 +91,7 @@ export const ApprovalData = z.looseObject({
   action: str,
   params: z.record(str, z.unknown()).default({}),
   jobId: optStr,
+  threadTs: optStr,
 });
 
 export const RefusalData = z.looseObject({
@@ -112,6 +120,43 @@ export const VerificationData = z.looseObject({
   checks: z.array(z.looseObject({ id: str, ok: z.boolean(), text: str })).default([]),
 });
 
+/** How an incident ended. The kinds, most specific first, are decided by classifyOutcome. */
+export const OUTCOME_KINDS = [
+  "action",
+  "oom_kill",
+  "rollout",
+  "pod_replaced",
+  "restarted",
+  "memory_fell",
+  "unknown",
+] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+export const OutcomeData = z.looseObject({
+  kind: z.enum(OUTCOME_KINDS),
+  /** The pod the fact is about (the OOM-killed, replaced or restarted pod). */
+  pod: optStr,
+  /** When it happened, real time (ms); clusterAt is the cluster's own clock when it differs. */
+  at: z.number().nullish(),
+  clusterAt: z.number().nullish(),
+  restartCount: z.number().int().nullish(),
+  /** Reason of a restart that was not an OOM kill (Error, Completed, ...). */
+  reason: optStr,
+  /** The replacement pod, or the new ReplicaSet of someone else's rollout. */
+  replacement: optStr,
+  /** The bot's action that explains it: proposal, kind, words, approver, verification. */
+  proposalId: optStr,
+  action: optStr,
+  actionText: optStr,
+  approvedBy: optStr,
+  verification: z.enum(["passed", "failed", "pending"]).nullish(),
+  /** Other facts seen (a later OOM kill, a restart) that did not decide the outcome. */
+  notes: z.array(str).default([]),
+  /** Why the cluster could not be read (kind "unknown"). */
+  error: optStr,
+});
+export type OutcomeData = z.infer<typeof OutcomeData>;
+
 export const HistoryEntry = z.discriminatedUnion("type", [
   entry(ENTRY.opened, z.looseObject({ key: str }).default({ key: "" })),
   entries([ENTRY.alertFiring, ENTRY.alertResolved], AlertData),
@@ -126,6 +171,8 @@ export const HistoryEntry = z.discriminatedUnion("type", [
   entry(ENTRY.verificationScheduled, z.looseObject({ proposalId: str, inMs: z.number().nullish() })),
   entries([ENTRY.verificationPassed, ENTRY.verificationFailed], VerificationData),
   entry(ENTRY.verificationError, z.looseObject({ proposalId: optStr, message: optStr })),
+  entry(ENTRY.outcome, OutcomeData),
+  entry(ENTRY.statusThreadLinked, z.looseObject({ channel: str, ts: str })),
   entry(
     ENTRY.postmortemExported,
     z.looseObject({ fileId: optStr, channel: optStr, threadTs: optStr }).default({}),

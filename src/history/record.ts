@@ -11,6 +11,7 @@ import {
   ApprovalData,
   DiagnosisData,
   ENTRY,
+  OutcomeData,
   RefusalData,
   VerificationData,
 } from "./entries.ts";
@@ -82,6 +83,8 @@ export async function recordApproval(
     action: string;
     params?: Record<string, unknown>;
     jobId?: string | null;
+    /** The thread it was approved in (a status thread differs from the incident's). */
+    threadTs?: string | null;
     /** Slack user id of the approver. */
     by: string;
   },
@@ -91,6 +94,7 @@ export async function recordApproval(
     action: input.action,
     params: input.params ?? {},
     jobId: input.jobId ?? null,
+    threadTs: input.threadTs ?? null,
   });
   return await append(incidents, input.incidentId, {
     ...stamp(input.at),
@@ -197,6 +201,32 @@ export async function recordPostmortem(
     type: ENTRY.postmortemExported,
     by: input.by,
     data: { fileId: input.fileId, channel: input.channel, threadTs: input.threadTs },
+  });
+}
+
+/** Why the incident ended (the worker's classification at resolution). */
+export async function recordOutcome(
+  incidents: TimelineWriter,
+  input: When & { incidentId: string; outcome: OutcomeData },
+): Promise<boolean> {
+  return await append(incidents, input.incidentId, {
+    ...stamp(input.at),
+    type: ENTRY.outcome,
+    by: "worker",
+    data: OutcomeData.parse(input.outcome),
+  });
+}
+
+/** A status thread opened while the incident was open. */
+export async function recordStatusThread(
+  incidents: TimelineWriter,
+  input: When & { incidentId: string; channel: string; ts: string; by: string },
+): Promise<boolean> {
+  return await append(incidents, input.incidentId, {
+    ...stamp(input.at),
+    type: ENTRY.statusThreadLinked,
+    by: input.by,
+    data: { channel: input.channel, ts: input.ts },
   });
 }
 

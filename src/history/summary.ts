@@ -2,7 +2,16 @@
 // memory (% of limit) seen by alerts, diagnoses and verifications, the likely cause, the actions
 // taken (who approved what, what the job did, whether it held) and the outcome. Pure.
 import type { IncidentRecord } from "../incidents/store.ts";
-import { ACTION_OUTCOMES, ENTRY, entriesOf, type ParsedEntry, parseEntry } from "./entries.ts";
+import { OUTCOME_KIND_WORDS } from "../resolution/describe.ts";
+import { actionLabel } from "./action-label.ts";
+import {
+  ACTION_OUTCOMES,
+  ENTRY,
+  entriesOf,
+  type OutcomeData,
+  type ParsedEntry,
+  parseEntry,
+} from "./entries.ts";
 import type { DiagnosisSnapshot } from "./snapshot.ts";
 
 export type Outcome =
@@ -16,21 +25,30 @@ export type Outcome =
   | "not_held"
   /** The last action failed (or its rollout got stuck). */
   | "action_failed"
-  /** Resolved by the alerts clearing, after actions (none verified). */
-  | "resolved_after_action"
-  /** Resolved by the alerts clearing, no action taken. */
+  /** Every alert cleared; the worker has not yet said why (see `ending`). */
+  | "resolving"
+  /** Resolved, and `ending` says why. */
   | "resolved";
 
 export type TakenAction = {
   proposalId: string;
   action: string;
+  /** Readable words: "Restart pod rdev-api-…-x2k4q", "Raise the memory limit to 1Gi". */
+  text: string;
   approvedBy: string | null;
   approvedAt: number;
   /** The job's last reported step (action_applied, action_failed, ...), null when none yet. */
   result: string | null;
   summary: string | null;
+  /** When it changed the cluster (applied or found already done). */
+  appliedAt: number | null;
   verification: "passed" | "failed" | null;
+  /** Asked for in a thread other than the incident's (a `/rdev mem status` thread). */
+  elsewhere: boolean;
 };
+
+/** A next step the worker offered after a failed verification, still waiting for approval. */
+export type OfferedStep = { proposalId: string; kind: string };
 
 export type IncidentSummary = {
   id: string;
@@ -49,6 +67,14 @@ export type IncidentSummary = {
   actions: TakenAction[];
   refusals: number;
   outcome: Outcome;
+  /** The outcome in words, for every view (history, App Home, incident view, postmortem). */
+  outcomeText: string;
+  /** Why it ended (the worker's classification), once known. */
+  ending: OutcomeData | null;
+  /** Next steps offered by the last failed verification, when it is the latest verdict. */
+  nextSteps: OfferedStep[];
+  /** People who approved actions: the owners of the fix. */
+  fixedBy: string[];
   root: { channel: string; ts: string } | null;
   permalink: string | null;
   entries: ParsedEntry[];
@@ -72,9 +98,18 @@ export const OUTCOME_TEXT: Record<Outcome, string> = {
   verified: "fixed (verified)",
   not_held: "fix did not hold",
   action_failed: "action failed",
-  resolved_after_action: "resolved after action",
-  resolved: "resolved on its own",
+  resolving: "resolved, checking why",
+  resolved: "resolved",
 };
+
+/** The outcome in words: a resolved incident says why it ended. */
+export function outcomeText(outcome: Outcome, ending: OutcomeData | null): string {
+  if (outcome !== "resolved" || !ending) return OUTCOME_TEXT[outcome];
+  if (ending.kind !== "action") return OUTCOME_KIND_WORDS[ending.kind];
+  if (ending.verification === "passed") return "fixed (verified)";
+  if (ending.verification === "failed") return "resolved, but the fix did not hold";
+  return "fixed (not verified)";
+}
 
 function peakOf(entries: readonly ParsedEntry[]): { percent: number; pod: string | null } | null {
   let best: { percent: number; pod: string | null } | null = null;
@@ -94,32 +129,47 @@ function peakOf(entries: readonly ParsedEntry[]): { percent: number; pod: string
   return best;
 }
 
-function actionsOf(entries: readonly ParsedEntry[]): TakenAction[] {
+const APPLIED = new Set<string>([ENTRY.actionApplied, ENTRY.actionAlreadyDone]);
+
+function actionsOf(entries: readonly ParsedEntry[], rootTs: string | null): TakenAction[] {
   const taken = new Map<string, TakenAction>();
   for (const e of entriesOf(entries, ENTRY.proposalApproved)) {
+    const threadTs = typeof e.data.threadTs === "string" ? e.data.threadTs : null;
     taken.set(e.data.proposalId, {
       proposalId: e.data.proposalId,
       action: e.data.action,
+      text: actionLabel(e.data.action, e.data.params),
       approvedBy: e.by ?? null,
       approvedAt: e.at,
       result: null,
       summary: null,
+      appliedAt: null,
       verification: null,
+      elsewhere: threadTs !== null && rootTs !== null && threadTs !== rootTs,
     });
   }
   for (const e of entriesOf(entries, ...ACTION_OUTCOMES)) {
     const id = e.data.proposalId;
     if (!id) continue;
+    const action = e.data.action ?? "action";
     const known = taken.get(id) ?? {
       proposalId: id,
-      action: e.data.action ?? "action",
+      action,
+      text: actionLabel(action, {}),
       approvedBy: null,
       approvedAt: e.at,
       result: null,
       summary: null,
+      appliedAt: null,
       verification: null,
+      elsewhere: false,
     };
-    taken.set(id, { ...known, result: e.type, summary: e.data.summary ?? e.data.message ?? known.summary });
+    taken.set(id, {
+      ...known,
+      result: e.type,
+      summary: e.data.summary ?? e.data.message ?? known.summary,
+      appliedAt: known.appliedAt ?? (APPLIED.has(e.type) ? e.at : null),
+    });
   }
   for (const e of entriesOf(entries, ENTRY.verificationPassed, ENTRY.verificationFailed)) {
     const known = taken.get(e.data.proposalId);
@@ -142,11 +192,29 @@ function outcomeOf(
         e.type === ENTRY.actionFailed ||
         e.type === ENTRY.actionRolloutStuck,
     );
+  if (status === "resolved") {
+    return entriesOf(entries, ENTRY.outcome).length > 0 ? "resolved" : "resolving";
+  }
   if (last?.type === ENTRY.verificationPassed) return "verified";
   if (last?.type === ENTRY.verificationFailed) return "not_held";
   if (last) return "action_failed";
-  if (status === "resolved") return actions.length > 0 ? "resolved_after_action" : "resolved";
   return actions.length > 0 ? "in_progress" : "open";
+}
+
+/** The next steps of the latest verification, when it failed and nothing was approved since. */
+function offeredSteps(entries: readonly ParsedEntry[]): OfferedStep[] {
+  const verdicts = entriesOf(entries, ENTRY.verificationPassed, ENTRY.verificationFailed);
+  const last = verdicts.at(-1);
+  if (!last || last.type !== ENTRY.verificationFailed) return [];
+  const approvedSince = entriesOf(entries, ENTRY.proposalApproved).some((e) => e.at > last.at);
+  if (approvedSince) return [];
+  const steps = Array.isArray(last.data.nextSteps) ? last.data.nextSteps : [];
+  return steps.flatMap((s: unknown) => {
+    const step = s as { kind?: unknown; proposalId?: unknown };
+    return typeof step.proposalId === "string" && typeof step.kind === "string"
+      ? [{ proposalId: step.proposalId, kind: step.kind }]
+      : [];
+  });
 }
 
 export function summariseIncident(record: IncidentRecord, now: number): IncidentSummary {
@@ -156,7 +224,9 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
   const latest = diagnoses.at(-1) ?? null;
   const cause = [...diagnoses].reverse().find((d) => d.cause !== null)?.cause ?? null;
   const peak = peakOf(entries);
-  const actions = actionsOf(entries);
+  const actions = actionsOf(entries, incident.root?.ts ?? null);
+  const ending = entriesOf(entries, ENTRY.outcome).at(-1)?.data ?? null;
+  const outcome = outcomeOf(incident.status, entries, actions);
   const startedAt = incident.startsAt ?? incident.createdAt;
   const endedAt = incident.status === "resolved" ? (incident.resolvedAt ?? incident.updatedAt) : null;
   return {
@@ -174,7 +244,11 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
     diagnoses: diagnoses.length,
     actions,
     refusals: entriesOf(entries, ENTRY.proposalRefused).length,
-    outcome: outcomeOf(incident.status, entries, actions),
+    outcome,
+    outcomeText: outcomeText(outcome, ending),
+    ending,
+    nextSteps: offeredSteps(entries),
+    fixedBy: [...new Set(actions.flatMap((a) => (a.approvedBy ? [a.approvedBy] : [])))],
     root: incident.root,
     permalink: record.permalink,
     entries,

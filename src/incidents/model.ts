@@ -18,11 +18,24 @@ export type IncidentStatus = "open" | "resolved";
 export type IncidentAlert = {
   fingerprint: string;
   status: "firing" | "resolved";
+  /** The alert's own name (RdevAPIHighMemory or RdevAPIHighMemoryCritical), null in old records. */
+  alertName: string | null;
+  severity: string | null;
   pod: string | null;
   container: string | null;
   startsAt: number | null;
   endsAt: number | null;
   lastSeenAt: number;
+};
+
+/** A pod of the incident (or, for alerts without a pod label, one label set) and its alerts. */
+export type IncidentPod = {
+  /** Pod name; the fingerprint for an alert that names no pod. */
+  pod: string;
+  /** Names of the alerts firing on it now (RdevAPIHighMemory, RdevAPIHighMemoryCritical). */
+  firing: string[];
+  /** Highest severity among its firing alerts, null when none fires. */
+  severity: string | null;
 };
 
 export type Incident = {
@@ -32,6 +45,7 @@ export type Incident = {
   namespace: string | null;
   workload: string | null;
   status: IncidentStatus;
+  /** Highest severity seen while open (it never goes down while firing); its alert's summary. */
   severity: string | null;
   summary: string | null;
   runbookUrl: string | null;
@@ -42,7 +56,12 @@ export type Incident = {
   /** Alertmanager notifications folded into this incident (repeats included). */
   notifications: number;
   alerts: IncidentAlert[];
+  /** Firing alerts (label sets): the incident resolves when none is left. */
   firingCount: number;
+  /** Pods, not alerts: a warning and a critical alert on one pod are one pod. */
+  pods: IncidentPod[];
+  /** Pods with at least one firing alert. */
+  firingPods: number;
   /** The Slack thread root, once a replica has posted it. */
   root: { channel: string; ts: string } | null;
   resolvedAt: number | null;
@@ -87,12 +106,42 @@ function decodeAlert(fingerprint: string, json: string): IncidentAlert {
   return {
     fingerprint,
     status: raw.status === "resolved" ? "resolved" : "firing",
+    alertName: raw.alertName ?? null,
+    severity: raw.severity ?? null,
     pod: raw.pod ?? null,
     container: raw.container ?? null,
     startsAt: raw.startsAt ?? null,
     endsAt: raw.endsAt ?? null,
     lastSeenAt: raw.lastSeenAt ?? 0,
   };
+}
+
+/** Severity ranks: the root shows the highest seen, and its summary. Unknown words rank lowest. */
+export const SEVERITY_RANK: Readonly<Record<string, number>> = {
+  info: 1,
+  ticket: 1,
+  warning: 2,
+  page: 3,
+  critical: 3,
+};
+export const severityRank = (severity: string | null | undefined): number =>
+  severity ? (SEVERITY_RANK[severity.toLowerCase()] ?? 0) : 0;
+
+/** Alerts grouped by pod, pods sorted by name. Pure. */
+export function podsOf(alerts: readonly IncidentAlert[]): IncidentPod[] {
+  const byPod = new Map<string, IncidentPod>();
+  for (const a of alerts) {
+    const name = a.pod ?? a.fingerprint;
+    const pod = byPod.get(name) ?? { pod: name, firing: [], severity: null };
+    if (a.status === "firing") {
+      pod.firing.push(a.alertName ?? "alert");
+      if (severityRank(a.severity) > severityRank(pod.severity) || pod.severity === null)
+        pod.severity = a.severity ?? pod.severity;
+    }
+    byPod.set(name, pod);
+  }
+  for (const pod of byPod.values()) pod.firing.sort();
+  return [...byPod.values()].sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
 /** Builds an Incident from its hash and alerts hash; null when the hash is empty (unknown id). */
@@ -104,6 +153,7 @@ export function decodeIncident(
   const alerts = Object.entries(alertsHash)
     .map(([fingerprint, json]) => decodeAlert(fingerprint, json))
     .sort((a, b) => (a.pod ?? a.fingerprint).localeCompare(b.pod ?? b.fingerprint));
+  const pods = podsOf(alerts);
   const starts = alerts.map((a) => a.startsAt).filter((t): t is number => t !== null);
   const rootChannel = str(hash.rootChannel);
   const rootTs = str(hash.rootTs);
@@ -123,6 +173,8 @@ export function decodeIncident(
     notifications: num(hash.notifications) ?? 0,
     alerts,
     firingCount: alerts.filter((a) => a.status === "firing").length,
+    pods,
+    firingPods: pods.filter((p) => p.firing.length > 0).length,
     root: rootChannel && rootTs ? { channel: rootChannel, ts: rootTs } : null,
     resolvedAt: num(hash.resolvedAt),
     resolvedBy: str(hash.resolvedBy),

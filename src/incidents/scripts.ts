@@ -8,7 +8,10 @@
  * KEYS: 1 key index, 2 open zset, 3 all zset.
  * ARGV: 1 incident key prefix ("P:incident:"), 2 new id, 3 now ms, 4 alert status, 5 fingerprint,
  *       6 alert JSON, 7 static fields JSON (flat string map), 8 timeline max, 9 retention ms,
- *       10 "opened" timeline entry JSON, 11 alert timeline entry JSON.
+ *       10 "opened" timeline entry JSON, 11 alert timeline entry JSON, 12 severity rank of a firing
+ *       alert (-1 when resolved), 13 its severity, 14 its summary.
+ * Severity only goes up while open: a firing alert of a higher rank than the incident's replaces
+ * severity and summary (an equal rank fills a missing summary); a resolving alert changes neither.
  * Returns { id | "", created 0|1, HGETALL incident, HGETALL alerts }.
  */
 export const OPEN_OR_UPDATE = `
@@ -40,6 +43,16 @@ if prev then prevStatus = cjson.decode(prev).status end
 redis.call('HSET', alertsKey, ARGV[5], ARGV[6])
 redis.call('HINCRBY', base, 'notifications', 1)
 redis.call('HSET', base, 'updatedAt', ARGV[3])
+local rank = tonumber(ARGV[12])
+if rank >= 0 then
+  local cur = tonumber(redis.call('HGET', base, 'severityRank') or '-1')
+  local hasSummary = redis.call('HEXISTS', base, 'summary') == 1
+  if rank > cur or (rank == cur and not hasSummary and ARGV[14] ~= '') then
+    redis.call('HSET', base, 'severityRank', ARGV[12])
+    if ARGV[13] ~= '' then redis.call('HSET', base, 'severity', ARGV[13]) end
+    if ARGV[14] ~= '' then redis.call('HSET', base, 'summary', ARGV[14]) end
+  end
+end
 if prevStatus ~= ARGV[4] then
   redis.call('RPUSH', base .. ':timeline', ARGV[11])
   redis.call('LTRIM', base .. ':timeline', -tonumber(ARGV[8]), -1)

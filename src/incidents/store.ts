@@ -12,6 +12,7 @@ import {
   decodeTimelineEntry,
   type Incident,
   pairsToRecord,
+  severityRank,
   TIMELINE_TYPES,
   type TimelineEntry,
 } from "./model.ts";
@@ -95,14 +96,17 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       const optional = {
         namespace: parts.namespace,
         workload: parts.workload,
-        severity: alert.labels.severity,
-        summary: alert.annotations.summary ?? alert.annotations.description,
         runbookUrl: alert.annotations.runbook_url,
       };
+      const severity = alert.labels.severity ?? "";
+      const summary = alert.annotations.summary ?? alert.annotations.description ?? "";
+      const alertName = alert.labels.alertname ?? null;
       for (const [name, value] of Object.entries(optional)) if (value) fields[name] = value;
       const pod = alert.labels.pod ?? null;
       const stored = {
         status: alert.status,
+        alertName,
+        severity: severity || null,
         pod,
         container: alert.labels.container ?? null,
         startsAt: alertTime(alert.startsAt),
@@ -114,7 +118,13 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         at,
         type: alert.status === "firing" ? TIMELINE_TYPES.alertFiring : TIMELINE_TYPES.alertResolved,
         by: "alertmanager",
-        data: { fingerprint: alert.fingerprint, pod, value: alertPercent(alert) },
+        data: {
+          fingerprint: alert.fingerprint,
+          alertName,
+          severity: severity || null,
+          pod,
+          value: alertPercent(alert),
+        },
       };
       const reply = (await withRedis("open or update an incident", () =>
         evalScript(
@@ -133,6 +143,9 @@ export function createIncidentStore(options: IncidentStoreOptions) {
             retentionMs,
             JSON.stringify(opened),
             JSON.stringify(alertEntry),
+            alert.status === "firing" ? severityRank(severity) : -1,
+            severity,
+            summary,
           ],
         ),
       )) as [string, number, unknown, unknown];

@@ -48,9 +48,28 @@ export const DiagnoseJob = z.object({
   replyTo: ReplyTo,
   requestedBy: z.string().min(1), // Slack user id, or "alertmanager"
   heapProfile: z.boolean().default(false),
+  /**
+   * The bot's own "Gathering diagnostics…" message that roots a status thread: the worker turns it
+   * into the verdict once the diagnosis is posted.
+   */
+  statusRoot: z.object({ channel: z.string().min(1), ts: z.string().min(1) }).optional(),
   requestedAt: z.number().int(),
 });
 export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
+
+/**
+ * The review of an ended incident: the worker reads the cluster and the timeline and records why it
+ * ended (src/resolution). Runs on the diagnose queue (cluster reads only) as job name "resolve".
+ */
+export const ResolveJob = z.object({
+  incidentId: JobId,
+  target: Target,
+  /** Pending approvals the app withdrew at the resolution (the closing line says so). */
+  withdrawn: z.number().int().nonnegative().default(0),
+  requestedAt: z.number().int(),
+});
+export type ResolveJob = z.infer<typeof ResolveJob>;
+export const RESOLVE_JOB_NAME = "resolve";
 
 export const ActionParams = z.object({
   pod: z.string().min(1).optional(),
@@ -88,6 +107,7 @@ export type VerifyJob = z.infer<typeof VerifyJob>;
 
 export const jobIds = {
   diagnose: (requestId: string) => JobId.parse(`diagnose-${requestId}`),
+  resolve: (incidentId: string) => JobId.parse(`resolve-${incidentId}`),
   remediate: (proposalId: string) => JobId.parse(`remediate-${proposalId}`),
   verify: (proposalId: string) => JobId.parse(`verify-${proposalId}`),
 };

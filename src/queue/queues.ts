@@ -5,7 +5,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { RedisUnavailableError, withRedis } from "../redis.ts";
-import { DiagnoseJob, jobIds, QUEUES, RemediateJob } from "./jobs.ts";
+import { DiagnoseJob, jobIds, QUEUES, RESOLVE_JOB_NAME, RemediateJob, ResolveJob } from "./jobs.ts";
 
 export type QueuesOptions = {
   /** A producer connection (createRedis(url, { role: "producer" })): commands fail fast. */
@@ -71,6 +71,15 @@ export function createQueues(options: QueuesOptions) {
       const jobId = jobIds.diagnose(job.requestId);
       ensureConnected();
       await withRedis("queue a diagnose job", () => diagnose.add("diagnose", job, { jobId }));
+      return { queue: QUEUES.diagnose, jobId };
+    },
+
+    /** Adds the review of an ended incident (one per incident, ever) to the diagnose queue. */
+    async enqueueResolve(data: ResolveJob): Promise<EnqueueResult> {
+      const job = ResolveJob.parse(data);
+      const jobId = jobIds.resolve(job.incidentId);
+      ensureConnected();
+      await withRedis("queue an incident review", () => diagnose.add(RESOLVE_JOB_NAME, job, { jobId }));
       return { queue: QUEUES.diagnose, jobId };
     },
 

@@ -24,6 +24,8 @@ export type ProposalInput = {
   /** The message carrying the buttons; null until it is posted (see attachMessage). */
   messageTs: string | null;
   expiresAt: number;
+  /** Stays pending when the incident resolves (a next step after a fix that did not hold). */
+  keepAfterResolve?: boolean;
 };
 
 export type ProposalStatus = "pending" | "claimed" | "cancelled" | "incident_resolved";
@@ -92,6 +94,7 @@ export function createProposalStore(options: ProposalStoreOptions) {
         createdAt: String(createdAt),
         expiresAt: String(input.expiresAt),
         status: "pending",
+        ...(input.keepAfterResolve ? { keepAfterResolve: "1" } : {}),
       };
       await withRedis("create a proposal", async () => {
         const tx = redis.multi().hset(proposalKey(id), fields).pexpire(proposalKey(id), ttl);
@@ -211,13 +214,13 @@ return 1
 
 /**
  * KEYS: 1 the incident's proposal-id set. ARGV: 1 proposal key prefix, 2 now ms, 3 retention ms.
- * Returns how many pending proposals were withdrawn.
+ * Returns how many pending proposals were withdrawn; those marked keepAfterResolve stay pending.
  */
 const EXPIRE_FOR_INCIDENT = `
 local count = 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local key = ARGV[1] .. id
-  if redis.call('HGET', key, 'status') == 'pending' then
+  if redis.call('HGET', key, 'status') == 'pending' and redis.call('HGET', key, 'keepAfterResolve') ~= '1' then
     redis.call('HSET', key, 'status', 'incident_resolved', 'cancelledBy', 'incident', 'cancelledAt', ARGV[2])
     redis.call('PEXPIRE', key, ARGV[3])
     count = count + 1
@@ -275,6 +278,7 @@ export function decodeProposal(hash: Record<string, string>): Proposal | null {
     messageTs: str(hash.messageTs),
     createdAt: num(hash.createdAt) ?? 0,
     expiresAt: num(hash.expiresAt) ?? 0,
+    keepAfterResolve: hash.keepAfterResolve === "1",
     status,
     claimedBy: str(hash.claimedBy),
     claimedAt: num(hash.claimedAt),

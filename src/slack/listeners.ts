@@ -1,5 +1,6 @@
 // Every Slack listener, registered in one place (grouped by surface).
 import type { App } from "@slack/bolt";
+import { registerDiagnoseAgain } from "./alerts/diagnose-again-listener.ts";
 import { registerWatchListener } from "./alerts/watch-listener.ts";
 import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
@@ -12,4 +13,5 @@ export function registerListeners(app: App, deps: AppDeps & ApproveDeps): void {
   registerApprovalListeners(app, deps);
   registerWatchListener(app, deps);
   registerHistoryListeners(app, deps);
+  registerDiagnoseAgain(app, deps);
 }

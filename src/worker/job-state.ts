@@ -78,6 +78,8 @@ export const DiagnoseJobData = DiagnoseJob.extend({
   uploaded: z.boolean().default(false),
   /** The memory chart step ran (posted, skipped or failed: it is never retried). */
   charted: z.boolean().default(false),
+  /** The status thread's root now shows the verdict instead of "Gathering diagnostics…". */
+  statusUpdated: z.boolean().default(false),
 });
 export type DiagnoseJobData = z.infer<typeof DiagnoseJobData>;
 

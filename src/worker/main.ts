@@ -3,6 +3,7 @@
 // metrics (Slack and Kubernetes API calls, queue depth), the BullMQ workers and the /healthz +
 // /metrics server. src/worker.ts calls this and handles signals; tests and benchmarks call it
 // directly.
+import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
@@ -17,6 +18,7 @@ import { QUEUES } from "../queue/jobs.ts";
 import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import { createRootUpdater } from "../slack/alerts/root-updater.ts";
 import { diagnosisHistory, type MemoryHistoryProvider, prometheusHistory } from "./chart.ts";
 import type { WorkerDeps, WorkerEvent } from "./deps.ts";
 import { type HealthServer, startHealthServer } from "./http.ts";
@@ -92,12 +94,29 @@ export async function startWorkerProcess(
   );
   // Real time, not cluster time: BullMQ stamps jobs with Date.now().
   registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
+  const slack = createWorkerSlack(
+    { token: config.slack.botToken, apiUrl: config.slack.apiUrl },
+    metrics.slackApi,
+  );
+  const incidents = createIncidentStore({ redis, ...storePrefix, retentionMs });
+  const roots = createRootUpdater({
+    slackUpdates: slack,
+    incidents,
+    redis,
+    prefix: options.storePrefix ?? "rdev",
+    metrics,
+    logger,
+    now: Date.now,
+    instanceId: `worker-${randomUUID()}`,
+    config,
+  });
   const deps: WorkerDeps = {
     config,
     runbook: highMemoryRunbook(config.runbook),
     cluster,
-    slack: createWorkerSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }, metrics.slackApi),
-    incidents: createIncidentStore({ redis, ...storePrefix, retentionMs }),
+    slack,
+    incidents,
+    roots,
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix }),
     verifyQueue,
@@ -139,6 +158,8 @@ export async function startWorkerProcess(
     stop(graceMs = config.shutdownGraceMs) {
       stopping ??= (async () => {
         const result = await runtime.close(graceMs);
+        await roots.settled();
+        roots.close();
         await server.close();
         // Interrupted jobs still run: leave their connections to the process exit.
         if (result.interrupted.length > 0) return result;

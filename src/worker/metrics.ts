@@ -51,6 +51,12 @@ export function createWorkerMetrics(options: { prefix?: string; defaultMetrics?:
       labelNames: ["action", "result"] as const,
       registers,
     }),
+    rootUpdates: new Counter({
+      name: `${p}incident_root_updates_total`,
+      help: "Incident root message renders by the worker, by outcome (updated, coalesced, rate_limited)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     slackRateLimited: new Counter({
       name: `${p}slack_rate_limited_total`,
       help: "Slack calls answered 429; the job was delayed by Retry-After",

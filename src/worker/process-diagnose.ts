@@ -8,12 +8,35 @@ import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
 import type { Diagnosis } from "../diagnostics/types.ts";
 import { previousDiagnosis } from "../history/previous.ts";
 import { recordDiagnosis } from "../history/record.ts";
+import { statusRootText } from "../slack/commands/status-root.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
+import { slackErrorCode } from "../slack/slack-errors.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
 import { uploadFile } from "./thread.ts";
+
+/** Turns the status thread's "Gathering diagnostics…" root into the verdict (best effort). */
+async function updateStatusRoot(deps: WorkerDeps, data: DiagnoseJobData, d: Diagnosis): Promise<void> {
+  if (!data.statusRoot) return;
+  const id = data.replyTo.incidentId;
+  const [record] = id ? await deps.incidents.readMany([id], 1) : [];
+  const text = statusRootText({
+    target: data.target,
+    userId: data.requestedBy,
+    verdict: { severity: d.severity, headline: d.headline },
+    incident: record && id ? { id, alertName: record.incident.alertName, link: record.permalink } : null,
+  });
+  try {
+    await deps.slack.chat.update({ channel: data.statusRoot.channel, ts: data.statusRoot.ts, text });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === null || code === "ratelimited") throw error;
+    // Deleted or no longer editable: the diagnosis in the thread stands on its own.
+    deps.logger.warn({ error: code }, "status root message cannot be updated");
+  }
+}
 
 export type DiagnoseResult = { severity: string; ts: string | null; proposals: number };
 
@@ -78,6 +101,10 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
           proposalIds: posted.proposalIds,
         },
       );
+    }
+    if (!data.statusUpdated && diagnosis) {
+      await updateStatusRoot(deps, data, diagnosis);
+      await save({ statusUpdated: true });
     }
     if (!data.charted && deps.memoryHistory) {
       const chart = await postMemoryChart({ ...deps, memoryHistory: deps.memoryHistory }, log, data.replyTo, {

@@ -7,11 +7,9 @@ import { UnrecoverableError } from "bullmq";
 import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
 import { rolloutProgress } from "../remediation/actions/rollout.ts";
 import { beforeAfter, nextSteps, storeSample, type Verdict, verifyVerdict } from "../remediation/verify.ts";
-import { incidentRootBlocks } from "../slack/blocks/incident-root.ts";
 import { actionFailedMessage } from "../slack/blocks/progress.ts";
-import { type NextStepButton, verificationMessage, withOutcome } from "../slack/blocks/verification.ts";
+import { type NextStepButton, verificationMessage } from "../slack/blocks/verification.ts";
 import { proposalParts } from "../slack/proposal-input.ts";
-import { slackErrorCode } from "../slack/slack-errors.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError, isFinalAttempt } from "./failures.ts";
 import { parseJobData, VerifyJobData } from "./job-state.ts";
@@ -48,6 +46,8 @@ async function proposeNextSteps(
           channel: data.replyTo.channel,
           messageTs: null,
           expiresAt: Date.now() + deps.config.proposalTtlMs,
+          // The way forward stays offered when the alerts clear (a fix that did not hold).
+          keepAfterResolve: true,
         })
       : null;
     out.push({ step, proposalId });
@@ -84,6 +84,7 @@ async function judgeAndReport(
     stabilisationMs: deps.config.stabilisationWindowMs,
     sampleIntervalMs: deps.config.verifySampleIntervalMs,
     nextSteps: next,
+    incidentId: data.replyTo.incidentId,
   });
   const posted = await post(deps, data.replyTo, message);
   if (posted.ts !== null) {
@@ -98,24 +99,6 @@ async function judgeAndReport(
   const result: Result = { passed: verdict.passed, at: Date.now(), ...figures, checks: verdict.checks };
   await save({ samples, reported: true, result });
   return { result, next };
-}
-
-async function updateRoot(deps: WorkerDeps, data: VerifyJobData, result: Result): Promise<void> {
-  const id = data.replyTo.incidentId;
-  const incident = id ? await deps.incidents.get(id) : null;
-  if (!incident?.root) return;
-  const message = withOutcome(incidentRootBlocks(incident, Date.now()), { ...result, title: data.title });
-  try {
-    await deps.slack.chat.update({ channel: incident.root.channel, ts: incident.root.ts, ...message });
-  } catch (error) {
-    const code = slackErrorCode(error);
-    // The root was deleted or can no longer be edited: the thread still has the result.
-    if (code === "message_not_found" || code === "cant_update_message" || code === "channel_not_found") {
-      deps.logger.warn({ incidentId: id, error: code }, "incident root message cannot be updated");
-      return;
-    }
-    throw error;
-  }
 }
 
 export async function processVerify(deps: WorkerDeps, job: Job, token?: string): Promise<Result> {
@@ -154,7 +137,8 @@ export async function processVerify(deps: WorkerDeps, job: Job, token?: string):
     }
     const result = data.result;
     if (!result) throw new Error("verification result missing after it was reported");
-    await updateRoot(deps, data, result);
+    // The root is re-rendered from the store, where the verdict now is (coalesced with the app).
+    if (data.replyTo.incidentId) await deps.roots.changed(data.replyTo.incidentId);
     deps.onEvent?.({ type: "verification", jobId: String(job.id), passed: result.passed, at: Date.now() });
     return result;
   } catch (error) {

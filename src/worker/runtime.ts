@@ -5,11 +5,12 @@
 // was interrupted and will be resumed, never leaving a half-applied action silently.
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { QUEUES } from "../queue/jobs.ts";
+import { QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { noteAbandoned, noteInterrupted, type QueueKind, STALLED_TOO_OFTEN } from "./notes.ts";
 import { processDiagnose } from "./process-diagnose.ts";
 import { processRemediate } from "./process-remediate.ts";
+import { processResolve } from "./process-resolve.ts";
 import { processVerify } from "./process-verify.ts";
 
 export type { QueueKind };
@@ -41,7 +42,9 @@ export type WorkerRuntime = {
 type Run = (deps: WorkerDeps, job: Job, token?: string) => Promise<unknown>;
 
 const PROCESSORS: Record<QueueKind, Run> = {
-  diagnose: processDiagnose,
+  // The diagnose queue carries every cluster read: diagnoses, and reviews of ended incidents.
+  diagnose: (deps, job, token) =>
+    job.name === RESOLVE_JOB_NAME ? processResolve(deps, job, token) : processDiagnose(deps, job, token),
   remediate: processRemediate,
   verify: processVerify,
 };

@@ -35,9 +35,15 @@ export async function postBestEffort(
   }
 }
 
-/** Appends to the incident's timeline when the job belongs to one; a vanished incident is logged. */
+/** Entry types the incident's root message shows (actions and verdicts): they re-render it. */
+const ROOT_FACTS = /^(action_|verification_)/;
+
+/**
+ * Appends to the incident's timeline when the job belongs to one; a vanished incident is logged.
+ * Facts the root shows re-render it from the store (coalesced).
+ */
 export async function record(
-  deps: Pick<WorkerDeps, "incidents">,
+  deps: Pick<WorkerDeps, "incidents" | "roots">,
   log: Logger,
   replyTo: ReplyTo,
   type: string,
@@ -48,6 +54,7 @@ export async function record(
   try {
     // The store stamps the entry with its own (real) clock, like the app's entries.
     await deps.incidents.appendTimeline(id, { type, by: "worker", data });
+    if (ROOT_FACTS.test(type)) await deps.roots.changed(id);
   } catch (error) {
     if (!(error instanceof IncidentNotFoundError)) throw error;
     log.warn({ incidentId: id }, "incident no longer exists; timeline entry dropped");

@@ -23,8 +23,22 @@ describe("parseEntry", () => {
     ],
     // Entries written before alert values were recorded.
     [e("alert_resolved", { fingerprint: "fp1", pod: "rdev-api-a" }), "Alert resolved on rdev-api-a"],
+    [
+      e("alert_firing", {
+        fingerprint: "fp2",
+        alertName: "RdevAPIHighMemoryCritical",
+        severity: "critical",
+        pod: "rdev-api-a",
+        value: 96.2,
+      }),
+      "RdevAPIHighMemoryCritical firing (critical) on rdev-api-a at 96.2% of the memory limit",
+    ],
+    [
+      e("incident_outcome", { kind: "oom_kill", pod: "rdev-api-a", at: 1795662000000, restartCount: 1 }),
+      "Ended: rdev-api-a was OOM-killed at 03:00 UTC, restart count 1. The kill freed the memory; nothing was fixed, so the leak will come back.",
+    ],
     [e("root_posted", { channel: "C1", ts: "1.2" }, "app"), "Slack thread opened"],
-    [e("incident_resolved", undefined, "alertmanager"), "Incident resolved: every alert cleared"],
+    [e("incident_resolved", undefined, "alertmanager"), "Every alert cleared"],
     [
       e("diagnosis", { snapshot: sseLeakSnapshot("2026-11-26T03:00:00.000Z"), proposals: ["p1", "p2"] }),
       "Diagnosis: warning, peak 93.4% on rdev-api-7d9f8b6c5d-x2k4q, rising, likely SSE connection leak (high), 1 OOM kill, 2 action(s) proposed",
@@ -44,7 +58,7 @@ describe("parseEntry", () => {
     ],
     [
       e("proposal_approved", { proposalId: "p1", action: "rolling-restart", params: {}, jobId: "j" }, "U1"),
-      "Approved rolling-restart",
+      "Approved: Rolling restart",
     ],
     [
       e("proposal_refused", { proposalId: "p1", action: "rolling-restart", reason: "already_claimed" }, "U2"),

@@ -1,6 +1,6 @@
 // summariseIncident: peak, cause, actions and outcome from a timeline. Pure, table-driven.
 import { describe, expect, it } from "vitest";
-import { DiagnosisData, ENTRY } from "../../src/history/entries.ts";
+import { DiagnosisData, ENTRY, type OutcomeData } from "../../src/history/entries.ts";
 import { type Outcome, summariseIncident } from "../../src/history/summary.ts";
 import type { Incident, TimelineEntry } from "../../src/incidents/model.ts";
 import { sseLeakSnapshot } from "../support/history.ts";
@@ -25,6 +25,8 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     notifications: 1,
     alerts: [],
     firingCount: 1,
+    pods: [],
+    firingPods: 1,
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: null,
     resolvedBy: null,
@@ -70,6 +72,13 @@ const verified = (id: string, passed: boolean, before = 97.5, after = 55): Timel
   data: { proposalId: id, action: "rolling-restart", before, after, checks: [] },
 });
 
+const ending = (data: Partial<OutcomeData> & Pick<OutcomeData, "kind">): TimelineEntry => ({
+  at: at(),
+  type: ENTRY.outcome,
+  by: "worker",
+  data: { notes: [], ...data },
+});
+
 describe("summariseIncident", () => {
   it.each<[string, Partial<Incident>, TimelineEntry[], Outcome]>([
     ["nothing yet", {}, [alert(86)], "open"],
@@ -84,12 +93,18 @@ describe("summariseIncident", () => {
     ],
     ["action failed", {}, [approved("p1"), step(ENTRY.actionFailed, "p1")], "action_failed"],
     ["rollout stuck", {}, [approved("p1"), step(ENTRY.actionRolloutStuck, "p1")], "action_failed"],
-    ["resolved on its own", { status: "resolved", resolvedAt: T0 + 30 * MIN }, [alert(86)], "resolved"],
+    ["resolved, not yet reviewed", { status: "resolved", resolvedAt: T0 + 30 * MIN }, [alert(86)], "resolving"],
     [
-      "resolved after an action",
+      "resolved and reviewed",
       { status: "resolved", resolvedAt: T0 + 30 * MIN },
-      [approved("p1"), step(ENTRY.actionApplied, "p1")],
-      "resolved_after_action",
+      [approved("p1"), step(ENTRY.actionApplied, "p1"), ending({ kind: "oom_kill", pod: "rdev-api-a" })],
+      "resolved",
+    ],
+    [
+      "a verdict while open does not outlive the resolution",
+      { status: "resolved", resolvedAt: T0 + 30 * MIN },
+      [approved("p1"), verified("p1", true)],
+      "resolving",
     ],
   ])("%s", (_name, overrides, timeline, outcome) => {
     const s = summariseIncident({ incident: incident(overrides), timeline, permalink: null }, T0 + 60 * MIN);
@@ -153,5 +168,46 @@ describe("summariseIncident", () => {
       ["restart-pod", "U0LEAD0001", ENTRY.actionApplied, "failed"],
       ["raise-memory-limit", "U0LEAD0001", null, null],
     ]);
+    expect(s.fixedBy).toEqual(["U0LEAD0001"]);
+  });
+
+  it.each<[string, Partial<OutcomeData> & Pick<OutcomeData, "kind">, string]>([
+    ["an OOM kill", { kind: "oom_kill", pod: "rdev-api-a" }, "ended by an OOM kill"],
+    ["a verified fix", { kind: "action", verification: "passed" }, "fixed (verified)"],
+    ["a fix that did not hold", { kind: "action", verification: "failed" }, "resolved, but the fix did not hold"],
+    ["an unverified fix", { kind: "action", verification: "pending" }, "fixed (not verified)"],
+    ["someone else's rollout", { kind: "rollout" }, "pods replaced by someone else's rollout"],
+    ["nothing found", { kind: "memory_fell" }, "resolved on its own"],
+  ])("says why a resolved incident ended: %s", (_name, data, words) => {
+    const resolved = incident({ status: "resolved", resolvedAt: T0 + 30 * MIN });
+    const s = summariseIncident({ incident: resolved, timeline: [alert(90), ending(data)], permalink: null }, T0);
+    expect(s.outcomeText).toBe(words);
+    expect(s.ending?.kind).toBe(data.kind);
+  });
+
+  it("keeps the next step of a failed verification offered until something is approved", () => {
+    const first = approved("p1", "restart-pod");
+    const failed: TimelineEntry = {
+      at: at(),
+      type: ENTRY.verificationFailed,
+      by: "worker",
+      data: {
+        proposalId: "p1",
+        action: "restart-pod",
+        checks: [],
+        nextSteps: [{ kind: "raise-memory-limit", proposalId: "p9" }, { kind: "advice", proposalId: null }],
+      },
+    };
+    const resolved = incident({ status: "resolved", resolvedAt: T0 + 30 * MIN });
+    const s = summariseIncident(
+      { incident: resolved, timeline: [first, failed], permalink: null },
+      T0,
+    );
+    expect(s.nextSteps).toEqual([{ proposalId: "p9", kind: "raise-memory-limit" }]);
+    const later = summariseIncident(
+      { incident: resolved, timeline: [first, failed, approved("p9")], permalink: null },
+      T0,
+    );
+    expect(later.nextSteps).toEqual([]);
   });
 });

@@ -275,6 +275,8 @@ export function realisticRecord(
     notifications: 4,
     alerts: [],
     firingCount: resolved ? 0 : 2,
+    pods: [],
+    firingPods: resolved ? 0 : 2,
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: resolved ? m(13) : null,
     resolvedBy: resolved ? "alertmanager" : null,

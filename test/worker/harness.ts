@@ -161,7 +161,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!incident) throw new Error("no incident opened");
       const root = await bot.chat.postMessage({
         channel: CHANNEL,
-        ...incidentRootBlocks(incident, Date.now()),
+        ...incidentRootBlocks({ incident, timeline: [] }, Date.now()),
       });
       const rootTs = String(root.ts);
       await incidents.setRoot(incident.id, { channel: CHANNEL, ts: rootTs });

@@ -3,16 +3,17 @@
 // through any number of replicas open one incident and one thread:
 //   first firing  -> claimRoot -> root message in ALERT_CHANNEL -> setRoot -> diagnose job
 //   later ones    -> coalesced root update
-//   all resolved  -> incident resolved, pending approvals withdrawn, reply in the thread, root update
+//   all resolved  -> incident resolved, pending approvals withdrawn, root update, and (for the
+//                    runbook's workload) a review job: the worker reads the cluster and says in the
+//                    thread why it ended (OOM kill, an action, a rollout, ...), never guessing here
 
 import { formatDuration } from "../../diagnostics/format.ts";
 import { recordWithdrawn } from "../../history/record.ts";
 import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
 import { incidentKey } from "../../incidents/incident-key.ts";
 import type { Incident } from "../../incidents/model.ts";
-import { incidentRootBlocks } from "../blocks/incident-root.ts";
 import type { AppDeps } from "../deps.ts";
-import type { RootUpdater } from "./root-updater.ts";
+import { type RootUpdater, renderRoot } from "./root-updater.ts";
 
 export type NotificationDeps = Pick<
   AppDeps,
@@ -36,11 +37,16 @@ export function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> 
 /** The diagnose job id of an incident's thread: one per incident, however many notifications. */
 export const incidentRequestId = (incidentId: string) => `incident-${incidentId}`;
 
+/** Is the incident about the runbook's workload (the only one the worker may read)? */
+const isTarget = (deps: NotificationDeps, incident: Incident) =>
+  incident.namespace === deps.config.runbook.target.namespace &&
+  incident.workload === deps.config.runbook.target.deployment;
+
 async function enqueueDiagnosis(deps: NotificationDeps, incident: Incident): Promise<void> {
   const { namespace, deployment } = deps.config.runbook.target;
   if (!incident.root || deps.diagnosed.has(incident.id)) return;
   // Only the configured workload is diagnosed; other alerts still get their thread.
-  if (incident.namespace !== namespace || incident.workload !== deployment) return;
+  if (!isTarget(deps, incident)) return;
   await deps.queues.enqueueDiagnose({
     requestId: incidentRequestId(incident.id),
     target: { namespace, deployment },
@@ -59,9 +65,11 @@ async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Inc
     await deps.rootUpdater.markDirty(incident.id);
     return incident;
   }
+  const rendered = await renderRoot(deps.incidents, incident.id, deps.now());
+  if (!rendered) return incident;
   const posted = await deps.slack.chat.postMessage({
     channel: deps.config.alertChannel,
-    ...incidentRootBlocks(incident, deps.now()),
+    ...rendered.message,
     unfurl_links: false,
   });
   const root = { channel: posted.channel ?? deps.config.alertChannel, ts: String(posted.ts) };
@@ -78,6 +86,22 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
   const withdrawn = await deps.proposals.expireForIncident(incident.id);
   await recordWithdrawn(deps.incidents, { incidentId: incident.id, count: withdrawn });
   const resolved = result.incident;
+  await deps.rootUpdater.changed(incident.id);
+  if (isTarget(deps, resolved)) {
+    // The worker reads the cluster and says why it ended; the root shows "checking why" meanwhile.
+    await deps.queues.enqueueResolve({
+      incidentId: resolved.id,
+      target: {
+        namespace: deps.config.runbook.target.namespace,
+        deployment: deps.config.runbook.target.deployment,
+      },
+      withdrawn,
+      requestedAt: deps.now(),
+    });
+    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+    return;
+  }
+  // Not the runbook's workload: the bot cannot read it, so it only says that the alerts cleared.
   if (!resolved.root) return;
   const lasted = formatDuration(
     (resolved.resolvedAt ?? deps.now()) - (resolved.startsAt ?? resolved.createdAt),
@@ -87,9 +111,8 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
   await deps.slack.chat.postMessage({
     channel: resolved.root.channel,
     thread_ts: resolved.root.ts,
-    text: `:large_green_circle: Resolved: every alert of this incident has cleared after ${lasted}.${note}`,
+    text: `:large_green_circle: Every alert of this incident cleared after ${lasted}. The bot does not watch ${resolved.namespace ?? "?"}/${resolved.workload ?? "?"}, so it cannot say why.${note}`,
   });
-  await deps.rootUpdater.changed(incident.id);
 }
 
 async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {

@@ -1,11 +1,17 @@
-// Coalesced re-rendering of incident root messages. Every notification marks the incident "dirty";
+// Coalesced re-rendering of incident root messages, used by the app and the worker alike (the root
+// is a pure function of the stored incident, so whichever process changed it renders it). Every notification marks the incident "dirty";
 // a Redis gate (SET NX PX interval) lets one render per incident through per interval across all
 // replicas; whoever finds the gate closed schedules a retry for when it opens, so the last state
 // is always rendered. A 429 pushes the gate back by Retry-After. The incident store is the truth:
 // a render reads the incident as it is at that moment.
+
+import type { Redis } from "ioredis";
+import type { Counter } from "prom-client";
+import type { IncidentStore } from "../../incidents/store.ts";
+import type { Logger } from "../../logger.ts";
 import { evalScript } from "../../redis.ts";
 import { incidentRootBlocks } from "../blocks/incident-root.ts";
-import type { AppDeps } from "../deps.ts";
+import type { WebClient } from "../deps.ts";
 import { rateLimitedFor, slackErrorCode } from "../slack-errors.ts";
 
 /**
@@ -23,10 +29,33 @@ end
 return {2, redis.call('PTTL', KEYS[1])}
 `;
 
-export type RootUpdaterDeps = Pick<
-  AppDeps,
-  "slackUpdates" | "incidents" | "redis" | "prefix" | "metrics" | "logger" | "now" | "instanceId" | "config"
->;
+export type RootUpdaterDeps = {
+  /** A client that rejects rate-limited calls at once (the gate is pushed back instead). */
+  slackUpdates: WebClient;
+  incidents: Pick<IncidentStore, "readMany">;
+  redis: Redis;
+  prefix: string;
+  metrics: { rootUpdates: Pick<Counter<"outcome">, "inc"> };
+  logger: Logger;
+  /** Real time. */
+  now: () => number;
+  instanceId: string;
+  config: { rootUpdateMinIntervalMs: number };
+};
+
+/** The root message of an incident as stored now; null when it is unknown or has no root yet. */
+export async function renderRoot(
+  incidents: Pick<IncidentStore, "readMany">,
+  id: string,
+  now: number,
+): Promise<{
+  root: { channel: string; ts: string } | null;
+  message: ReturnType<typeof incidentRootBlocks>;
+} | null> {
+  const [record] = await incidents.readMany([id]);
+  if (!record) return null;
+  return { root: record.incident.root, message: incidentRootBlocks(record, now) };
+}
 
 export type RootUpdater = ReturnType<typeof createRootUpdater>;
 
@@ -59,14 +88,13 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
   };
 
   async function render(id: string): Promise<void> {
-    const incident = await deps.incidents.get(id);
-    if (!incident?.root) return;
-    const message = incidentRootBlocks(incident, deps.now());
+    const rendered = await renderRoot(deps.incidents, id, deps.now());
+    if (!rendered?.root) return;
     try {
       await deps.slackUpdates.chat.update({
-        channel: incident.root.channel,
-        ts: incident.root.ts,
-        ...message,
+        channel: rendered.root.channel,
+        ts: rendered.root.ts,
+        ...rendered.message,
       });
       deps.metrics.rootUpdates.inc({ outcome: "updated" });
     } catch (error) {

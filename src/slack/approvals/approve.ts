@@ -4,6 +4,7 @@
 // RELEASE the claim if the job cannot be queued after all, so no claim is left dangling without
 // its job. The claim is atomic and checks the state itself, so a just-read proposal is safe to use.
 import { recordApproval, recordRefusal } from "../../history/record.ts";
+import { findOpenIncident } from "../../incidents/find-open.ts";
 import type { ActionParams, RemediateJob } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { type ApprovalDecision, mayApprove } from "../../remediation/policy.ts";
@@ -59,7 +60,12 @@ export async function checkPolicy(
   });
 }
 
-function remediateJob(proposal: Proposal, input: ApproveInput, at: number): RemediateJob {
+function remediateJob(
+  proposal: Proposal,
+  input: ApproveInput,
+  at: number,
+  incidentId: string | null,
+): RemediateJob {
   const params: ActionParams = { ...proposal.action.params, ...input.overrides };
   // A rollout restart writes this fixed value: a retried job restarts once, not twice.
   if (proposal.action.kind === "rolling-restart") params.restartedAt = new Date(at).toISOString();
@@ -68,7 +74,7 @@ function remediateJob(proposal: Proposal, input: ApproveInput, at: number): Reme
     action: proposal.action.kind,
     params,
     target: { namespace: proposal.target.namespace, deployment: proposal.target.deployment },
-    replyTo: { channel: proposal.channel, threadTs: input.threadTs, incidentId: proposal.incidentId },
+    replyTo: { channel: proposal.channel, threadTs: input.threadTs, incidentId },
     approvedBy: input.userId,
     approvedAt: at,
   };
@@ -106,7 +112,13 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   if (!decision.allowed) return await refuse(proposal, "denied", decision.message);
   if (proposal.incidentId && proposal.status === "pending") {
     const incident = await deps.incidents.get(proposal.incidentId);
-    if (incident?.status === "resolved") {
+    // Proposals from before the resolution are withdrawn with it; a next step offered after a fix
+    // that did not hold, or anything proposed after the resolution, is still a way forward.
+    const stale =
+      incident?.status === "resolved" &&
+      !proposal.keepAfterResolve &&
+      proposal.createdAt <= (incident.resolvedAt ?? Number.MAX_SAFE_INTEGER);
+    if (incident && stale) {
       await deps.proposals.expireForIncident(proposal.incidentId);
       return await refuse(
         proposal,
@@ -118,7 +130,12 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   const at = deps.now();
   const claim = await deps.proposals.claim(input.proposalId, input.userId, at);
   if (!claim.ok) return await refuse(proposal, claim.reason, claimFailureMessage(claim));
-  const job = remediateJob(claim.proposal, input, at);
+  // A proposal from a status thread belongs to the workload's open incident, if one is open now.
+  const incidentId =
+    proposal.incidentId ??
+    (await findOpenIncident(deps.incidents, proposal.target).catch(() => null))?.id ??
+    null;
+  const job = remediateJob(claim.proposal, input, at, incidentId);
   let jobId: string;
   try {
     jobId = (await deps.queues.enqueueRemediate(job)).jobId;
@@ -140,7 +157,8 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   // An incident expired after its retention is not recorded; the job is queued all the same.
   await recordApproval(deps.incidents, {
     at,
-    incidentId: proposal.incidentId,
+    incidentId,
+    threadTs: input.threadTs,
     proposalId: proposal.id,
     action: job.action,
     params: job.params,

@@ -2,12 +2,7 @@
 // cause, actions taken, outcome, a link to the thread and the id for `/rdev incident <id>`. Pure.
 import type { KnownBlock } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
-import {
-  ACTION_RESULT_TEXT,
-  type IncidentSummary,
-  OUTCOME_TEXT,
-  type TakenAction,
-} from "../../history/summary.ts";
+import { ACTION_RESULT_TEXT, type IncidentSummary, type TakenAction } from "../../history/summary.ts";
 import { clip, code, escapeMrkdwn } from "./escape.ts";
 import { safeLink } from "./incident-root.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
@@ -48,7 +43,7 @@ export function historyText(s: IncidentSummary): string {
   return [
     `*${escapeMrkdwn(s.alertName)}* ${code(s.where)} · ${STATUS[s.status]} · ${link} · id ${code(shortId(s.id))}`,
     figures.join(" · "),
-    `Actions: ${actions} · Outcome: *${OUTCOME_TEXT[s.outcome]}*`,
+    `Actions: ${actions} · Outcome: *${s.outcomeText}*`,
   ].join("\n");
 }
 

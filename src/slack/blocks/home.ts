@@ -3,7 +3,6 @@
 import type { HomeView, KnownBlock } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import type { IncidentSummary } from "../../history/summary.ts";
-import { OUTCOME_TEXT } from "../../history/summary.ts";
 import { clip, code, escapeMrkdwn } from "./escape.ts";
 import { historyRow, SHOW_INCIDENT_ACTION, utc, who } from "./history.ts";
 import { safeLink } from "./incident-root.ts";
@@ -60,7 +59,7 @@ function openBlocks(o: OpenIncident, now: number): KnownBlock[] {
         ? `last diagnosis ${latest.severity}${latest.trend ? `, ${latest.trend}` : ""}`
         : "not diagnosed yet",
       s.cause ? `likely ${escapeMrkdwn(s.cause.title)}` : null,
-      OUTCOME_TEXT[s.outcome],
+      s.outcomeText,
     ]
       .filter((p) => p !== null)
       .join(" · "),

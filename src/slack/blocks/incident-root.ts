@@ -1,16 +1,26 @@
-// The thread root of an alert incident: what fires, where, since when, how many pods, and its
-// status. Re-rendered from the incident store on every (coalesced) update. Pure; every string
-// from Alertmanager is escaped and every field clipped to Slack's limits.
+// The thread root of an alert incident, a pure function of the stored incident and its timeline:
+// what fires and where (pods, not alerts; each pod's alerts by name), the highest severity seen,
+// since when, the actions taken and who owns them, the latest verification, and, once resolved, why
+// it ended. The app and the worker both render it from the store (root-updater.ts), so no process
+// can drop another's facts. Every string from Alertmanager is escaped and every field clipped.
 import type { KnownBlock } from "@slack/types";
-import { formatDuration } from "../../diagnostics/format.ts";
+import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
+import { actionLabel } from "../../history/action-label.ts";
+import { ENTRY, entriesOf } from "../../history/entries.ts";
+import { type IncidentSummary, summariseIncident } from "../../history/summary.ts";
 import type { Incident } from "../../incidents/model.ts";
+import type { IncidentRecord } from "../../incidents/store.ts";
+import { describeOutcome } from "../../resolution/describe.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
 const MAX_PODS_LISTED = 10;
+const MAX_ACTIONS_LISTED = 5;
 
 const utc = (ms: number | null): string =>
   ms === null ? "?" : new Date(ms).toISOString().replace("T", " ").slice(0, 16).concat(" UTC");
+const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** A link only for plain http(s) URLs that cannot break out of Slack's <url|label> syntax. */
 export function safeLink(url: string | null, label: string): string | null {
@@ -18,47 +28,129 @@ export function safeLink(url: string | null, label: string): string | null {
   return `<${url.replace(/&/g, "&amp;")}|${escapeMrkdwn(label)}>`;
 }
 
-function status(incident: Incident, now: number): { emoji: string; word: string; line: string } {
-  const total = incident.alerts.length;
+/** Slack's rendering of people and names in the outcome sentence. */
+export const SLACK_OUTCOME_FORMAT = {
+  who: (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
+  name: code,
+  text: escapeMrkdwn,
+};
+
+type Status = { emoji: string; word: string; line: string };
+
+function status(incident: Incident, s: IncidentSummary, now: number): Status {
   if (incident.status === "resolved") {
     const lasted = formatDuration((incident.resolvedAt ?? now) - (incident.startsAt ?? incident.createdAt));
+    const doubtful = s.ending?.kind === "oom_kill" || s.ending?.kind === "unknown";
     return {
-      emoji: ":large_green_circle:",
+      emoji: doubtful ? ":large_yellow_circle:" : ":large_green_circle:",
       word: "RESOLVED",
       line: `*Resolved* at ${utc(incident.resolvedAt)} after ${lasted}`,
     };
   }
   const since = formatDuration(now - (incident.startsAt ?? incident.createdAt));
+  const total = incident.pods.length;
   return {
     emoji: incident.severity === "critical" ? ":red_circle:" : ":large_orange_circle:",
-    word: `FIRING:${incident.firingCount}`,
-    line: `*Firing* on ${incident.firingCount} of ${total} pod${total === 1 ? "" : "s"} for ${since}`,
+    word: `FIRING:${incident.firingPods}`,
+    line: `*Firing* on ${incident.firingPods} of ${plural(total, "pod")} for ${since}`,
   };
 }
 
 function podLines(incident: Incident): string {
-  const firing = incident.alerts.filter((a) => a.status === "firing");
-  const shown = firing.slice(0, MAX_PODS_LISTED).map((a) => code(a.pod ?? a.fingerprint));
+  const firing = incident.pods.filter((p) => p.firing.length > 0);
+  if (firing.length === 0) return "none firing";
+  const shown = firing
+    .slice(0, MAX_PODS_LISTED)
+    .map((p) => `${code(p.pod)} ${p.firing.map(escapeMrkdwn).join(", ")}`);
   const more = firing.length - shown.length;
-  if (shown.length === 0) return "none firing";
-  return `${shown.join(" ")}${more > 0 ? ` and ${more} more` : ""}`;
+  return `${shown.join("\n")}${more > 0 ? `\nand ${more} more` : ""}`;
 }
 
-/** The root message of an incident thread, as of `now`. */
-export function incidentRootBlocks(incident: Incident, now: number): { text: string; blocks: KnownBlock[] } {
+const RESULT_WORDS: Record<string, string> = {
+  action_started: "running",
+  action_applied: "applied",
+  action_already_done: "already done",
+  action_nothing_to_do: "nothing to do",
+  action_retry: "retrying",
+  action_failed: "failed",
+  action_finished: "applied, rollout complete",
+  action_rollout_stuck: "rollout stuck",
+};
+
+function actionLines(s: IncidentSummary): string | null {
+  if (s.actions.length === 0) return null;
+  const lines = s.actions.slice(-MAX_ACTIONS_LISTED).map((a) => {
+    const by = a.approvedBy ? ` by ${SLACK_OUTCOME_FORMAT.who(a.approvedBy)}` : "";
+    const where = a.elsewhere ? " (from a status thread)" : "";
+    const result = a.result ? (RESULT_WORDS[a.result] ?? a.result) : "queued";
+    const verified =
+      a.verification === "passed"
+        ? ", :white_check_mark: verified"
+        : a.verification === "failed"
+          ? ", :x: did not hold"
+          : "";
+    return `• ${escapeMrkdwn(a.text)}${by}${where}: ${result}${verified}`;
+  });
+  const earlier = s.actions.length - lines.length;
+  return `*Actions*\n${lines.join("\n")}${earlier > 0 ? `\n(${earlier} earlier)` : ""}`;
+}
+
+/** The latest verification while the incident is open, with what to do next after a failure. */
+function verificationLine(s: IncidentSummary): string | null {
+  const last = entriesOf(s.entries, ENTRY.verificationPassed, ENTRY.verificationFailed).at(-1);
+  if (!last) return null;
+  const passed = last.type === ENTRY.verificationPassed;
+  const action = s.actions.find((a) => a.proposalId === last.data.proposalId);
+  const what = escapeMrkdwn(action?.text ?? last.data.action ?? "the action");
+  const figures =
+    last.data.before !== null && last.data.before !== undefined
+      ? ` (memory ${formatPercent(last.data.before)} → ${formatPercent(last.data.after ?? null)})`
+      : "";
+  if (passed) return `:white_check_mark: *Fix verified* at ${hhmm(last.at)}: ${what}${figures}.`;
+  return `:x: *Fix did not hold* at ${hhmm(last.at)}: ${what}${figures}.${nextStepText(s)}`;
+}
+
+/** What is still offered after a failed verification (it survives the resolution). */
+function nextStepText(s: IncidentSummary): string {
+  if (s.nextSteps.length === 0) return " Ask for a fresh diagnosis in the thread (Diagnose again).";
+  const steps = s.nextSteps.map((n) => escapeMrkdwn(actionLabel(n.kind, {}))).join(", ");
+  return ` Next step offered in the thread, waiting for approval: ${steps}.`;
+}
+
+function outcomeLine(incident: Incident, s: IncidentSummary): string | null {
+  if (incident.status !== "resolved") return verificationLine(s);
+  if (!s.ending) return ":hourglass_flowing_sand: Every alert cleared; checking the cluster for why.";
+  const sentence = describeOutcome(s.ending, SLACK_OUTCOME_FORMAT);
+  const held = s.nextSteps.length > 0 ? nextStepText(s) : "";
+  return `*Why it ended:* ${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${held}`;
+}
+
+const section = (text: string): KnownBlock => ({
+  type: "section",
+  text: { type: "mrkdwn", text: clip(text, L.sectionText) },
+});
+
+/** The root message of an incident thread, as of `now`, from the stored incident and timeline. */
+export function incidentRootBlocks(
+  record: Pick<IncidentRecord, "incident" | "timeline"> & { permalink?: string | null },
+  now: number,
+): { text: string; blocks: KnownBlock[] } {
+  const { incident } = record;
+  const s = summariseIncident({ permalink: null, ...record }, now);
   const where = [incident.namespace, incident.workload].filter((p) => p !== null).join("/") || "unknown";
-  const s = status(incident, now);
+  const st = status(incident, s, now);
   const summary = incident.summary ? escapeMrkdwn(incident.summary) : "no summary";
+  const endWords = incident.status === "resolved" ? `, ${s.outcomeText}` : "";
   const text = clip(
-    `[${s.word}] ${escapeMrkdwn(incident.alertName)} ${escapeMrkdwn(where)}: ${summary}`,
+    `[${st.word}] ${escapeMrkdwn(incident.alertName)} ${escapeMrkdwn(where)}: ${summary}${escapeMrkdwn(endWords)}`,
     L.sectionText,
   );
   const runbook = safeLink(incident.runbookUrl, "Runbook");
   const fields = [
-    `*Status*\n${s.line}`,
-    `*Severity*\n${escapeMrkdwn(incident.severity ?? "unknown")}`,
+    `*Status*\n${st.line}`,
+    `*Severity*\n${escapeMrkdwn(incident.severity ?? "unknown")}${incident.status === "open" ? "" : " (highest)"}`,
     `*Started*\n${utc(incident.startsAt ?? incident.createdAt)}`,
-    `*Notifications*\n${incident.notifications}`,
+    `*Fix owner*\n${s.fixedBy.length > 0 ? s.fixedBy.map(SLACK_OUTCOME_FORMAT.who).join(", ") : "nobody yet"}`,
   ];
   const blocks: KnownBlock[] = [
     {
@@ -69,20 +161,17 @@ export function incidentRootBlocks(incident: Incident, now: number): { text: str
         emoji: true,
       },
     },
-    {
-      type: "section",
-      text: { type: "mrkdwn", text: clip(`${s.emoji} *${s.word}* ${summary}`, L.sectionText) },
-    },
+    section(`${st.emoji} *${st.word}* ${summary}`),
     { type: "section", fields: fields.map((f) => ({ type: "mrkdwn", text: clip(f, L.sectionFieldText) })) },
   ];
-  if (incident.status === "open") {
-    blocks.push({
-      type: "section",
-      text: { type: "mrkdwn", text: clip(`*Pods firing*\n${podLines(incident)}`, L.sectionText) },
-    });
-  }
+  if (incident.status === "open") blocks.push(section(`*Pods firing*\n${podLines(incident)}`));
+  const actions = actionLines(s);
+  if (actions) blocks.push(section(actions));
+  const outcome = outcomeLine(incident, s);
+  if (outcome) blocks.push(section(outcome));
   const context = [
     `Incident ${code(incident.id)}`,
+    `${plural(incident.notifications, "notification")}`,
     `updated ${utc(incident.updatedAt)}`,
     ...(runbook ? [runbook] : []),
     "diagnosis and actions in the thread",

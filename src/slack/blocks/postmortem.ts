@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from "../../d
 import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
-import { ACTION_RESULT_TEXT, type IncidentSummary, OUTCOME_TEXT } from "../../history/summary.ts";
+import { ACTION_RESULT_TEXT, type IncidentSummary } from "../../history/summary.ts";
 
 /** Markdown-significant characters in text from the cluster or Slack, escaped. */
 export function md(text: string): string {
@@ -154,7 +154,7 @@ export function postmortemMarkdown(
       s.cause ? `${md(s.cause.title)} (${s.cause.confidence} confidence)` : "not diagnosed",
     ),
     row("OOM kills seen", String(Math.max(0, ...snapshots.map((d) => d.oomKills)))),
-    row("Outcome", OUTCOME_TEXT[s.outcome]),
+    row("Outcome", s.outcomeText),
     row("Slack thread", s.permalink ?? "unknown"),
     ...(options.runbookUrl ? [row("Runbook", options.runbookUrl)] : []),
     "",

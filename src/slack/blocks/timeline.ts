@@ -4,7 +4,7 @@ import type { KnownBlock } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import { describeEntry } from "../../history/describe.ts";
 import type { ParsedEntry } from "../../history/entries.ts";
-import { type IncidentSummary, OUTCOME_TEXT } from "../../history/summary.ts";
+import type { IncidentSummary } from "../../history/summary.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { actionLine, shortId, utc, who } from "./history.ts";
 import { safeLink } from "./incident-root.ts";
@@ -57,7 +57,7 @@ function fields(s: IncidentSummary): string[] {
     `*Started*\n${utc(s.startedAt)} UTC`,
     `*Peak memory*\n${peak}${s.peakPod ? ` (${code(s.peakPod)})` : ""}`,
     `*Likely cause*\n${s.cause ? `${escapeMrkdwn(s.cause.title)} (${s.cause.confidence})` : "not diagnosed"}`,
-    `*Outcome*\n${OUTCOME_TEXT[s.outcome]}`,
+    `*Outcome*\n${s.outcomeText}`,
     `*Diagnoses*\n${s.diagnoses}${s.refusals > 0 ? ` · ${s.refusals} refused approval(s)` : ""}`,
   ];
 }
@@ -111,7 +111,7 @@ export function incidentTimelineBlocks(s: IncidentSummary): { text: string; bloc
     });
   }
   return {
-    text: `${s.alertName} ${s.where}: ${OUTCOME_TEXT[s.outcome]}, ${s.entries.length} timeline entries`,
+    text: `${s.alertName} ${s.where}: ${s.outcomeText}, ${s.entries.length} timeline entries`,
     blocks,
   };
 }

@@ -4,6 +4,7 @@
 import type { Button, KnownBlock } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import type { NextStep, StoredSample, Verdict } from "../../remediation/verify.ts";
+import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { PROPOSAL_ACTION_PREFIX } from "./diagnosis.ts";
 import { clip, code, codeBlock, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
@@ -32,6 +33,8 @@ export type VerificationInput = {
   stabilisationMs: number;
   sampleIntervalMs: number;
   nextSteps: readonly NextStepButton[];
+  /** The incident the verification belongs to: a failure offers "Diagnose again" for it. */
+  incidentId?: string | null;
 };
 
 const MAX_POD_LINES = 12;
@@ -107,6 +110,8 @@ export function verificationMessage(i: VerificationInput): Message {
   i.nextSteps.forEach((n, index) => {
     blocks.push(...nextStepBlock(n, index));
   });
+  // A fix that did not hold always keeps a way forward, even after the alerts clear.
+  if (!passed) blocks.push(diagnoseAgainBlock(i.incidentId ?? null));
   blocks.push({
     type: "context",
     elements: [
@@ -120,31 +125,4 @@ export function verificationMessage(i: VerificationInput): Message {
     ? `Verification passed: ${i.title} (memory ${formatPercent(before)} → ${formatPercent(after)})`
     : `Verification failed after ${i.title} (memory ${formatPercent(before)} → ${formatPercent(after)})`;
   return { text: clip(text, L.sectionText), blocks: blocks.slice(0, L.blocksPerMessage) };
-}
-
-export type RootOutcome = {
-  passed: boolean;
-  title: string;
-  at: number;
-  before: number | null;
-  after: number | null;
-};
-
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
-/** One line for the incident's root message: the latest verification outcome. */
-export function rootOutcomeBlock(o: RootOutcome): KnownBlock {
-  const word = o.passed ? ":white_check_mark: *Fix verified*" : ":x: *Fix did not hold*";
-  const text = `${word} at ${utc(o.at)}: ${escapeMrkdwn(o.title)} (memory ${formatPercent(o.before)} → ${formatPercent(o.after)}); details in the thread.`;
-  return { type: "section", text: mrkdwn(text) };
-}
-
-/** The root message with the outcome line inserted before its closing context block. */
-export function withOutcome(root: Message, outcome: RootOutcome): Message {
-  const blocks = [...root.blocks];
-  const last = blocks.at(-1);
-  const at = last?.type === "context" ? blocks.length - 1 : blocks.length;
-  blocks.splice(at, 0, rootOutcomeBlock(outcome));
-  const suffix = outcome.passed ? " (fix verified)" : " (fix did not hold)";
-  return { text: clip(`${root.text}${suffix}`, L.sectionText), blocks: blocks.slice(0, L.blocksPerMessage) };
 }

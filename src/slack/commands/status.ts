@@ -1,9 +1,16 @@
 // `/rdev mem status`: say "Gathering diagnostics..." where the command was typed and queue a
-// diagnose job whose replies go into that message's thread. The worker posts the diagnosis there.
+// diagnose job whose replies go into that message's thread. The worker posts the diagnosis there and
+// turns this message into the verdict. While an incident is open for the workload, the thread
+// belongs to it: the message links to it, the diagnosis and every action approved here go on its
+// timeline and its root, and its timeline records the thread.
+import { recordStatusThread } from "../../history/record.ts";
+import { findOpenIncident } from "../../incidents/find-open.ts";
+import type { Incident } from "../../incidents/model.ts";
 import type { Target } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import type { AppDeps } from "../deps.ts";
 import { postInConversation, postToResponseUrl } from "../reply.ts";
+import { statusRootText } from "./status-root.ts";
 
 export type StatusRequest = {
   target: Target;
@@ -15,8 +22,24 @@ export type StatusRequest = {
 const REDIS_DOWN =
   ":warning: I cannot reach Redis, so I cannot queue the diagnosis right now. Nothing was started; please try again in a minute.";
 
+/** The incident's thread link (cached on the incident), null when Slack cannot give one. */
+async function threadLink(
+  deps: Pick<AppDeps, "slack" | "incidents">,
+  incident: Incident,
+): Promise<string | null> {
+  if (!incident.root) return null;
+  const [record] = await deps.incidents.readMany([incident.id], 1);
+  if (record?.permalink) return record.permalink;
+  const answer = await deps.slack.chat
+    .getPermalink({ channel: incident.root.channel, message_ts: incident.root.ts })
+    .catch(() => null);
+  const link = answer?.permalink ?? null;
+  if (link) await deps.incidents.setPermalink(incident.id, link);
+  return link;
+}
+
 export async function runStatus(
-  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics">,
+  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics" | "incidents">,
   request: StatusRequest,
 ): Promise<void> {
   const { target, channel, userId, responseUrl } = request;
@@ -30,13 +53,29 @@ export async function runStatus(
     await ephemeral(REDIS_DOWN);
     return;
   }
-  const where = `${target.namespace}/${target.deployment}`;
+  const incident = await findOpenIncident(deps.incidents, target);
+  const link = incident ? await threadLink(deps, incident) : null;
   const posted = await postInConversation(
     deps.slack,
     { channel, responseUrl },
-    { text: `:mag: Gathering diagnostics for \`${where}\`… (asked by <@${userId}>)` },
+    {
+      text: statusRootText({
+        target,
+        userId,
+        verdict: null,
+        incident: incident ? { id: incident.id, alertName: incident.alertName, link } : null,
+      }),
+    },
     deps.fetch,
   );
+  if (incident && posted.ts) {
+    await recordStatusThread(deps.incidents, {
+      incidentId: incident.id,
+      channel: posted.channel,
+      ts: posted.ts,
+      by: userId,
+    });
+  }
   try {
     await deps.queues.enqueueDiagnose({
       requestId: deps.newId(),
@@ -44,12 +83,13 @@ export async function runStatus(
       replyTo: {
         channel: posted.channel,
         threadTs: posted.ts,
-        incidentId: null,
+        incidentId: incident?.id ?? null,
         ...(posted.via === "response_url" ? { responseUrl } : {}),
       },
       requestedBy: userId,
       heapProfile: false,
       requestedAt: deps.now(),
+      ...(posted.ts ? { statusRoot: { channel: posted.channel, ts: posted.ts } } : {}),
     });
     deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
   } catch (error) {

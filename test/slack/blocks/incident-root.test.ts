@@ -1,7 +1,13 @@
 // Builders added for the Slack app: snapshot-tested and checked against Slack's limits.
 import { describe, expect, it } from "vitest";
 import { summariseIncident } from "../../../src/history/summary.ts";
-import type { Incident } from "../../../src/incidents/model.ts";
+import { ENTRY } from "../../../src/history/entries.ts";
+import {
+  type Incident,
+  type IncidentAlert,
+  podsOf,
+  type TimelineEntry,
+} from "../../../src/incidents/model.ts";
 import {
   approvalModal,
   approvedLine,
@@ -14,17 +20,22 @@ import { incidentRootBlocks, safeLink } from "../../../src/slack/blocks/incident
 import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
 
 const T0 = Date.parse("2026-11-26T02:51:03Z");
+const MIN = 60_000;
 
 function incident(overrides: Partial<Incident> = {}, pods = 3): Incident {
-  const alerts = Array.from({ length: pods }, (_, i) => ({
+  const alerts: IncidentAlert[] = Array.from({ length: pods }, (_, i) => ({
     fingerprint: `fp${i}`,
     status: "firing" as const,
+    alertName: "RdevAPIHighMemory",
+    severity: "warning",
     pod: `rdev-api-7d9f8b6c5d-p${String(i).padStart(4, "0")}`,
     container: "rdev-api",
     startsAt: T0 + i * 1000,
     endsAt: null,
     lastSeenAt: T0 + 600_000,
   }));
+  const merged = { alerts, ...overrides };
+  const podList = podsOf(merged.alerts);
   return {
     id: "4f1d2c3b-5a6e-4f70-8b9c-0d1e2f3a4b5c",
     key: "RdevAPIHighMemory/rdev/rdev-api",
@@ -39,18 +50,30 @@ function incident(overrides: Partial<Incident> = {}, pods = 3): Incident {
     updatedAt: T0 + 600_000,
     startsAt: T0,
     notifications: 42,
-    alerts,
-    firingCount: pods,
+    firingCount: merged.alerts.filter((a) => a.status === "firing").length,
+    pods: podList,
+    firingPods: podList.filter((p) => p.firing.length > 0).length,
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: null,
     resolvedBy: null,
-    ...overrides,
+    ...merged,
   };
 }
 
+const root = (i: Incident, timeline: TimelineEntry[] = [], now = T0 + 720_000) =>
+  incidentRootBlocks({ incident: i, timeline }, now);
+const json = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
+
+const approved = (at: number, id: string, action: string, params: Record<string, string>): TimelineEntry => ({
+  at,
+  type: ENTRY.proposalApproved,
+  by: "U0ONCALL01",
+  data: { proposalId: id, action, params, jobId: `remediate-${id}` },
+});
+
 describe("incidentRootBlocks", () => {
   it("renders a firing incident", () => {
-    const message = incidentRootBlocks(incident(), T0 + 720_000);
+    const message = root(incident());
     expect(message.text).toBe(
       "[FIRING:3] RdevAPIHighMemory rdev/rdev-api: Memory usage exceeds 80% of limit",
     );
@@ -58,17 +81,138 @@ describe("incidentRootBlocks", () => {
     expect(slackLimitViolations(message)).toEqual([]);
   });
 
-  it("renders a resolved incident", () => {
-    const resolved = incident({
-      status: "resolved",
-      resolvedAt: T0 + 21 * 60_000,
-      resolvedBy: "alertmanager",
-      firingCount: 0,
-    });
-    const message = incidentRootBlocks(resolved, T0 + 30 * 60_000);
-    expect(message.text).toMatch(/^\[RESOLVED\]/);
-    expect(JSON.stringify(message.blocks)).toContain("after 21m");
-    expect(message).toMatchSnapshot();
+  it("counts pods, not alerts: a warning and a critical alert on one pod are one pod", () => {
+    const pod = "rdev-api-7d9f8b6c5d-lq6s8";
+    const base = {
+      status: "firing" as const,
+      pod,
+      container: "rdev-api",
+      startsAt: T0,
+      endsAt: null,
+      lastSeenAt: T0,
+    };
+    const alerts: IncidentAlert[] = [
+      { ...base, fingerprint: "w", alertName: "RdevAPIHighMemory", severity: "warning" },
+      { ...base, fingerprint: "c", alertName: "RdevAPIHighMemoryCritical", severity: "critical" },
+    ];
+    const message = root(incident({ alerts, severity: "critical", summary: "Memory above 95%" }));
+    expect(message.text).toMatch(/^\[FIRING:1\] .*Memory above 95%/);
+    const text = json(message);
+    expect(text).toContain("Firing* on 1 of 1 pod for");
+    expect(text).toContain(`\`${pod}\` RdevAPIHighMemory, RdevAPIHighMemoryCritical`);
+    expect(text.split(pod).length - 1).toBe(1);
+    expect(text).toContain("*Severity*\\ncritical");
+  });
+
+  it("shows the actions with their owner, wherever they were approved, and the verification", () => {
+    const timeline: TimelineEntry[] = [
+      {
+        ...approved(T0 + 3 * MIN, "p1", "raise-memory-limit", { memoryLimit: "1Gi" }),
+        data: {
+          proposalId: "p1",
+          action: "raise-memory-limit",
+          params: { memoryLimit: "1Gi" },
+          threadTs: "1764125999.000200",
+        },
+      },
+      {
+        at: T0 + 4 * MIN,
+        type: ENTRY.actionApplied,
+        by: "worker",
+        data: { proposalId: "p1", action: "raise-memory-limit" },
+      },
+      {
+        at: T0 + 10 * MIN,
+        type: ENTRY.verificationPassed,
+        by: "worker",
+        data: { proposalId: "p1", action: "raise-memory-limit", before: 96.1, after: 48.2, checks: [] },
+      },
+    ];
+    const text = json(root(incident(), timeline));
+    expect(text).toContain(
+      "Raise the memory limit to 1Gi by <@U0ONCALL01> (from a status thread): applied, :white_check_mark: verified",
+    );
+    expect(text).toContain(
+      "*Fix verified* at 03:01 UTC: Raise the memory limit to 1Gi (memory 96.1% → 48.2%)",
+    );
+    expect(text).toContain("*Fix owner*\\n<@U0ONCALL01>");
+  });
+
+  it("renders a resolved incident: checking why, then why it ended", () => {
+    const resolved = incident(
+      { status: "resolved", resolvedAt: T0 + 21 * MIN, resolvedBy: "alertmanager" },
+      0,
+    );
+    const checking = root(resolved, [], T0 + 30 * MIN);
+    expect(checking.text).toMatch(/^\[RESOLVED\]/);
+    expect(json(checking)).toContain("after 21m");
+    expect(json(checking)).toContain("checking the cluster for why");
+    const ended = root(
+      resolved,
+      [
+        {
+          at: T0 + 22 * MIN,
+          type: ENTRY.outcome,
+          by: "worker",
+          data: {
+            kind: "oom_kill",
+            pod: "rdev-api-7d9f8b6c5d-lq6s8",
+            at: T0 + 19 * MIN,
+            restartCount: 1,
+            notes: [],
+          },
+        },
+      ],
+      T0 + 30 * MIN,
+    );
+    expect(ended.text).toContain("ended by an OOM kill");
+    expect(json(ended)).toContain("`rdev-api-7d9f8b6c5d-lq6s8` was OOM-killed at 03:10 UTC, restart count 1");
+    expect(json(ended)).not.toContain("on its own");
+    expect(ended).toMatchSnapshot();
+  });
+
+  it("keeps the failed verification's next step on the root after the resolution", () => {
+    const resolved = incident({ status: "resolved", resolvedAt: T0 + 21 * MIN }, 0);
+    const timeline: TimelineEntry[] = [
+      approved(T0 + 3 * MIN, "p1", "restart-pod", { pod: "rdev-api-x" }),
+      {
+        at: T0 + 4 * MIN,
+        type: ENTRY.actionApplied,
+        by: "worker",
+        data: { proposalId: "p1", action: "restart-pod" },
+      },
+      {
+        at: T0 + 10 * MIN,
+        type: ENTRY.verificationFailed,
+        by: "worker",
+        data: {
+          proposalId: "p1",
+          action: "restart-pod",
+          before: 97,
+          after: 91,
+          checks: [],
+          nextSteps: [{ kind: "raise-memory-limit", proposalId: "p2" }],
+        },
+      },
+      {
+        at: T0 + 22 * MIN,
+        type: ENTRY.outcome,
+        by: "worker",
+        data: {
+          kind: "action",
+          proposalId: "p1",
+          action: "restart-pod",
+          actionText: "Restart pod rdev-api-x",
+          approvedBy: "U0ONCALL01",
+          at: T0 + 4 * MIN,
+          verification: "failed",
+          notes: [],
+        },
+      },
+    ];
+    const text = json(root(resolved, timeline, T0 + 30 * MIN));
+    expect(text).toContain("but verification failed: the fix did not hold");
+    expect(text).toContain("Next step offered in the thread, waiting for approval: Raise the memory limit");
   });
 
   it("stays within Slack's limits and escapes hostile label values", () => {
@@ -81,7 +225,7 @@ describe("incidentRootBlocks", () => {
       },
       500,
     );
-    const message = incidentRootBlocks(hostile, T0 + 60_000);
+    const message = root(hostile, [], T0 + 60_000);
     expect(slackLimitViolations(message)).toEqual([]);
     // plain_text (the header) shows text literally; mrkdwn and the fallback text must be escaped.
     const json = JSON.stringify({ ...message, blocks: message.blocks.slice(1) });

@@ -1,16 +1,11 @@
-// The verification message, its next-step buttons and the root's outcome line: snapshots, limits,
+// The verification message, its next-step buttons and its "Diagnose again": snapshots, limits,
 // the button contract shared with the app's approval listener, and escaping.
-import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/diagnostics/types.ts";
 import type { StoredSample, Verdict } from "../../../src/remediation/verify.ts";
 import { PROPOSAL_ACTION_PREFIX } from "../../../src/slack/blocks/diagnosis.ts";
 import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
-import {
-  rootOutcomeBlock,
-  verificationMessage,
-  withOutcome,
-} from "../../../src/slack/blocks/verification.ts";
+import { verificationMessage } from "../../../src/slack/blocks/verification.ts";
 
 const samples: StoredSample[] = [
   { at: 1, maxPercent: 83.5, pods: { "rdev-api-aaa": 41.5, "rdev-api-bbb": 83.5 } },
@@ -140,32 +135,29 @@ describe("verificationMessage", () => {
   });
 });
 
-describe("incident root outcome", () => {
-  const root = {
-    text: "[FIRING:1] RdevAPIHighMemory rdev/rdev-api",
-    blocks: [
-      { type: "header", text: { type: "plain_text", text: "RdevAPIHighMemory" } },
-      { type: "context", elements: [{ type: "mrkdwn", text: "Incident `x`" }] },
-    ] as KnownBlock[],
-  };
-  const outcome = {
-    passed: true,
-    title: "Restart of rdev-api-old",
-    at: Date.parse("2026-11-26T03:20:00Z"),
-    before: 96.1,
-    after: 41.9,
-  };
-
-  it("goes before the root's closing context block", () => {
-    const m = withOutcome(root, outcome);
-    expect(m.blocks.map((b) => b.type)).toEqual(["header", "section", "context"]);
-    expect(m.text).toBe("[FIRING:1] RdevAPIHighMemory rdev/rdev-api (fix verified)");
-    expect(rootOutcomeBlock(outcome)).toMatchSnapshot();
-  });
-
-  it("says when the fix did not hold", () => {
-    expect(JSON.stringify(withOutcome(root, { ...outcome, passed: false }).blocks)).toContain(
-      "Fix did not hold",
-    );
+describe("a failed verification keeps a way forward", () => {
+  it("offers Diagnose again for the incident; a passed one does not", () => {
+    const failedVerdict: Verdict = {
+      passed: false,
+      checks: passed.checks.map((c) => ({ ...c, ok: c.id !== "trend" })),
+    };
+    const m = verificationMessage({
+      ...common,
+      title: "Restart of x",
+      verdict: failedVerdict,
+      nextSteps: [],
+      incidentId: "inc-1",
+    });
+    const again = m.blocks.find((b) => b.type === "actions");
+    expect(JSON.stringify(again)).toContain('"action_id":"diagnose_again"');
+    expect(JSON.stringify(again)).toContain('"value":"inc-1"');
+    const ok = verificationMessage({
+      ...common,
+      title: "Restart of x",
+      verdict: passed,
+      nextSteps: [],
+      incidentId: "inc-1",
+    });
+    expect(JSON.stringify(ok.blocks)).not.toContain("diagnose_again");
   });
 });
