@@ -92,7 +92,7 @@ export function describeEntry(e: ParsedEntry): Described {
     case ENTRY.proposalRefused:
       return {
         icon: "no_entry",
-        text: `Approval of ${e.data.action ?? "an action"} refused: ${e.data.reason.replace(/_/g, " ")}`,
+        text: `Approval of ${e.data.action ? actionLabel(e.data.action, {}) : "an action"} refused: ${e.data.reason.replace(/_/g, " ")}`,
         by,
       };
     case ENTRY.proposalsWithdrawn:
@@ -105,7 +105,7 @@ export function describeEntry(e: ParsedEntry): Described {
     case ENTRY.actionFailed:
     case ENTRY.actionFinished:
     case ENTRY.actionRolloutStuck: {
-      const what = e.data.action ?? "Action";
+      const what = e.data.action ? actionLabel(e.data.action, {}) : "Action";
       const detail = e.data.summary ?? e.data.message ?? e.data.progress ?? null;
       const ms = e.data.tookMs ?? null;
       const took = ms === null ? "" : ms < 1000 ? ` in ${Math.round(ms)} ms` : ` in ${formatDuration(ms)}`;
@@ -132,7 +132,7 @@ export function describeEntry(e: ParsedEntry): Described {
       const why = !passed && failed.length > 0 ? ` (${failed.join("; ")})` : "";
       return {
         icon: passed ? "white_check_mark" : "x",
-        text: `Verification ${passed ? "passed" : "failed"}${e.data.action ? ` after ${e.data.action}` : ""}${change}${why}`,
+        text: `Verification ${passed ? "passed" : "failed"}${e.data.action ? ` after ${actionLabel(e.data.action, {})}` : ""}${change}${why}`,
         by: null,
       };
     }

@@ -62,7 +62,7 @@ describe("parseEntry", () => {
     ],
     [
       e("proposal_refused", { proposalId: "p1", action: "rolling-restart", reason: "already_claimed" }, "U2"),
-      "Approval of rolling-restart refused: already claimed",
+      "Approval of Rolling restart refused: already claimed",
     ],
     [
       e("action_applied", {
@@ -72,7 +72,7 @@ describe("parseEntry", () => {
         details: { method: "eviction" },
         tookMs: 1500,
       }),
-      "restart-pod applied in 1s: Evicted rdev-api-a",
+      "Restart pod applied in 1s: Evicted rdev-api-a",
     ],
     // The worker's failure entry (src/worker/process-remediate.ts).
     [
@@ -83,7 +83,7 @@ describe("parseEntry", () => {
         message: "RBAC: no create pods/eviction",
         phase: "execute",
       }),
-      "restart-pod failed: RBAC: no create pods/eviction",
+      "Restart pod failed: RBAC: no create pods/eviction",
     ],
     [
       e("verification_failed", {
@@ -97,7 +97,7 @@ describe("parseEntry", () => {
         ],
         nextSteps: [],
       }),
-      "Verification failed after restart-pod: 97.1% → 91.0% (worst pod 91.0% of its limit)",
+      "Verification failed after Restart pod: 97.1% → 91.0% (worst pod 91.0% of its limit)",
     ],
     [
       e("verification_error", { proposalId: "p1", message: "timed out" }),

@@ -257,6 +257,21 @@ export function realisticRecord(
       { at: m(13), type: ENTRY.alertResolved, by: "alertmanager", data: alertData(PODS[0] ?? "", 54) },
       { at: m(13), type: ENTRY.alertResolved, by: "alertmanager", data: alertData(PODS[1] ?? "", 52) },
       { at: m(13), type: ENTRY.resolved, by: "alertmanager" },
+      {
+        at: m(13.2),
+        type: ENTRY.outcome,
+        by: "worker",
+        data: {
+          kind: "action",
+          proposalId: "p-raise",
+          action: "raise-memory-limit",
+          actionText: "Raise the memory limit to 768Mi",
+          approvedBy: "U0LEAD0001",
+          at: m(4.2),
+          verification: "passed",
+          notes: [],
+        },
+      },
     );
   }
   const incident: Incident = {

@@ -112,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WORKER_LOCK_DURATION: "4s",
     WORKER_STALLED_INTERVAL: "1s",
     WORKER_SHUTDOWN_GRACE: "2s",
+    ROOT_UPDATE_MIN_INTERVAL: "100ms",
     LOG_LEVEL: "silent",
     ...options.env,
   };

@@ -59,7 +59,8 @@ describe("restart-pod", () => {
     expect(types.indexOf("action_applied")).toBeLessThan(types.indexOf("verification_passed"));
 
     // The incident's root message now shows the outcome.
-    const root = h.slack.thread("C0ALERTS01", rootTs)[0];
-    expect(JSON.stringify(root?.blocks)).toContain("Fix verified");
+    await h.waitFor("the root to show the verified fix", () =>
+      JSON.stringify(h.slack.thread("C0ALERTS01", rootTs)[0]?.blocks).includes("Fix verified"),
+    );
   });
 });

@@ -27,7 +27,7 @@ const STATUS = {
 export function actionLine(a: TakenAction): string {
   const result = a.result ? (ACTION_RESULT_TEXT[a.result] ?? a.result) : "queued";
   const verified = a.verification ? `, verification ${a.verification}` : "";
-  return `${escapeMrkdwn(a.action)} by ${who(a.approvedBy)} → ${result}${verified}`;
+  return `${escapeMrkdwn(a.text)} by ${who(a.approvedBy)} → ${result}${verified}`;
 }
 
 /** The mrkdwn of one history row (three short lines). */

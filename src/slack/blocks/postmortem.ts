@@ -124,7 +124,7 @@ export function postmortemMarkdown(
   );
   const actions = s.actions.map(
     (a) =>
-      `| ${stamp(a.approvedAt)} | ${md(a.action)} | ${person(a.approvedBy)} | ${a.result ? (ACTION_RESULT_TEXT[a.result] ?? md(a.result)) : "queued"} | ${a.verification ?? "-"} |`,
+      `| ${stamp(a.approvedAt)} | ${md(a.text)} | ${person(a.approvedBy)} | ${a.result ? (ACTION_RESULT_TEXT[a.result] ?? md(a.result)) : "queued"} | ${a.verification ?? "-"} |`,
   );
   const timeline = s.entries.map((e) => {
     const d = describeEntry(e);

@@ -24,8 +24,8 @@ describe("/rdev incident timeline", () => {
     expect(message).toMatchSnapshot();
     expect(slackLimitViolations(message)).toEqual([]);
     const json = JSON.stringify(message);
-    expect(json).toContain("Approved raise-memory-limit (<@U0LEAD0001>)");
-    expect(json).toContain("Verification passed after raise-memory-limit: 93.4% → 54.2%");
+    expect(json).toContain("Approved: Raise the memory limit to 768Mi (<@U0LEAD0001>)");
+    expect(json).toContain("Verification passed after Raise the memory limit: 93.4% → 54.2%");
     expect(json).toContain("history:export-postmortem");
   });
 
@@ -83,7 +83,7 @@ describe("/rdev mem history", () => {
     const text = JSON.stringify(message);
     expect(text).toContain("peak 93.4%");
     expect(text).toContain("cause: SSE connection leak (high)");
-    expect(text).toContain("raise-memory-limit by <@U0LEAD0001> → done, verification passed");
+    expect(text).toContain("Raise the memory limit to 768Mi by <@U0LEAD0001> → done, verification passed");
     expect(text).toContain("Outcome: *fixed (verified)*");
   });
 });
