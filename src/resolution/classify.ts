@@ -120,9 +120,14 @@ export function classifyOutcome(input: ClassifyInput): OutcomeData {
   const firstKill = kills[0] ?? null;
   const killBeforeAction =
     firstKill && (firstAction === null || (firstKill.at ?? 0) < (firstAction.appliedAt ?? 0));
-  if (firstKill && killBeforeAction) {
+  // A kill after an action that did not hold ended it, not the action.
+  const killAfterFailedFix = firstKill && lastAction?.verification === "failed";
+  if (firstKill && (killBeforeAction || killAfterFailedFix)) {
     const notes = kills.slice(1).map((k) => `${k.pod} was OOM-killed as well`);
-    if (lastAction) notes.push(`then: ${lastAction.text}`);
+    if (lastAction)
+      notes.push(
+        `${killBeforeAction ? "then" : "before it"}: ${lastAction.text}${lastAction.verification === "failed" ? ", which did not hold" : ""}`,
+      );
     return { ...base, kind: "oom_kill", ...fmtKill(firstKill), notes };
   }
   if (lastAction) {

@@ -99,7 +99,8 @@ describe.skipIf(missing !== "")(
       // The app resolves the incident and queues the worker's review of why it ended (the worker
       // is not part of this test: test/e2e/incident-truth.test.ts runs the whole bot).
       const review = await eventually(
-        async () => (await h.queue("diagnose").getJobs(["waiting", "prioritized"])).find((j) => j.name === "resolve"),
+        async () =>
+          (await h.queue("diagnose").getJobs(["waiting", "prioritized"])).find((j) => j.name === "resolve"),
         45_000,
       ).catch(async (e: unknown) => {
         throw new Error(`${String(e)}\n${await why()}`);

@@ -198,7 +198,10 @@ describe("incident threads", () => {
     expect(review?.data).toMatchObject({ incidentId: id, withdrawn: 1, target: { namespace: "rdev" } });
     const root = h.fake.messages(ALERT_CHANNEL)[0];
     expect(h.fake.thread(ALERT_CHANNEL, root?.ts ?? "").slice(1)).toEqual([]);
-    await eventually(() => rootText().includes("RESOLVED") && rootText().includes("checking the cluster for why"), 5000);
+    await eventually(
+      () => rootText().includes("RESOLVED") && rootText().includes("checking the cluster for why"),
+      5000,
+    );
     // A new firing after resolution opens a new incident and thread.
     await post(JSON.stringify(notification(pods(1))));
     expect(h.fake.messages(ALERT_CHANNEL)).toHaveLength(2);

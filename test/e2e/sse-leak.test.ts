@@ -100,7 +100,9 @@ describe("SSE leak, end to end", () => {
     for (const t of ["proposal_approved", "action_started", "action_applied", "verification_passed"]) {
       expect(timeline).toContain(t);
     }
-    const rootNow = stack.slack.messages(ALERT_CHANNEL)[0];
-    expect(JSON.stringify(rootNow?.blocks)).toContain("Fix verified");
+    // The root is re-rendered from the store by the worker (coalesced): the verified fix shows.
+    await waitFor("the root to show the verified fix", () =>
+      JSON.stringify(stack.slack.messages(ALERT_CHANNEL)[0]?.blocks).includes("Fix verified"),
+    );
   });
 });

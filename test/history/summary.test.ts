@@ -93,7 +93,12 @@ describe("summariseIncident", () => {
     ],
     ["action failed", {}, [approved("p1"), step(ENTRY.actionFailed, "p1")], "action_failed"],
     ["rollout stuck", {}, [approved("p1"), step(ENTRY.actionRolloutStuck, "p1")], "action_failed"],
-    ["resolved, not yet reviewed", { status: "resolved", resolvedAt: T0 + 30 * MIN }, [alert(86)], "resolving"],
+    [
+      "resolved, not yet reviewed",
+      { status: "resolved", resolvedAt: T0 + 30 * MIN },
+      [alert(86)],
+      "resolving",
+    ],
     [
       "resolved and reviewed",
       { status: "resolved", resolvedAt: T0 + 30 * MIN },
@@ -174,13 +179,20 @@ describe("summariseIncident", () => {
   it.each<[string, Partial<OutcomeData> & Pick<OutcomeData, "kind">, string]>([
     ["an OOM kill", { kind: "oom_kill", pod: "rdev-api-a" }, "ended by an OOM kill"],
     ["a verified fix", { kind: "action", verification: "passed" }, "fixed (verified)"],
-    ["a fix that did not hold", { kind: "action", verification: "failed" }, "resolved, but the fix did not hold"],
+    [
+      "a fix that did not hold",
+      { kind: "action", verification: "failed" },
+      "resolved, but the fix did not hold",
+    ],
     ["an unverified fix", { kind: "action", verification: "pending" }, "fixed (not verified)"],
     ["someone else's rollout", { kind: "rollout" }, "pods replaced by someone else's rollout"],
     ["nothing found", { kind: "memory_fell" }, "resolved on its own"],
   ])("says why a resolved incident ended: %s", (_name, data, words) => {
     const resolved = incident({ status: "resolved", resolvedAt: T0 + 30 * MIN });
-    const s = summariseIncident({ incident: resolved, timeline: [alert(90), ending(data)], permalink: null }, T0);
+    const s = summariseIncident(
+      { incident: resolved, timeline: [alert(90), ending(data)], permalink: null },
+      T0,
+    );
     expect(s.outcomeText).toBe(words);
     expect(s.ending?.kind).toBe(data.kind);
   });
@@ -195,14 +207,14 @@ describe("summariseIncident", () => {
         proposalId: "p1",
         action: "restart-pod",
         checks: [],
-        nextSteps: [{ kind: "raise-memory-limit", proposalId: "p9" }, { kind: "advice", proposalId: null }],
+        nextSteps: [
+          { kind: "raise-memory-limit", proposalId: "p9" },
+          { kind: "advice", proposalId: null },
+        ],
       },
     };
     const resolved = incident({ status: "resolved", resolvedAt: T0 + 30 * MIN });
-    const s = summariseIncident(
-      { incident: resolved, timeline: [first, failed], permalink: null },
-      T0,
-    );
+    const s = summariseIncident({ incident: resolved, timeline: [first, failed], permalink: null }, T0);
     expect(s.nextSteps).toEqual([{ proposalId: "p9", kind: "raise-memory-limit" }]);
     const later = summariseIncident(
       { incident: resolved, timeline: [first, failed, approved("p9")], permalink: null },

@@ -68,12 +68,20 @@ describe("classifyOutcome", () => {
       },
     ],
     [
-      "a kill after the action is a note on the action",
+      "a kill after an action that held is a note on the action",
+      input(
+        [pod(A, { restartCount: 1, lastTermination: oom(T0 + 9 * MIN) })],
+        [action({ verification: null })],
+      ),
+      { kind: "action", verification: "pending", notes: [`${A} was OOM-killed after the action`] },
+    ],
+    [
+      "a kill after a fix that did not hold ended it",
       input(
         [pod(A, { restartCount: 1, lastTermination: oom(T0 + 9 * MIN) })],
         [action({ verification: "failed" })],
       ),
-      { kind: "action", verification: "failed", notes: [`${A} was OOM-killed after the action`] },
+      { kind: "oom_kill", pod: A, notes: ["before it: Raise the memory limit to 1Gi, which did not hold"] },
     ],
     [
       "a heap capture is not a fix",

@@ -60,7 +60,7 @@ describe("restart-pod", () => {
 
     // The incident's root message now shows the outcome.
     await h.waitFor("the root to show the verified fix", () =>
-      JSON.stringify(h.slack.thread("C0ALERTS01", rootTs)[0]?.blocks).includes("Fix verified"),
+      JSON.stringify(h?.slack.thread("C0ALERTS01", rootTs)[0]?.blocks).includes("Fix verified"),
     );
   });
 });

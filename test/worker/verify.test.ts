@@ -53,10 +53,12 @@ describe("verification", () => {
 
     // The root is re-rendered from the store (coalesced): it shows the verdict and the next step.
     const rootJson = await h.waitFor("the root to show the verdict", () => {
-      const json = JSON.stringify(h.slack.thread("C0ALERTS01", thread[0]?.ts ?? "")[0]?.blocks);
+      const json = JSON.stringify(h?.slack.thread("C0ALERTS01", thread[0]?.ts ?? "")[0]?.blocks);
       return json.includes("Fix did not hold") ? json : null;
     });
-    expect(rootJson).toContain("Next step offered in the thread, waiting for approval: Raise the memory limit");
+    expect(rootJson).toContain(
+      "Next step offered in the thread, waiting for approval: Raise the memory limit",
+    );
     const timeline = await h.incidents.timeline(incidentId);
     const failed = timeline.find((e) => e.type === "verification_failed");
     expect(failed?.data).toMatchObject({

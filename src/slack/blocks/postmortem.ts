@@ -5,6 +5,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from "../../d
 import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
+import { describeOutcome } from "../../resolution/describe.ts";
 import { ACTION_RESULT_TEXT, type IncidentSummary } from "../../history/summary.ts";
 
 /** Markdown-significant characters in text from the cluster or Slack, escaped. */
@@ -112,6 +113,17 @@ function impact(s: IncidentSummary, snapshots: DiagnosisSnapshot[]): string[] {
   ];
 }
 
+/** The worker's review of the ending, in the file's words. */
+function whyItEnded(s: IncidentSummary): string {
+  if (s.ending) {
+    const text = describeOutcome(s.ending, { who: person, name: mdCode, text: md });
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+  }
+  return s.status === "open"
+    ? "still open"
+    : "not reviewed yet (the worker reads the cluster when the alerts clear)";
+}
+
 export function postmortemMarkdown(
   s: IncidentSummary,
   options: { now: number; runbookUrl: string | null },
@@ -153,8 +165,12 @@ export function postmortemMarkdown(
       "Likely cause",
       s.cause ? `${md(s.cause.title)} (${s.cause.confidence} confidence)` : "not diagnosed",
     ),
-    row("OOM kills seen", String(Math.max(0, ...snapshots.map((d) => d.oomKills)))),
+    row(
+      "OOM kills seen",
+      String(Math.max(s.ending?.kind === "oom_kill" ? 1 : 0, ...snapshots.map((d) => d.oomKills))),
+    ),
     row("Outcome", s.outcomeText),
+    row("Why it ended", whyItEnded(s)),
     row("Slack thread", s.permalink ?? "unknown"),
     ...(options.runbookUrl ? [row("Runbook", options.runbookUrl)] : []),
     "",

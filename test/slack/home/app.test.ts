@@ -152,7 +152,9 @@ describe("/rdev incident and /rdev mem history", () => {
     const { id } = await incidentWithDiagnosis();
     const text = await command(`incident ${id.slice(0, 8)}`);
     expect(text).toContain("RdevAPIHighMemory: rdev/rdev-api");
-    expect(text).toContain("RdevAPIHighMemory firing (warning) on rdev-api-7d9f8b6c5d-x2k4q at 86.4% of the memory limit");
+    expect(text).toContain(
+      "RdevAPIHighMemory firing (warning) on rdev-api-7d9f8b6c5d-x2k4q at 86.4% of the memory limit",
+    );
     expect(text).toContain("Diagnosis: critical");
     expect(text).toContain(EXPORT_POSTMORTEM_ACTION);
     expect(await command("incident 0000dead")).toContain("No incident");
