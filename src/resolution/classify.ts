@@ -126,7 +126,9 @@ export function classifyOutcome(input: ClassifyInput): OutcomeData {
     const notes = kills.slice(1).map((k) => `${k.pod} was OOM-killed as well`);
     if (lastAction)
       notes.push(
-        `${killBeforeAction ? "then" : "before it"}: ${lastAction.text}${lastAction.verification === "failed" ? ", which did not hold" : ""}`,
+        killBeforeAction
+          ? `${lastAction.text} was applied after the kill`
+          : `${lastAction.text} had been tried and did not hold`,
       );
     return { ...base, kind: "oom_kill", ...fmtKill(firstKill), notes };
   }

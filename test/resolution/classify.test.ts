@@ -55,7 +55,7 @@ describe("classifyOutcome", () => {
     [
       "a kill before the bot's action decides, and the action is noted",
       input([pod(A, { restartCount: 1, lastTermination: oom(T0 + 3 * MIN) }), pod(B)], [action()]),
-      { kind: "oom_kill", pod: A, notes: ["then: Raise the memory limit to 1Gi"] },
+      { kind: "oom_kill", pod: A, notes: ["Raise the memory limit to 1Gi was applied after the kill"] },
     ],
     [
       "an applied action explains the ending, with its approver and verification",
@@ -81,7 +81,7 @@ describe("classifyOutcome", () => {
         [pod(A, { restartCount: 1, lastTermination: oom(T0 + 9 * MIN) })],
         [action({ verification: "failed" })],
       ),
-      { kind: "oom_kill", pod: A, notes: ["before it: Raise the memory limit to 1Gi, which did not hold"] },
+      { kind: "oom_kill", pod: A, notes: ["Raise the memory limit to 1Gi had been tried and did not hold"] },
     ],
     [
       "a heap capture is not a fix",

@@ -5,8 +5,8 @@ import { formatBytes, formatCount, formatDuration, formatPercent } from "../../d
 import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
-import { describeOutcome } from "../../resolution/describe.ts";
 import { ACTION_RESULT_TEXT, type IncidentSummary } from "../../history/summary.ts";
+import { describeOutcome } from "../../resolution/describe.ts";
 
 /** Markdown-significant characters in text from the cluster or Slack, escaped. */
 export function md(text: string): string {

@@ -1,7 +1,7 @@
 // Builders added for the Slack app: snapshot-tested and checked against Slack's limits.
 import { describe, expect, it } from "vitest";
-import { summariseIncident } from "../../../src/history/summary.ts";
 import { ENTRY } from "../../../src/history/entries.ts";
+import { summariseIncident } from "../../../src/history/summary.ts";
 import {
   type Incident,
   type IncidentAlert,
