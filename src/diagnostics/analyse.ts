@@ -10,7 +10,7 @@ import { explainFailure, metricsUnavailableNote } from "./failure.ts";
 import { formatAgo, formatBytes, formatDuration, formatPercent } from "./format.ts";
 import type { Observations } from "./gather.ts";
 import { compareByMemory, podMemory, targetContainer } from "./memory.ts";
-import { mergeOomKills, oomKillsFromEvents, oomKillsFromPods } from "./oom.ts";
+import { mergeOomKills, oomKillBeforeWindow, oomKillsFromEvents, oomKillsFromPods } from "./oom.ts";
 import { atLeast, overallTrend, podTrend, severityForPercent, worstSeverity } from "./severity.ts";
 import type {
   Diagnosis,
@@ -253,6 +253,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
     },
     oomLookbackMs: lookback,
     oomKills,
+    oomKillBeforeWindow: oomKills.length === 0 ? oomKillBeforeWindow(obs.pods, obs.nowMs, lookback) : null,
     causes,
     actions,
     heap: obs.heap?.report ?? null,

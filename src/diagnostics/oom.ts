@@ -50,6 +50,28 @@ export function oomKillsFromPods(pods: readonly PodInfo[], nowMs: number, lookba
   return kills;
 }
 
+/**
+ * The newest OOM kill older than the look-back window, still visible in a container's lastState: a
+ * restart count with "0 OOM kills" would otherwise hide why the container restarted.
+ */
+export function oomKillBeforeWindow(
+  pods: readonly PodInfo[],
+  nowMs: number,
+  lookbackMs: number,
+): { pod: string; at: string } | null {
+  let best: { pod: string; at: number } | null = null;
+  for (const pod of pods) {
+    for (const c of pod.containers) {
+      const last = c.lastTerminated;
+      const at = last?.finishedAt?.getTime() ?? null;
+      if (!last || at === null || nowMs - at <= lookbackMs) continue;
+      if (last.reason !== "OOMKilled" && last.exitCode !== SIGKILL_EXIT) continue;
+      if (!best || at > best.at) best = { pod: pod.name, at };
+    }
+  }
+  return best ? { pod: best.pod, at: new Date(best.at).toISOString() } : null;
+}
+
 function eventTime(e: ClusterEvent): number | null {
   return (e.lastTimestamp ?? e.firstTimestamp)?.getTime() ?? null;
 }

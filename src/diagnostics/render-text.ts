@@ -125,7 +125,11 @@ export function renderText(d: Diagnosis): string {
   );
   if (d.pods.length > 0) out.push(...podTable(d, nowMs));
 
-  out.push("", `OOM KILLS (last ${formatDuration(d.oomLookbackMs)}): ${d.oomKills.length}`);
+  const older = d.oomKillBeforeWindow;
+  const before = older
+    ? ` (the last one ${formatDuration(Date.parse(d.gatheredAt) - Date.parse(older.at))} ago, on ${older.pod})`
+    : "";
+  out.push("", `OOM KILLS (last ${formatDuration(d.oomLookbackMs)}): ${d.oomKills.length}${before}`);
   for (const k of d.oomKills) {
     const who = k.pod ?? `node ${k.node ?? "?"}`;
     out.push(

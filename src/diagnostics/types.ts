@@ -218,6 +218,8 @@ export type Diagnosis = {
   counts: { pods: number; probed: number; critical: number; warning: number; ok: number; unknown: number };
   oomLookbackMs: number;
   oomKills: OomKill[];
+  /** The newest OOM kill before the look-back window, when a container's lastState still shows one. */
+  oomKillBeforeWindow?: { pod: string; at: string } | null;
   causes: RankedCause[];
   actions: Action[];
   heap: HeapReport | null;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { mergeOomKills, oomKillsFromEvents, oomKillsFromPods } from "../../src/diagnostics/oom.ts";
+import {
+  mergeOomKills,
+  oomKillBeforeWindow,
+  oomKillsFromEvents,
+  oomKillsFromPods,
+} from "../../src/diagnostics/oom.ts";
 import type { ClusterEvent } from "../../src/k8s/types.ts";
 import { pod } from "../support/fake-cluster.ts";
 
@@ -54,6 +59,40 @@ describe("oomKillsFromPods", () => {
   it("reports a container that is terminated by the OOM killer right now", () => {
     const p = pod("p", { container: { state: "terminated", stateReason: "OOMKilled" } });
     expect(oomKillsFromPods([p], NOW, HOUR)).toMatchObject([{ reason: "OOMKilled", at: null }]);
+  });
+});
+
+describe("oomKillBeforeWindow", () => {
+  it("names the newest kill older than the window, so a restart count never stands unexplained", () => {
+    const old = pod("rdev-api-7c9-a", {
+      container: {
+        restartCount: 1,
+        lastTerminated: { startedAt: null, reason: "OOMKilled", exitCode: 137, finishedAt: ago(130) },
+      },
+    });
+    const older = pod("rdev-api-7c9-b", {
+      container: {
+        restartCount: 1,
+        lastTerminated: { startedAt: null, reason: "OOMKilled", exitCode: 137, finishedAt: ago(300) },
+      },
+    });
+    const recent = pod("rdev-api-7c9-c", {
+      container: {
+        restartCount: 1,
+        lastTerminated: { startedAt: null, reason: "OOMKilled", exitCode: 137, finishedAt: ago(5) },
+      },
+    });
+    const error = pod("rdev-api-7c9-d", {
+      container: {
+        restartCount: 1,
+        lastTerminated: { startedAt: null, reason: "Error", exitCode: 2, finishedAt: ago(90) },
+      },
+    });
+    expect(oomKillBeforeWindow([older, old, recent, error], NOW, HOUR)).toEqual({
+      pod: "rdev-api-7c9-a",
+      at: ago(130).toISOString(),
+    });
+    expect(oomKillBeforeWindow([recent, error], NOW, HOUR)).toBeNull();
   });
 });
 

@@ -60,12 +60,20 @@ function trendText(t: Trend): string {
   return `${t.direction} (${change} in ${formatDuration(t.sinceMs)})`;
 }
 
+/** " (the last one 2h ago, on `pod`)": a restart with 0 kills in the window still has its cause. */
+function olderKill(d: Diagnosis): string {
+  const k = d.oomKillBeforeWindow;
+  if (!k) return "";
+  const ago = Date.parse(d.gatheredAt) - Date.parse(k.at);
+  return ` (the last one ${formatDuration(ago)} ago, on ${code(k.pod)})`;
+}
+
 function summaryBlocks(d: Diagnosis): KnownBlock[] {
   const worst = d.pods[0];
   const fields = [
     `*Pods*\n${d.counts.pods}${d.counts.probed < d.counts.pods ? ` (probed ${d.counts.probed})` : ""}`,
     `*Worst pod*\n${worst ? `${code(worst.name)} ${formatPercent(worst.memory.percentOfLimit)} of ${formatBytes(worst.memory.limitBytes)}` : "none"}`,
-    `*OOM kills (last ${formatDuration(d.oomLookbackMs)})*\n${d.oomKills.length}`,
+    `*OOM kills (last ${formatDuration(d.oomLookbackMs)})*\n${d.oomKills.length}${olderKill(d)}`,
     `*Trend*\n${d.trend ? trendText(d.trend) : "no previous snapshot"}`,
   ];
   return [
