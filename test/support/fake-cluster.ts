@@ -313,7 +313,11 @@ export class FakeCluster implements Cluster {
     const { signal, timeoutMs: _t, ...bounds } = options;
     await this.#enter("readPodLog", [namespace, podName, bounds], signal);
     const key = options.previous ? `${podName} previous` : podName;
-    const text = this.logs.get(key);
+    // Like the API server: a pod's current container always has a log (maybe empty); a previous
+    // one exists only after a termination.
+    const p = this.pods.find((x) => x.namespace === namespace && x.name === podName);
+    const terminated = p?.containers.some((c) => c.lastTerminated !== null) ?? false;
+    const text = this.logs.get(key) ?? (p && (!options.previous || terminated) ? "" : undefined);
     if (text === undefined) {
       throw kubeError(
         "invalid",
