@@ -75,6 +75,22 @@ describe("npm run diagnose", () => {
     const r = await run([], { KUBECONFIG: kubeconfig });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("1. SSE connection leak");
+    // The same log and Traefik evidence as the thread.
+    expect(r.stdout).toMatch(/\nLOGS \(worst pods; since 15m, tail 20,000 lines/);
+    expect(r.stdout).toMatch(
+      /SSE [\d,]+ opened, [\d,]+ closed, [\d,]+ open, oldest \S+, [\d,]+ stuck from 203\.0\.113\./,
+    );
+    expect(r.stdout).toMatch(
+      /SSE connections opened and never closed since the container started by 3 client\(s\)/,
+    );
+    expect(r.stdout).toContain("\nTRAEFIK\n");
+    expect(r.stdout).toContain(
+      "fix: ServersTransport rdev/rdev-api-sse: spec.forwardingTimeouts.idleConnTimeout → 90s",
+    );
+    expect(r.stdout).toContain("apply: ServersTransport rdev/rdev-api-sse");
+    expect(r.stdout).toMatch(
+      /\$ kubectl -n rdev logs -l app=rdev-api \| grep "SSE connection" \| tail -50 \(reference/,
+    );
   });
 
   it("prints JSON with --json and saves the heap profile with --save-heap", async () => {

@@ -51,6 +51,18 @@ export const EnvSchema = z.object({
   DIAG_CONCURRENCY: positiveInt(24),
   DIAG_TIMEOUT_MS: positiveInt(5000),
   DIAG_MAX_PODS_PROBED: positiveInt(10),
+  // Log evidence (pods/log): how many of the worst pods, how far back, and the read's bounds.
+  DIAG_LOG_PODS: z.coerce.number().int().min(0).max(20).default(2),
+  DIAG_LOG_WINDOW: duration
+    .default("15m")
+    .refine((t) => (parseDuration(t) ?? 0) >= 1000, "must be at least 1s"),
+  DIAG_LOG_TAIL_LINES: positiveInt(20000),
+  DIAG_LOG_LIMIT_BYTES: memoryQuantity
+    .default("4Mi")
+    .refine((q) => (parseMemory(q) ?? 0) >= 1024, "must be at least 1Ki"),
+  DIAG_LOG_PREVIOUS_LINES: positiveInt(20),
+  /** Read the Traefik routes (Ingress, IngressRoute, ServersTransport) in front of the workload. */
+  DIAG_TRAEFIK: z.enum(["true", "false"]).default("true"),
   // Kubernetes access: KUBECONFIG file, or in-cluster ServiceAccount when unset.
   KUBECONFIG: z.string().min(1).optional(),
   /** How long a resolved incident's history (timeline, snapshots, index entry) is kept. */
@@ -87,7 +99,13 @@ export type Config = {
     heapAlloc: string;
     residentMemory: string;
   };
-  diagnostics: { concurrency: number; timeoutMs: number; maxPodsProbed: number };
+  diagnostics: {
+    concurrency: number;
+    timeoutMs: number;
+    maxPodsProbed: number;
+    logs: { pods: number; windowMs: number; tailLines: number; limitBytes: number; previousLines: number };
+    traefik: boolean;
+  };
   kubeconfig: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   /** HISTORY_RETENTION: resolved incidents and diagnosis snapshots expire after this. */
@@ -137,6 +155,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DIAG_CONCURRENCY,
       timeoutMs: e.DIAG_TIMEOUT_MS,
       maxPodsProbed: e.DIAG_MAX_PODS_PROBED,
+      logs: {
+        pods: e.DIAG_LOG_PODS,
+        windowMs: parseDuration(e.DIAG_LOG_WINDOW) ?? 900_000,
+        tailLines: e.DIAG_LOG_TAIL_LINES,
+        limitBytes: parseMemory(e.DIAG_LOG_LIMIT_BYTES) ?? 4 * 1024 * 1024,
+        previousLines: e.DIAG_LOG_PREVIOUS_LINES,
+      },
+      traefik: e.DIAG_TRAEFIK === "true",
     },
     kubeconfig: e.KUBECONFIG,
     logLevel: e.LOG_LEVEL,

@@ -6,6 +6,7 @@ import { planActions } from "../runbooks/high-memory/actions.ts";
 import { SCORING } from "../runbooks/high-memory/causes.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { rankCauses } from "./causes.ts";
+import { evidenceNotes, traefikReport } from "./evidence-report.ts";
 import { explainFailure, metricsUnavailableNote } from "./failure.ts";
 import { formatAgo, formatBytes, formatDuration, formatPercent } from "./format.ts";
 import type { Observations } from "./gather.ts";
@@ -206,7 +207,9 @@ export function analyse(input: AnalyseInput): Diagnosis {
     rules: runbook.causes,
     severity,
     oomKills: oomKills.length,
+    logs: obs.logs,
   });
+  const traefik = traefikReport(obs, runbook);
   const lead = causes[0];
   const topCause: RankedCause | null =
     lead && lead.id !== "unknown" && lead.score >= SCORING.minScore ? lead : null;
@@ -222,6 +225,8 @@ export function analyse(input: AnalyseInput): Diagnosis {
     oomKills,
     heap: obs.heap?.report ?? null,
     currentCacheTtl: ttlEnv ?? null,
+    logs: obs.logs,
+    traefik,
   });
   const partial: Omit<Diagnosis, "headline"> = {
     version: 1,
@@ -257,7 +262,9 @@ export function analyse(input: AnalyseInput): Diagnosis {
     causes,
     actions,
     heap: obs.heap?.report ?? null,
-    notes: collectNotes(obs, runbook, rows),
+    logs: obs.logs,
+    traefik,
+    notes: [...collectNotes(obs, runbook, rows), ...evidenceNotes(obs.logs, traefik)],
     apiCalls: { ...obs.apiCalls },
     error: null,
   };
@@ -270,7 +277,7 @@ export function failedDiagnosis(input: {
   nowMs: number;
   durationMs: number;
   error: unknown;
-  apiCalls: { list: number; proxy: number };
+  apiCalls: { list: number; proxy: number; log?: number };
 }): Diagnosis {
   const { runbook } = input;
   const error = explainFailure(input.error);

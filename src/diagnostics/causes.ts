@@ -2,6 +2,8 @@
 // Generic: the rules (which gauge, which heap frames, what is high) come from the runbook. Pure.
 import { type CauseRule, EVIDENCE_POINTS, SCORING } from "../runbooks/high-memory/causes.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRatio } from "./format.ts";
+import { logEvidence } from "./log-evidence.ts";
+import type { LogReport } from "./logs/types.ts";
 import { compareByMemory } from "./memory.ts";
 import { median, pearson } from "./stats.ts";
 import type {
@@ -24,6 +26,8 @@ export type CauseInput = {
   rules: readonly CauseRule[];
   severity: SeverityOrUnknown;
   oomKills: number;
+  /** The worst pods' logs (null: not read). */
+  logs?: LogReport | null;
 };
 
 type Sample = { row: PodRow; value: number; metrics: NonNullable<NonNullable<PodRow["probe"]>["metrics"]> };
@@ -156,6 +160,9 @@ function scoreRule(
       points: heap.share >= SCORING.pprofShareHigh ? EVIDENCE_POINTS.pprofHigh : EVIDENCE_POINTS.pprof,
     });
   }
+  const fromLogs = logEvidence(rule, input.logs ?? null, input.rows, names);
+  primary.push(...fromLogs.primary);
+  supporting.push(...fromLogs.supporting);
   const evidence = primary.length > 0 ? [...primary, ...supporting] : [];
   const score = Math.min(1, Math.round(evidence.reduce((a, e) => a + e.points, 0) * 100) / 100);
   return {

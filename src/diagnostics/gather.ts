@@ -1,14 +1,19 @@
 // Every cluster read the runbook's investigation needs, through the Cluster interface only.
-// Cost: 4 list calls (pods, pod metrics, namespace events, node events) run at once, then at most
-// 2 x maxPodsProbed + 1 proxy calls (/metrics, /ready, one heap profile) under a concurrency bound,
-// each with a timeout. Only listing pods is fatal; everything else degrades to a note.
+// Cost: 4 list calls (pods, pod metrics, namespace events, node events) and 3 route lists (Ingress,
+// IngressRoute, ServersTransport) run at once, then at most 2 x maxPodsProbed + 1 proxy calls
+// (/metrics, /ready, one heap profile) under a concurrency bound and, beside them, the logs of the
+// DIAG_LOG_PODS worst pods (plus the previous container of OOM-killed ones), each with a timeout.
+// Only listing pods is fatal; everything else degrades to a note.
 import { KubeError } from "../k8s/errors.ts";
 import type { Cluster, ClusterEvent, PodInfo, PodMetrics } from "../k8s/types.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { noKnownMetrics, parseAppMetrics } from "./app-metrics.ts";
 import { describeFailure } from "./failure.ts";
 import { createLimiter, type Settled, settle, withTimeout } from "./limit.ts";
+import { gatherLogs, oomKilled } from "./logs/gather-logs.ts";
+import type { LogReport } from "./logs/types.ts";
 import { compareByMemory, podMemory } from "./memory.ts";
+import { gatherTraefik, type TraefikReads } from "./traefik/gather-traefik.ts";
 import type { HeapReport, HeapSummary, Note, PodProbe } from "./types.ts";
 
 export type HeapMode = "auto" | "always" | "never";
@@ -34,9 +39,16 @@ export type Observations = {
   /** By pod UID: why it was not probed. */
   notProbed: Map<string, string>;
   heap: { report: HeapReport; bytes: Buffer | null } | null;
+  /** The worst pods' logs (null: DIAG_LOG_PODS=0). */
+  logs: LogReport | null;
+  /** The routes in front of the workload (null: DIAG_TRAEFIK=false). */
+  traefik: TraefikReads | null;
   notes: Note[];
-  apiCalls: { list: number; proxy: number };
+  apiCalls: ApiCalls;
 };
+
+/** Kubernetes API requests by kind: lists, pod proxy, pod logs. */
+export type ApiCalls = { list: number; proxy: number; log: number };
 
 const isRunning = (p: PodInfo) =>
   p.phase === "Running" && p.nodeName !== null && p.deletionTimestamp === null;
@@ -53,7 +65,7 @@ export async function gather(
   runbook: HighMemoryRunbook,
   heapMode: HeapMode,
   /** Counted as calls are made, so a caller still knows the cost when listing pods fails. */
-  apiCalls: { list: number; proxy: number } = { list: 0, proxy: 0 },
+  apiCalls: ApiCalls = { list: 0, proxy: 0, log: 0 },
 ): Promise<Observations> {
   const { cluster } = deps;
   const { namespace, selector, container, port } = runbook.target;
@@ -77,12 +89,17 @@ export async function gather(
   const nodeEventsCall = settle(
     list("listing node events", (signal) => cluster.listEvents(null, NODE_WARNINGS, { timeoutMs, signal })),
   );
+  const traefikCall = runbook.diagnostics.traefik
+    ? gatherTraefik(cluster, namespace, timeoutMs, () => {
+        apiCalls.list += 1;
+      })
+    : Promise.resolve(null);
   // Keep the settled promises from being reported as unhandled if listing pods fails first.
   let pods: PodInfo[];
   try {
     pods = await podsCall;
   } catch (error) {
-    await Promise.all([metricsCall, podEventsCall, nodeEventsCall]);
+    await Promise.all([metricsCall, podEventsCall, nodeEventsCall, traefikCall]);
     throw error;
   }
 
@@ -145,12 +162,28 @@ export async function gather(
     return fetchHeap(target.pod, heapMode === "always" ? "requested" : "critical", proxy, deps, runbook);
   })();
 
-  const [probes, heap, podMetrics, podEvents, nodeEvents] = await Promise.all([
+  const logsCall = (async () => {
+    const n = runbook.diagnostics.logs.pods;
+    if (n === 0) return null;
+    const ordered = pickWorst(running, await metricsCall, container, n);
+    const report = await gatherLogs(
+      cluster,
+      runbook,
+      { current: ordered, nowMs },
+      oomKilled(pods, runbook, nowMs),
+    );
+    apiCalls.log += report.requests;
+    return report;
+  })();
+
+  const [probes, heap, podMetrics, podEvents, nodeEvents, logs, traefik] = await Promise.all([
     Promise.all(probeCalls),
     heapCall,
     metricsCall,
     podEventsCall,
     nodeEventsCall,
+    logsCall,
+    traefikCall,
   ]);
   return {
     nowMs,
@@ -161,6 +194,8 @@ export async function gather(
     probes: new Map(probes),
     notProbed,
     heap,
+    logs,
+    traefik,
     notes,
     apiCalls,
   };

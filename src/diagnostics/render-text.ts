@@ -1,5 +1,7 @@
 // The Diagnosis as plain text for a terminal (the CLI). Pure; control characters from the cluster
 // (event messages, error texts) are stripped so nothing can drive the terminal.
+
+import { logSummaryLines, previousContainers, traefikLines } from "./evidence-lines.ts";
 import {
   formatAgo,
   formatBytes,
@@ -98,8 +100,14 @@ function actionLines(a: Action, i: number): string[] {
   const lines = [`  ${i + 1}. ${a.title}${a.destructive ? "  [needs approval: restarts pods]" : ""}`];
   lines.push(`     why: ${a.reason}`);
   if (a.kind === "advice") {
+    for (const e of a.params.evidence ?? []) lines.push(`     read: ${e}`);
     for (const step of a.params.steps) lines.push(`     - ${step}`);
-    for (const c of a.params.commands) lines.push(`     $ ${c}`);
+    for (const m of a.params.manifests ?? []) {
+      lines.push(`     apply: ${m.title}`);
+      for (const y of m.yaml.split("\n")) lines.push(`       ${y}`);
+    }
+    const ref = a.params.evidence ? " (reference: what the bot read above)" : "";
+    for (const c of a.params.commands) lines.push(`     $ ${c}${ref}`);
   }
   if (a.kubectl) lines.push(`     $ ${a.kubectl}`);
   return lines;
@@ -135,6 +143,27 @@ export function renderText(d: Diagnosis): string {
     out.push(
       `  - ${who}${k.container ? ` (${k.container})` : ""} ${k.reason} ${formatAgo(k.at, nowMs)}: ${k.message} [${k.source}]`,
     );
+  }
+
+  for (const p of previousContainers(d)) {
+    out.push(`  ${p.title}:`);
+    for (const l of p.lines.slice(-5)) out.push(`    | ${l}`);
+  }
+
+  const logs = logSummaryLines(d);
+  if (d.logs) {
+    const b = d.logs.bounds;
+    out.push(
+      "",
+      `LOGS (worst pods; since ${formatDuration(b.sinceSeconds * 1000)}, tail ${formatCount(b.tailLines)} lines, at most ${formatBytes(b.limitBytes)} each; ${d.logs.requests} reads, ${formatBytes(d.logs.bytes)})`,
+    );
+    for (const l of logs) out.push(`  - ${l}`);
+  }
+  const traefik = traefikLines(d);
+  if (traefik) {
+    out.push("", "TRAEFIK", `  ${traefik.verdict}`);
+    for (const t of traefik.timeouts) out.push(`  - ${t}`);
+    for (const f of traefik.fixes) out.push(`  fix: ${f}`);
   }
 
   out.push("", "LIKELY CAUSES");
@@ -177,6 +206,6 @@ export function renderText(d: Diagnosis): string {
     out.push("", "NOTES");
     for (const n of d.notes) out.push(`  - ${n.message}`);
   }
-  out.push("", `API calls: ${d.apiCalls.list} list, ${d.apiCalls.proxy} proxy`);
+  out.push("", `API calls: ${d.apiCalls.list} list, ${d.apiCalls.proxy} proxy, ${d.apiCalls.log ?? 0} log`);
   return `${out.map(clean).join("\n")}\n`;
 }

@@ -28,7 +28,7 @@ export type DiagnoseOptions = {
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
   const elapsed = deps.elapsed ?? (() => performance.now());
   const started = elapsed();
-  const apiCalls = { list: 0, proxy: 0 };
+  const apiCalls = { list: 0, proxy: 0, log: 0 };
   const runbook = options.runbook;
   let obs: Awaited<ReturnType<typeof gather>>;
   try {

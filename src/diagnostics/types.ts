@@ -1,6 +1,11 @@
 // The Diagnosis: the runbook's whole investigation as one JSON-serialisable value. Every rendering
 // (terminal text, Slack blocks, the incident timeline) is a view of it; nothing else is read.
+import type { LogReport } from "./logs/types.ts";
 import type { HeapSummary } from "./pprof.ts";
+import type { TraefikReport } from "./traefik/types.ts";
+
+export type * from "./logs/types.ts";
+export type * from "./traefik/types.ts";
 
 export type Severity = "ok" | "warning" | "critical";
 /** "unknown": no memory figure to judge (metrics-server missing, no limit, no pods, an error). */
@@ -99,6 +104,7 @@ export type EvidenceKind =
   | "correlation"
   | "companion"
   | "growth"
+  | "log"
   | "none";
 export type Evidence = {
   kind: EvidenceKind;
@@ -176,7 +182,16 @@ export type CaptureHeapProfileAction = ActionBase & {
 };
 export type AdviceAction = ActionBase & {
   kind: "advice";
-  params: { topic: CauseId | "post-incident"; steps: string[]; commands: string[] };
+  params: {
+    topic: CauseId | "post-incident";
+    steps: string[];
+    /** kubectl commands: to run by hand, or (when `evidence` is given) the reference for what was read. */
+    commands: string[];
+    /** What the bot already read for these steps (from the logs), in place of running the commands. */
+    evidence?: string[];
+    /** Manifest-style YAML to apply, each with the exact object and field it changes. */
+    manifests?: { title: string; yaml: string }[];
+  };
 };
 export type Action =
   | RestartPodAction
@@ -199,7 +214,16 @@ export type HeapReport =
     }
   | { status: "failed"; pod: string; uid: string; why: "requested" | "critical"; error: string };
 
-export type NoteSource = "pods" | "metrics" | "events" | "node-events" | "proxy" | "sampling" | "heap";
+export type NoteSource =
+  | "pods"
+  | "metrics"
+  | "events"
+  | "node-events"
+  | "proxy"
+  | "sampling"
+  | "heap"
+  | "logs"
+  | "traefik";
 export type Note = { source: NoteSource; message: string };
 
 export type Diagnosis = {
@@ -223,9 +247,13 @@ export type Diagnosis = {
   causes: RankedCause[];
   actions: Action[];
   heap: HeapReport | null;
+  /** What the worst pods' logs say (absent in diagnoses made before logs were read; null: not read). */
+  logs?: LogReport | null;
+  /** The Traefik routes in front of the workload and their timeouts (absent/null: not read). */
+  traefik?: TraefikReport | null;
   notes: Note[];
-  /** Kubernetes API requests this diagnosis made. */
-  apiCalls: { list: number; proxy: number };
+  /** Kubernetes API requests this diagnosis made (log: pods/log reads). */
+  apiCalls: { list: number; proxy: number; log?: number };
   /** A fatal failure (listing pods): the rest of the report is empty. */
   error: { code: string; message: string } | null;
 };

@@ -6,6 +6,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
+  NetworkingV1Api,
   PatchStrategy,
   type V1Container,
   type V1Deployment,
@@ -15,6 +16,7 @@ import { KubeError } from "./errors.ts";
 import { validateKubeConfig } from "./kubeconfig.ts";
 import { envPatch, memoryLimitPatch, restartPatch } from "./patches.ts";
 import { DEFAULT_MAX_PROXY_BYTES, proxyPath, rawProxyGet } from "./proxy.ts";
+import { evidenceReads } from "./reads.ts";
 import { createRunner, type RequestInfo, type Runner } from "./request.ts";
 import { reuseConnections } from "./reuse-connections.ts";
 import type { CallOptions, Cluster } from "./types.ts";
@@ -249,5 +251,7 @@ export function createCluster(kc: KubeConfig, options: ClusterOptions = {}): Clu
 
     getDeployment: async (namespace, name, opts) =>
       toDeploymentInfo(await readDeployment(namespace, name, opts)),
+
+    ...evidenceReads({ run, core, networking: kc.makeApiClient(NetworkingV1Api), custom }),
   };
 }

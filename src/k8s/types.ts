@@ -86,6 +86,53 @@ export type DeploymentInfo = {
   }[];
 };
 
+/** One container's log as the API server returned it (possibly cut mid-line by limitBytes). */
+export type PodLog = { text: string; bytes: number };
+
+/** PodLogOptions the diagnosis uses: always bounded by sinceSeconds, tailLines and limitBytes. */
+export type PodLogOptions = CallOptions & {
+  container: string;
+  previous?: boolean;
+  sinceSeconds?: number;
+  tailLines?: number;
+  limitBytes?: number;
+};
+
+/** networking.k8s.io/v1 Ingress: what routing to a Service needs (Traefik reads its annotations). */
+export type IngressInfo = {
+  namespace: string;
+  name: string;
+  className: string | null;
+  annotations: Record<string, string>;
+  rules: {
+    host: string | null;
+    paths: { path: string; pathType: string; service: string | null; port: number | string | null }[];
+  }[];
+};
+
+/** traefik.io/v1alpha1 IngressRoute: entry points and rules, each with the Services it sends to. */
+export type IngressRouteInfo = {
+  namespace: string;
+  name: string;
+  entryPoints: string[];
+  routes: {
+    match: string;
+    services: {
+      name: string;
+      namespace: string | null;
+      port: number | string | null;
+      serversTransport: string | null;
+    }[];
+  }[];
+};
+
+/** traefik.io/v1alpha1 ServersTransport: its forwardingTimeouts as written (e.g. "30s", "0s"). */
+export type ServersTransportInfo = {
+  namespace: string;
+  name: string;
+  forwardingTimeouts: Record<string, string>;
+};
+
 /** Per-call options; timeoutMs overrides the client's default timeout for this one request. */
 export type CallOptions = { timeoutMs?: number; signal?: AbortSignal };
 
@@ -145,4 +192,12 @@ export interface Cluster {
   ): Promise<void>;
   /** GET apps/v1 deployment, summarised as rollout status. */
   getDeployment(namespace: string, name: string, options?: CallOptions): Promise<DeploymentInfo>;
+  /** GET /api/v1/namespaces/{ns}/pods/{pod}/log with the given bounds (verb get, resource pods/log). */
+  readPodLog(namespace: string, pod: string, options: PodLogOptions): Promise<PodLog>;
+  /** GET networking.k8s.io/v1 ingresses in the namespace. */
+  listIngresses(namespace: string, options?: CallOptions): Promise<IngressInfo[]>;
+  /** GET traefik.io/v1alpha1 ingressroutes in the namespace (404 when Traefik's CRDs are not installed). */
+  listIngressRoutes(namespace: string, options?: CallOptions): Promise<IngressRouteInfo[]>;
+  /** GET traefik.io/v1alpha1 serverstransports in the namespace. */
+  listServersTransports(namespace: string, options?: CallOptions): Promise<ServersTransportInfo[]>;
 }

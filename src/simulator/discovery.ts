@@ -2,12 +2,11 @@
 // /version. kubectl asks for aggregated discovery first and falls back to these when the response
 // is plain application/json.
 import { KUBERNETES_VERSION } from "./bootstrap.ts";
-import { apiVersionOf, RESOURCES, SUBRESOURCES } from "./resources.ts";
+import { apiVersionOf, RESOURCES, SUBRESOURCES, served } from "./resources.ts";
 
-export type DiscoveryOptions = { metricsApi: boolean; serverAddress: string };
+export type DiscoveryOptions = { metricsApi: boolean; traefikCrds: boolean; serverAddress: string };
 
-const visible = (o: DiscoveryOptions) =>
-  RESOURCES.filter((r) => o.metricsApi || r.group !== "metrics.k8s.io");
+const visible = (o: DiscoveryOptions) => RESOURCES.filter((r) => served(r, o));
 
 function groups(o: DiscoveryOptions): { name: string; version: string }[] {
   const seen = new Map<string, string>();

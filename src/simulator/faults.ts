@@ -58,12 +58,15 @@ export class Faults {
   latencyMs: number;
   /** false: the cluster has no metrics-server (metrics.k8s.io answers 404, discovery omits it). */
   metricsApi: boolean;
+  /** false: Traefik's CRDs are not installed (traefik.io answers 404, discovery omits it). */
+  traefikCrds: boolean;
   #next = 1;
   #faults: Fault[] = [];
 
-  constructor(options: { latencyMs?: number; metricsApi?: boolean } = {}) {
+  constructor(options: { latencyMs?: number; metricsApi?: boolean; traefikCrds?: boolean } = {}) {
     this.latencyMs = options.latencyMs ?? 0;
     this.metricsApi = options.metricsApi ?? true;
+    this.traefikCrds = options.traefikCrds ?? true;
   }
 
   add(spec: FaultSpec): FaultHandle {

@@ -6,13 +6,14 @@
 // the simulator does not emulate it. Filter events by lastTimestamp instead.
 import { writeFile } from "node:fs/promises";
 import { type Clock, ManualClock, systemClock } from "../clock.ts";
-import { bootstrap } from "./bootstrap.ts";
+import { bootstrap, RDEV } from "./bootstrap.ts";
 import { Faults } from "./faults.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { listenHttpAndHttps } from "./listener.ts";
 import { scrapeText } from "./scrape.ts";
 import { createApiHandler, type RequestRecord } from "./server.ts";
 import { selfSignedCertificate } from "./tls-cert.ts";
+import { bootstrapTraefik, type TraefikSetup } from "./traefik.ts";
 import { podViews, type SimPodView } from "./view.ts";
 import { startAppProcess } from "./workload/index.ts";
 import type { AppProcess, AppStartOptions, ScenarioName } from "./workload/types.ts";
@@ -21,6 +22,7 @@ import { World } from "./world.ts";
 export type { FaultHandle, FaultSpec, ProxyFaultSpec } from "./faults.ts";
 export { Faults, WORKER_USER } from "./faults.ts";
 export type { RequestRecord } from "./server.ts";
+export { TRAEFIK, TRAEFIK_SETUPS, type TraefikSetup } from "./traefik.ts";
 export type { SimContainerView, SimPodView } from "./view.ts";
 
 export type SimulatorOptions = {
@@ -43,6 +45,8 @@ export type SimulatorOptions = {
   token?: string;
   /** false: no metrics-server (metrics.k8s.io is 404). Default true. */
   metricsApi?: boolean;
+  /** Traefik in front of rdev-api (see traefik.ts); default "crd" (IngressRoute, ServersTransport without timeouts). */
+  traefik?: TraefikSetup;
   /** How containers run; default: the simulated rdev-api from ./workload. */
   appFactory?: (o: AppStartOptions) => AppProcess;
   /** Real ms between background syncs when the clock runs by itself (not a ManualClock). Default 250. */
@@ -93,7 +97,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     memoryRequest: options.memoryRequest ?? "256Mi",
     pdbMinAvailable: options.pdbMinAvailable === undefined ? 2 : options.pdbMinAvailable,
   });
-  const faults = new Faults({ latencyMs: options.latencyMs ?? 0, metricsApi: options.metricsApi ?? true });
+  const traefikCrds = bootstrapTraefik(
+    world,
+    options.traefik ?? "crd",
+    { namespace: RDEV.namespace, service: RDEV.deployment, port: RDEV.port },
+    world.time - 2 * 86_400_000,
+  );
+  const faults = new Faults({
+    latencyMs: options.latencyMs ?? 0,
+    metricsApi: options.metricsApi ?? true,
+    traefikCrds,
+  });
   const token = options.token ?? DEFAULT_TOKEN;
   const shutdown = new AbortController();
   const log: RequestRecord[] = [];

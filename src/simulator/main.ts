@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ScaledClock, systemClock } from "../clock.ts";
-import { startSimulator } from "./index.ts";
+import { startSimulator, TRAEFIK_SETUPS, type TraefikSetup } from "./index.ts";
 import { SCENARIOS, type ScenarioName } from "./workload/types.ts";
 
 const HELP = `Simulated Kubernetes API with rdev-api pods (for kubectl, the bot, tests and demos).
@@ -17,6 +17,7 @@ Usage: npm run simulator -- [options]
   --pdb-min-available <n|none>  PodDisruptionBudget minAvailable (default 2)
   --latency-ms <n>      delay every API request by n ms (default 0)
   --no-metrics          no metrics.k8s.io (like a cluster without metrics-server)
+  --traefik <setup>     ${TRAEFIK_SETUPS.join(" | ")} (default crd: IngressRoute + ServersTransport, timeouts off)
   --seed <n>            randomness seed (default 1)
   --token <t>           bearer token (default rdev-sim-token)
   --kubeconfig <path>   write a kubeconfig for the simulator there
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     "pdb-min-available": { type: "string" },
     "latency-ms": { type: "string" },
     "no-metrics": { type: "boolean" },
+    traefik: { type: "string" },
     seed: { type: "string" },
     token: { type: "string" },
     kubeconfig: { type: "string" },
@@ -63,6 +65,9 @@ if (!SCENARIOS.includes(scenario))
   fail(`--scenario must be one of ${SCENARIOS.join(", ")} (got "${values.scenario}")`);
 const speed = values.speed === undefined ? 1 : Number(values.speed);
 if (!(speed > 0)) fail(`--speed must be a number > 0 (got "${values.speed}")`);
+const traefik = (values.traefik ?? "crd") as TraefikSetup;
+if (!TRAEFIK_SETUPS.includes(traefik))
+  fail(`--traefik must be one of ${TRAEFIK_SETUPS.join(", ")} (got "${values.traefik}")`);
 const pdb = values["pdb-min-available"];
 const limit = values["memory-limit"];
 
@@ -75,6 +80,7 @@ const sim = await startSimulator({
   pdbMinAvailable: pdb === "none" ? null : int("pdb-min-available", pdb, 2),
   latencyMs: int("latency-ms", values["latency-ms"], 0),
   metricsApi: !values["no-metrics"],
+  traefik,
   seed: int("seed", values.seed, 1),
   ...(values.token ? { token: values.token } : {}),
 });

@@ -60,6 +60,15 @@ const eventFields = (o: KObject): Record<string, string> => {
 
 const RW = ["get", "list", "watch"];
 
+export const TRAEFIK_GROUP = "traefik.io";
+
+/** Whether a resource is served, given the cluster's optional APIs (metrics-server, Traefik's CRDs). */
+export function served(r: Pick<ResourceDef, "group">, o: { metricsApi: boolean; traefikCrds: boolean }) {
+  if (r.group === "metrics.k8s.io") return o.metricsApi;
+  if (r.group === TRAEFIK_GROUP) return o.traefikCrds;
+  return true;
+}
+
 export const RESOURCES: readonly ResourceDef[] = [
   {
     group: "",
@@ -148,6 +157,50 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     verbs: [...RW, "create", "delete"],
     shortNames: ["pdb"],
+    fields: (o) => metaFields(o, true),
+  },
+  {
+    group: "networking.k8s.io",
+    version: "v1",
+    resource: "ingresses",
+    singularName: "ingress",
+    kind: "Ingress",
+    namespaced: true,
+    verbs: RW,
+    shortNames: ["ing"],
+    fields: (o) => metaFields(o, true),
+  },
+  {
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    resource: "customresourcedefinitions",
+    singularName: "customresourcedefinition",
+    kind: "CustomResourceDefinition",
+    namespaced: false,
+    verbs: RW,
+    shortNames: ["crd", "crds"],
+    categories: ["api-extensions"],
+    fields: (o) => metaFields(o, false),
+  },
+  // Traefik's CRDs (served only when installed: SimulatorOptions.traefik "crd" or "crd-timeouts").
+  {
+    group: TRAEFIK_GROUP,
+    version: "v1alpha1",
+    resource: "ingressroutes",
+    singularName: "ingressroute",
+    kind: "IngressRoute",
+    namespaced: true,
+    verbs: RW,
+    fields: (o) => metaFields(o, true),
+  },
+  {
+    group: TRAEFIK_GROUP,
+    version: "v1alpha1",
+    resource: "serverstransports",
+    singularName: "serverstransport",
+    kind: "ServersTransport",
+    namespaced: true,
+    verbs: RW,
     fields: (o) => metaFields(o, true),
   },
   {

@@ -2,7 +2,7 @@
 // handler for its resource, subresource and verb.
 import { discovery } from "./discovery.ts";
 import { type Ctx, json, type Reply } from "./http.ts";
-import { findResource, type ResourceDef } from "./resources.ts";
+import { findResource, type ResourceDef, served } from "./resources.ts";
 import { createDeployment, patchDeployment, replaceDeployment } from "./routes/deployments.ts";
 import type { RouteEnv } from "./routes/env.ts";
 import { podLogs } from "./routes/logs.ts";
@@ -28,7 +28,11 @@ function nonResource(ctx: Ctx, env: RouteEnv): Reply {
   }
   if (ctx.method !== "GET" && ctx.method !== "HEAD")
     throw methodNotSupported({ group: "", resource: "" }, ctx.method);
-  const doc = discovery(path, { metricsApi: env.faults.metricsApi, serverAddress: env.serverAddress });
+  const doc = discovery(path, {
+    metricsApi: env.faults.metricsApi,
+    traefikCrds: env.faults.traefikCrds,
+    serverAddress: env.serverAddress,
+  });
   if (doc !== null) return json(doc);
   if (path.startsWith("/api")) throw noSuchResource();
   return TEXT_404;
@@ -46,7 +50,7 @@ export function route(ctx: Ctx, env: RouteEnv): Reply {
   if (!info.isResourceRequest) return nonResource(ctx, env);
   const metricsGroup = info.apiGroup === "metrics.k8s.io";
   const def = findResource(info.apiGroup, info.apiVersion, info.resource);
-  if (!def || (metricsGroup && !env.faults.metricsApi)) throw noSuchResource();
+  if (!def || !served(def, env.faults)) throw noSuchResource();
   if (def.namespaced === false && info.namespace) throw noSuchResource();
   const ns = def.namespaced ? info.namespace || undefined : undefined;
   if (def.namespaced && ns === undefined && info.name) throw noSuchResource();

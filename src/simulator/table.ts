@@ -205,6 +205,40 @@ const PRINTERS: Record<string, Printer> = {
       since(o.metadata.creationTimestamp, now),
     ],
   },
+  ingresses: {
+    columns: [NAME, col("Class"), col("Hosts"), col("Address"), col("Ports"), AGE],
+    row: (o, now) => {
+      const spec = (o.spec ?? {}) as {
+        ingressClassName?: string;
+        rules?: { host?: string }[];
+        tls?: unknown[];
+      };
+      const lb = (o.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } })
+        ?.loadBalancer?.ingress;
+      const hosts = (spec.rules ?? []).map((r) => r.host ?? "*").join(",") || "*";
+      return [
+        o.metadata.name,
+        none(spec.ingressClassName),
+        hosts,
+        (lb ?? []).map((i) => i.ip ?? i.hostname ?? "").join(","),
+        spec.tls?.length ? "80, 443" : "80",
+        since(o.metadata.creationTimestamp, now),
+      ];
+    },
+  },
+  customresourcedefinitions: {
+    columns: [NAME, col("Created At", 0, "date")],
+    row: (o) => [o.metadata.name, o.metadata.creationTimestamp],
+  },
+  // Custom resources without additionalPrinterColumns print their name and age.
+  ingressroutes: {
+    columns: [NAME, AGE],
+    row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now)],
+  },
+  serverstransports: {
+    columns: [NAME, AGE],
+    row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now)],
+  },
   poddisruptionbudgets: {
     columns: [
       NAME,

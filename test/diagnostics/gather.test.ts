@@ -87,7 +87,8 @@ describe("runDiagnosis with a healthy workload", () => {
     expect(d.oomKills).toEqual([]);
     expect(d.actions).toEqual([]);
     expect(d.causes[0]?.id).toBe("unknown");
-    expect(d.apiCalls).toEqual({ list: 4, proxy: 6 });
+    // 4 lists, 3 route lists (Ingress, IngressRoute, ServersTransport), 2 worst pods' logs.
+    expect(d.apiCalls).toEqual({ list: 7, proxy: 6, log: 2 });
     expect(c.count("listPods") + c.count("podMetrics") + c.count("listEvents")).toBe(4);
     expect(heapProfile).toBeNull();
     // Diagnostics only reads.
@@ -190,7 +191,7 @@ describe("runDiagnosis degrades, never sinks", () => {
     expect(d.headline).toMatch(/^Could not list the pods of rdev\/rdev-api: Forbidden/);
     expect(d.severity).toBe("unknown");
     expect(d.pods).toEqual([]);
-    expect(d.apiCalls).toEqual({ list: 4, proxy: 0 });
+    expect(d.apiCalls).toEqual({ list: 7, proxy: 0, log: 0 });
     expect(c.count("proxyGet")).toBe(0);
   });
 
@@ -301,7 +302,7 @@ describe("runDiagnosis keeps API cost bounded", () => {
     const { diagnosis: d } = await diagnose(c, { DIAG_MAX_PODS_PROBED: "5", DIAG_CONCURRENCY: "3" });
     expect(d.counts).toMatchObject({ pods: 40, probed: 5 });
     expect(c.count("proxyGet")).toBe(10);
-    expect(d.apiCalls).toEqual({ list: 4, proxy: 10 });
+    expect(d.apiCalls).toEqual({ list: 7, proxy: 10, log: 2 });
     expect(c.peakProxyInFlight).toBe(3);
     const probed = d.pods.filter((p) => p.probe !== null).map((p) => p.memory.workingSetBytes);
     const worst5 = [...usageMi]
@@ -322,7 +323,8 @@ describe("runDiagnosis keeps API cost bounded", () => {
       await diagnose(c);
       counts.push(c.calls.length);
     }
-    expect(counts).toEqual([4 + 20, 4 + 20]);
+    // Lists, route lists, probes of the 10 worst, logs of the 2 worst: the same for both.
+    expect(counts).toEqual([4 + 3 + 20 + 2, 4 + 3 + 20 + 2]);
   });
 });
 

@@ -67,7 +67,7 @@ describe("diagnosis of the simulated cluster, 9 minutes in", () => {
     expect(d.causes[0]?.id).toBe(c.cause);
     if (c.cause !== "unknown") expect(d.causes[0]?.score).toBeGreaterThanOrEqual(0.5);
     expect(d.actions.map((a) => a.kind)).toEqual(c.actions);
-    expect(d.apiCalls).toEqual({ list: 4, proxy: 6 });
+    expect(d.apiCalls).toEqual({ list: 7, proxy: 6, log: 2 });
 
     // Memory figures are what metrics.k8s.io (kubectl top's source) reports at the same instant.
     const top = await cluster.podMetrics("rdev", "app=rdev-api");
@@ -110,7 +110,7 @@ describe("diagnosis of the simulated cluster when things go wrong", () => {
     expect(d.heap).toMatchObject({ status: "captured", why: "critical", pod: worst?.name });
     const uid = s.pods().find((p) => p.name === worst?.name)?.uid;
     expect(d.actions[0]).toMatchObject({ kind: "restart-pod", params: { pod: worst?.name, uid } });
-    expect(d.apiCalls).toEqual({ list: 4, proxy: 7 });
+    expect(d.apiCalls).toEqual({ list: 7, proxy: 7, log: 2 });
   });
 
   it("finds the OOM kill after the leaking pod hits its limit", async () => {

@@ -19,7 +19,14 @@ describe("discovery", () => {
     sim = s.sim;
     expect((await s.api.get("/api")).body).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
     const groups = (await s.api.get("/apis")).body.groups.map((g: { name: string }) => g.name);
-    expect(groups).toEqual(["apps", "policy", "metrics.k8s.io"]);
+    expect(groups).toEqual([
+      "apps",
+      "policy",
+      "networking.k8s.io",
+      "apiextensions.k8s.io",
+      "traefik.io",
+      "metrics.k8s.io",
+    ]);
     const core = (await s.api.get("/api/v1")).body.resources.map((r: { name: string }) => r.name);
     expect(core).toEqual(
       expect.arrayContaining(["pods", "events", "nodes", "namespaces", "pods/eviction", "pods/proxy"]),

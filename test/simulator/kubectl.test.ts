@@ -263,31 +263,4 @@ describe("kubectl sees real errors", () => {
   });
 });
 
-describe("kubectl logs (synthesised from the simulated process)", () => {
-  it("logs -l app=rdev-api | grep 'SSE connection' shows the app's SSE gauge; --previous after an OOM", async () => {
-    const { sim, k } = await setup();
-    sim.advance(12 * 60_000);
-    const r = await k("-n", "rdev", "logs", "-l", "app=rdev-api", "--tail=3");
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n");
-    // Three lines per pod, except the restarted one (16 s old: its start line and one stats line).
-    expect(lines).toHaveLength(8);
-    expect(
-      lines.filter((l) => /^time=\S+ level=INFO msg="SSE connection stats" active=\d+ /.test(l)),
-    ).toHaveLength(7);
-    const oomed = sim.pods().find((p) => p.restartCount > 0);
-    const previous = await k("-n", "rdev", "logs", oomed?.name ?? "", "--previous", "--tail=1");
-    expect(previous.code).toBe(0);
-    const last = previous.stdout.trim();
-    const active = Number(/active=(\d+)/.exec(last)?.[1]);
-    expect(active).toBeGreaterThan(100);
-    const fresh = await k(
-      "-n",
-      "rdev",
-      "logs",
-      sim.pods().find((p) => p.restartCount === 0)?.name ?? "",
-      "--previous",
-    );
-    expect(fresh.stderr).toContain("previous terminated container");
-  });
-});
+// kubectl logs: see logs.test.ts.

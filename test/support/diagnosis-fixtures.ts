@@ -86,7 +86,9 @@ export function observations(specs: PodSpec[], extra: Partial<Observations> = {}
     notProbed,
     heap: null,
     notes: [],
-    apiCalls: { list: 4, proxy: probes.size * 2 },
+    logs: null,
+    traefik: null,
+    apiCalls: { list: 4, proxy: probes.size * 2, log: 0 },
     ...extra,
   };
 }
@@ -134,7 +136,7 @@ export function criticalSseLeak(): Diagnosis {
   return analyse({
     obs: observations(specs, {
       heap: { report: SSE_HEAP, bytes: Buffer.alloc(24_181) },
-      apiCalls: { list: 4, proxy: 7 },
+      apiCalls: { list: 4, proxy: 7, log: 0 },
     }),
     runbook,
     previous,

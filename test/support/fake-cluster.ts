@@ -8,10 +8,15 @@ import type {
   ClusterEvent,
   ContainerInfo,
   DeploymentInfo,
+  IngressInfo,
+  IngressRouteInfo,
   PodInfo,
+  PodLog,
+  PodLogOptions,
   PodMetrics,
   ProxyOptions,
   ProxyResponse,
+  ServersTransportInfo,
 } from "../../src/k8s/types.ts";
 
 export type Method = keyof Cluster;
@@ -150,6 +155,11 @@ export class FakeCluster implements Cluster {
   /** Per pod name: /ready status (200 by default). */
   readyStatus = new Map<string, number>();
   heapProfile: Buffer | null = null;
+  /** Per pod name (and `${name} previous` for the terminated container): its log text. */
+  logs = new Map<string, string>();
+  ingresses: IngressInfo[] = [];
+  ingressRoutes: IngressRouteInfo[] = [];
+  serversTransports: ServersTransportInfo[] = [];
   /** Awaited inside every proxyGet, e.g. to let concurrent calls pile up. */
   proxyPause: () => Promise<void> = async () => {};
   /** The most proxyGet calls that were in progress at once. */
@@ -296,6 +306,49 @@ export class FakeCluster implements Cluster {
 
   async setEnv(namespace: string, deployment: string, containerName: string, name: string, value: string) {
     await this.#enter("setEnv", [namespace, deployment, containerName, name, value]);
+  }
+
+  /** Applies tailLines and limitBytes like the kubelet (sinceSeconds is recorded, not applied). */
+  async readPodLog(namespace: string, podName: string, options: PodLogOptions): Promise<PodLog> {
+    const { signal, timeoutMs: _t, ...bounds } = options;
+    await this.#enter("readPodLog", [namespace, podName, bounds], signal);
+    const key = options.previous ? `${podName} previous` : podName;
+    // Like the API server: a pod's current container always has a log (maybe empty); a previous
+    // one exists only after a termination.
+    const p = this.pods.find((x) => x.namespace === namespace && x.name === podName);
+    const terminated = p?.containers.some((c) => c.lastTerminated !== null) ?? false;
+    const text = this.logs.get(key) ?? (p && (!options.previous || terminated) ? "" : undefined);
+    if (text === undefined) {
+      throw kubeError(
+        "invalid",
+        400,
+        "get",
+        "pods/log",
+        options.previous
+          ? `previous terminated container "${options.container}" in pod "${podName}" not found`
+          : `pods "${podName}" not found`,
+      );
+    }
+    let lines = text.split("\n").filter(Boolean);
+    if (options.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
+    let bytes = Buffer.from(lines.map((l) => `${l}\n`).join(""));
+    if (options.limitBytes !== undefined) bytes = bytes.subarray(0, options.limitBytes);
+    return { text: bytes.toString("utf8"), bytes: bytes.length };
+  }
+
+  async listIngresses(namespace: string, options?: CallOptions): Promise<IngressInfo[]> {
+    await this.#enter("listIngresses", [namespace], options?.signal);
+    return this.ingresses.filter((i) => i.namespace === namespace);
+  }
+
+  async listIngressRoutes(namespace: string, options?: CallOptions): Promise<IngressRouteInfo[]> {
+    await this.#enter("listIngressRoutes", [namespace], options?.signal);
+    return this.ingressRoutes.filter((i) => i.namespace === namespace);
+  }
+
+  async listServersTransports(namespace: string, options?: CallOptions): Promise<ServersTransportInfo[]> {
+    await this.#enter("listServersTransports", [namespace], options?.signal);
+    return this.serversTransports.filter((i) => i.namespace === namespace);
   }
 
   async getDeployment(namespace: string, name: string): Promise<DeploymentInfo> {

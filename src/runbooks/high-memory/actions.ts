@@ -6,11 +6,14 @@ import type {
   Action,
   AdviceAction,
   HeapReport,
+  LogReport,
   OomKill,
   PodRow,
   RankedCause,
   SeverityOrUnknown,
+  TraefikReport,
 } from "../../diagnostics/types.ts";
+import { enrichAdvice } from "./advice-evidence.ts";
 import type { HighMemoryRunbook } from "./index.ts";
 import { formatQuantity, nextMemoryLimit } from "./limits.ts";
 
@@ -24,6 +27,9 @@ export type ActionInput = {
   heap: HeapReport | null;
   /** The cache TTL env var's current literal value on the container, if set. */
   currentCacheTtl: string | null;
+  /** What the logs and the Traefik routes say (the advice then carries it). */
+  logs?: LogReport | null;
+  traefik?: TraefikReport | null;
 };
 
 type AdviceContext = { ns: string; sel: string; deployment: string; port: number; metric: string };
@@ -156,17 +162,21 @@ export function planActions(input: ActionInput): Action[] {
       reason: `${topCause.title} is the likely cause (score ${topCause.score.toFixed(2)}); the bot cannot fix this itself.`,
       destructive: false,
       kubectl: null,
-      params: {
-        topic: topCause.id,
-        steps: advice.steps,
-        commands: advice.commands({
-          ns: namespace,
-          sel: selector,
-          deployment,
-          port,
-          metric: runbook.metricNames.commands,
-        }),
-      },
+      params: enrichAdvice(
+        {
+          topic: topCause.id,
+          steps: advice.steps,
+          commands: advice.commands({
+            ns: namespace,
+            sel: selector,
+            deployment,
+            port,
+            metric: runbook.metricNames.commands,
+          }),
+        },
+        input.logs ?? null,
+        input.traefik ?? null,
+      ),
     });
   }
   if (input.oomKills.length > 0) {

@@ -40,6 +40,10 @@ export const EVIDENCE_POINTS = {
   correlation: 0.15,
   companion: 0.1,
   growth: 0.15,
+  // From the logs: a stuck-connection count that matches the gauge, runaway commands named (primary);
+  // stuck clients that do not explain the gauge, many commands running (supporting).
+  logMatch: 0.25,
+  logSupport: 0.1,
 } as const;
 
 export const SCORING = {

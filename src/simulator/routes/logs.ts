@@ -1,35 +1,81 @@
-// GET pods/{name}/log: the container's log, synthesised from the simulated process (the workload
-// has no log contract): a start line, then every 15 s a Go slog-style line with the SSE and command
-// gauges the app exports, so the runbook's `kubectl logs -l app=rdev-api | grep "SSE connection"`
-// has something true to show. Honours container, tailLines, sinceSeconds, timestamps, previous.
+// GET pods/{name}/log: the container's log as the kubelet serves it, from the simulated rdev-api
+// process (workload/app-log.ts): SSE connections opening and closing, commands starting, writing
+// and finishing, periodic stats lines. PodLogOptions as the API server validates them (422) and
+// the kubelet applies them: container, previous, sinceSeconds | sinceTime, tailLines (the last N
+// lines of what since keeps), timestamps (RFC3339Nano prefix), limitBytes (the first N bytes of
+// the selected output, possibly ending mid-line).
 import type { Ctx, Reply } from "../http.ts";
 import type { Pod } from "../manifests.ts";
-import { badRequest, notFound } from "../status.ts";
-import type { AppProcess } from "../workload/types.ts";
-import { RDEV_METRICS } from "../workload/types.ts";
+import { badRequest, type FieldError, invalid, notFound } from "../status.ts";
 import type { RouteEnv } from "./env.ts";
 
-const EVERY_MS = 15_000;
-const MAX_LINES = 5000;
+const POD_LOG_OPTIONS = { group: "", kind: "PodLogOptions" };
 
-function gauge(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)`, "m").exec(text);
-  return m?.[1] ? Math.round(Number(m[1])) : 0;
+function intParam(ctx: Ctx, name: string): number | null {
+  const raw = ctx.query.get(name);
+  if (raw === null || raw === "") return null;
+  if (!/^-?\d+$/.test(raw)) {
+    throw badRequest(
+      `couldn't parse "${raw}" as ${name}: strconv.ParseInt: parsing "${raw}": invalid syntax`,
+    );
+  }
+  return Number(raw);
 }
 
-function lineAt(app: AppProcess, t: number): string {
-  const text = app.metricsText(t);
-  const sse = gauge(text, RDEV_METRICS.sseConnections);
-  const commands = gauge(text, RDEV_METRICS.commandsActive);
-  const buffered = gauge(text, RDEV_METRICS.outputBuffered);
-  return `level=INFO msg="SSE connection stats" active=${sse} commands_active=${commands} output_buffered_bytes=${buffered}`;
+type LogOptions = {
+  container: string | null;
+  previous: boolean;
+  sinceSeconds: number | null;
+  sinceTimeMs: number | null;
+  tailLines: number | null;
+  limitBytes: number | null;
+  timestamps: boolean;
+};
+
+/** Parses and validates PodLogOptions like the API server (ValidatePodLogOptions). */
+export function logOptions(ctx: Ctx, name: string): LogOptions {
+  const sinceTime = ctx.query.get("sinceTime");
+  const sinceTimeMs = sinceTime ? Date.parse(sinceTime) : null;
+  if (sinceTime && (sinceTimeMs === null || Number.isNaN(sinceTimeMs))) {
+    throw badRequest(`parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+  }
+  const o: LogOptions = {
+    container: ctx.query.get("container") || null,
+    previous: ctx.query.get("previous") === "true",
+    sinceSeconds: intParam(ctx, "sinceSeconds"),
+    sinceTimeMs,
+    tailLines: intParam(ctx, "tailLines"),
+    limitBytes: intParam(ctx, "limitBytes"),
+    timestamps: ctx.query.get("timestamps") === "true",
+  };
+  const errs: FieldError[] = [];
+  const bad = (field: string, value: number, detail: string) =>
+    errs.push({ type: "FieldValueInvalid", field, value, detail });
+  if (o.tailLines !== null && o.tailLines < 0)
+    bad("tailLines", o.tailLines, "must be greater than or equal to 0");
+  if (o.limitBytes !== null && o.limitBytes < 1) bad("limitBytes", o.limitBytes, "must be greater than 0");
+  if (o.sinceSeconds !== null && o.sinceTimeMs !== null) {
+    errs.push({
+      type: "FieldValueForbidden",
+      field: "",
+      detail: "at most one of `sinceTime` or `sinceSeconds` may be specified",
+    });
+  } else if (o.sinceSeconds !== null && o.sinceSeconds < 1) {
+    bad("sinceSeconds", o.sinceSeconds, "must be greater than 0");
+  }
+  if (errs.length > 0) throw invalid(POD_LOG_OPTIONS, name, errs);
+  return o;
 }
+
+/** CRI log timestamps: RFC3339Nano, nanoseconds from the line's millisecond. */
+const criTime = (t: number) => new Date(t).toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
 
 export function podLogs(ctx: Ctx, env: RouteEnv, namespace: string, name: string): Reply {
   const pod = env.world.store.get<Pod>("pods", namespace, name);
   if (!pod) throw notFound({ group: "", resource: "pods" }, name);
+  const o = logOptions(ctx, name);
   const names = pod.spec.containers.map((c) => c.name);
-  const wanted = ctx.query.get("container") ?? (names.length === 1 ? names[0] : null);
+  const wanted = o.container ?? (names.length === 1 ? names[0] : null);
   if (!wanted) {
     throw badRequest(
       `a container name must be specified for pod ${name}, choose one of: [${names.join(" ")}]`,
@@ -37,35 +83,23 @@ export function podLogs(ctx: Ctx, env: RouteEnv, namespace: string, name: string
   }
   const rt = env.world.kubelet.pods.get(pod.metadata.uid)?.containers.find((c) => c.name === wanted);
   if (!rt) throw badRequest(`container ${wanted} is not valid for pod ${name}`);
-  const previous = ctx.query.get("previous") === "true";
-  const app = previous ? rt.previousApp : rt.app;
-  const from = previous ? rt.lastTerminated?.startedAtMs : rt.startedAtMs;
-  const to = previous ? rt.lastTerminated?.finishedAtMs : ctx.now;
+  const app = o.previous ? rt.previousApp : rt.app;
+  const from = o.previous ? rt.lastTerminated?.startedAtMs : rt.startedAtMs;
+  const to = o.previous ? rt.lastTerminated?.finishedAtMs : ctx.now;
   if (!app || from === undefined || to === undefined) {
     throw badRequest(
-      previous
+      o.previous
         ? `previous terminated container "${wanted}" in pod "${name}" not found`
         : `container "${wanted}" in pod "${name}" is waiting to start: CrashLoopBackOff`,
     );
   }
-  const since = Number(ctx.query.get("sinceSeconds") ?? "0");
-  const start = since > 0 ? Math.max(from, to - since * 1000) : from;
-  const tail = ctx.query.has("tailLines") ? Math.max(0, Number(ctx.query.get("tailLines"))) : MAX_LINES;
-  const lines: { t: number; text: string }[] = [];
-  if (start === from)
-    lines.push({
-      t: from,
-      text: `level=INFO msg="rdev-api starting" addr=:8080 cache_ttl=${rt.env.CACHE_TTL ?? "5m"}`,
-    });
-  for (let t = from + EVERY_MS; t <= to; t += EVERY_MS) if (t >= start) lines.push({ t, text: "" });
-  const picked = lines.slice(Math.max(0, lines.length - Math.min(tail, MAX_LINES)));
-  const stamps = ctx.query.get("timestamps") === "true";
-  const body = picked
-    .map(({ t, text }) => {
-      const iso = new Date(t).toISOString();
-      const line = `time=${iso} ${text || lineAt(app, t)}`;
-      return stamps ? `${iso} ${line}` : line;
-    })
-    .join("\n");
-  return { kind: "raw", status: 200, body: body ? `${body}\n` : "", contentType: "text/plain" };
+  let start = from;
+  if (o.sinceSeconds !== null) start = Math.max(from, ctx.now - o.sinceSeconds * 1000);
+  if (o.sinceTimeMs !== null) start = Math.max(from, o.sinceTimeMs);
+  const lines = start <= to ? app.logLines(start, to) : [];
+  const picked = o.tailLines === null ? lines : lines.slice(Math.max(0, lines.length - o.tailLines));
+  const text = picked.map(({ t, text }) => `${o.timestamps ? `${criTime(t)} ` : ""}${text}\n`).join("");
+  const bytes = Buffer.from(text, "utf8");
+  const body = o.limitBytes !== null && bytes.length > o.limitBytes ? bytes.subarray(0, o.limitBytes) : bytes;
+  return { kind: "raw", status: 200, body, contentType: "text/plain" };
 }

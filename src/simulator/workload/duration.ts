@@ -31,3 +31,19 @@ export function parseGoDuration(text: string): number | null {
   }
   return sign * total;
 }
+
+/** Go's time.Duration.String for milliseconds: "850ms", "4m2.5s", "1h0m3s", "0s". */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const sign = ms < 0 ? "-" : "";
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${sign}${trim(abs.toFixed(3))}ms`;
+  const h = Math.floor(abs / 3_600_000);
+  const m = Math.floor((abs % 3_600_000) / 60_000);
+  const s = trim(((abs % 60_000) / 1000).toFixed(3));
+  if (h > 0) return `${sign}${h}h${m}m${s}s`;
+  if (m > 0) return `${sign}${m}m${s}s`;
+  return `${sign}${s}s`;
+}
+
+const trim = (fixed: string): string => fixed.replace(/\.?0+$/, "") || "0";

@@ -1,5 +1,6 @@
 // The simulated rdev-api process: a deterministic function of time since start, used by the
 // simulated Kubernetes API for metrics.k8s.io, OOM kills, /metrics, /ready and /debug/pprof/heap.
+import { appLogLines } from "./app-log.ts";
 import { firstCrossing } from "./crossing.ts";
 import { gzipHeapProfile } from "./heap-profile.ts";
 import { heapSites } from "./heap-sites.ts";
@@ -16,8 +17,10 @@ import {
 import { valueNoise } from "./random.ts";
 import { type AppProcess, type AppStartOptions, SCENARIOS } from "./types.ts";
 
-export { parseGoDuration } from "./duration.ts";
+export { formatGoDuration, parseGoDuration } from "./duration.ts";
 export { HEAP_FUNCTIONS, SCENARIO_HEAP_SITES } from "./heap-sites.ts";
+export { COMMAND_LOG } from "./log-commands.ts";
+export { SSE_LOG } from "./log-sse.ts";
 export { COST, cacheTtlSeconds, DEFAULT_CACHE_TTL_SECONDS, type Snapshot } from "./model.ts";
 export { LOAD } from "./scenarios.ts";
 export * from "./types.ts";
@@ -86,6 +89,20 @@ export function startAppProcess(options: AppStartOptions): AppProcess {
     },
     heapProfile(nowMs) {
       return gzipHeapProfile(heapSites(snapshot(nowMs)), nowMs);
+    },
+    logLines(fromMs, toMs) {
+      const gauges = (t: number) => {
+        const s = snapshot(t);
+        const counts = observedCounts(model, s);
+        return {
+          sse: counts.sseConnections,
+          commands: counts.commandsActive,
+          outputBuffered: Math.round(s.outputBufferedBytes),
+          cacheEntries: Math.round(s.cacheEntries),
+          cacheBytes: Math.round(s.cacheBytes),
+        };
+      };
+      return appLogLines(model, gauges, Math.max(fromMs, start), toMs);
     },
   };
 }

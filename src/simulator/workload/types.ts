@@ -52,4 +52,6 @@ export interface AppProcess {
   ready(nowMs: number): boolean;
   /** A gzipped pprof protobuf heap profile (as Go's /debug/pprof/heap serves) at nowMs. */
   heapProfile(nowMs: number): Buffer;
+  /** The container's log lines (slog text, oldest first) with timestamps in [fromMs, toMs]. */
+  logLines(fromMs: number, toMs: number): { t: number; text: string }[];
 }

@@ -12,6 +12,7 @@ import {
 } from "../../diagnostics/format.ts";
 import type { Action, Diagnosis, SeverityOrUnknown, Trend } from "../../diagnostics/types.ts";
 import { clip, code, codeBlock, escapeMrkdwn, escapeWithTerms, plain } from "./escape.ts";
+import { adviceLines, logBlock, previousLogBlocks, traefikBlock } from "./evidence.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { podTable } from "./pod-table.ts";
 
@@ -175,10 +176,7 @@ function actionText(a: Action, i: number): string {
     `*${i + 1}. ${escapeMrkdwn(a.title)}*${a.destructive ? " :warning:" : ""}`,
     escapeMrkdwn(a.reason),
   ];
-  if (a.kind === "advice") {
-    for (const step of a.params.steps) lines.push(`• ${escapeMrkdwn(step)}`);
-    for (const c of a.params.commands) lines.push(code(c));
-  }
+  if (a.kind === "advice") lines.push(...adviceLines(a.params, L.sectionText - 600));
   if (a.kubectl) lines.push(code(a.kubectl));
   return lines.join("\n");
 }
@@ -205,7 +203,7 @@ function actionBlocks(d: Diagnosis, buttons: readonly ActionButton[]): KnownBloc
 function footer(d: Diagnosis): ContextBlock {
   const probed =
     d.counts.probed < d.counts.pods ? `probed ${d.counts.probed} of ${d.counts.pods} pods · ` : "";
-  const text = `High Memory Usage runbook · ${code(`${d.target.namespace}/${d.target.deployment}`)} · gathered ${d.gatheredAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} in ${d.durationMs} ms · ${probed}${d.apiCalls.list + d.apiCalls.proxy} API calls · warning >${d.thresholds.warningPercent}%, critical >${d.thresholds.criticalPercent}%`;
+  const text = `High Memory Usage runbook · ${code(`${d.target.namespace}/${d.target.deployment}`)} · gathered ${d.gatheredAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} in ${d.durationMs} ms · ${probed}${d.apiCalls.list + d.apiCalls.proxy + (d.apiCalls.log ?? 0)} API calls · warning >${d.thresholds.warningPercent}%, critical >${d.thresholds.criticalPercent}%`;
   return { type: "context", elements: [mrkdwn(text, L.contextText)] };
 }
 
@@ -249,7 +247,9 @@ export function diagnosisBlocks(
   if (d.pods.length > 0) blocks.push(section(`*Pods* (worst first)\n${podTable(d, L.sectionText - 30)}`));
   const oom = oomBlock(d);
   if (oom) blocks.push(oom);
+  blocks.push(...previousLogBlocks(d));
   blocks.push({ type: "divider" }, ...causeBlocks(d));
+  for (const b of [logBlock(d), traefikBlock(d)]) if (b) blocks.push(b);
   const heap = heapBlock(d);
   if (heap) blocks.push(heap);
   const actions = actionBlocks(d, options.actionButtons ?? []);

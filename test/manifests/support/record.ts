@@ -52,6 +52,11 @@ export function drivers(t: Target, sim: Simulator): Record<MethodName, (c: Clust
     setMemoryLimit: (c) => c.setMemoryLimit(t.namespace, t.deployment, t.container, "768Mi"),
     setEnv: (c) => c.setEnv(t.namespace, t.deployment, t.container, "CACHE_TTL", "15s"),
     getDeployment: (c) => c.getDeployment(t.namespace, t.deployment),
+    readPodLog: (c) =>
+      c.readPodLog(t.namespace, pod(0).name, { container: t.container, tailLines: 10, limitBytes: 4096 }),
+    listIngresses: (c) => c.listIngresses(t.namespace),
+    listIngressRoutes: (c) => c.listIngressRoutes(t.namespace),
+    listServersTransports: (c) => c.listServersTransports(t.namespace),
   };
 }
 

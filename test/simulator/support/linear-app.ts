@@ -24,6 +24,19 @@ export function linearApp(o: AppStartOptions, opts: LinearAppOptions = {}): AppP
       `# HELP sse_connections_active Open SSE streams.\n# TYPE sse_connections_active gauge\nsse_connections_active ${Math.floor((now - o.startedAtMs) / 1000)}\n# TYPE commands_active gauge\ncommands_active 2\n# TYPE rdev_pod_generation gauge\nrdev_pod_generation ${o.generation}\n`,
     ready: (now) => now - o.startedAtMs >= readyAfter,
     heapProfile: () => gzipSync(Buffer.from(`heap of ${o.podName}`)),
+    // One stats line every 15 s, like the real workload's, with the same SSE figure as /metrics.
+    logLines: (from, to) => {
+      const lines: { t: number; text: string }[] = [];
+      for (let t = o.startedAtMs + 15_000; t <= to; t += 15_000) {
+        if (t < from) continue;
+        const active = Math.floor((t - o.startedAtMs) / 1000);
+        lines.push({
+          t,
+          text: `time=${new Date(t).toISOString()} level=INFO msg="SSE connection stats" active=${active}`,
+        });
+      }
+      return lines;
+    },
   };
 }
 
