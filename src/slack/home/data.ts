@@ -81,8 +81,9 @@ export async function loadOpen(deps: HistoryViewDeps): Promise<OpenIncident[]> {
       const incident = records[i]?.incident;
       return {
         summary,
-        firing: incident?.firingCount ?? 0,
-        pods: incident?.alerts.length ?? 0,
+        // Pods, not alerts: a warning and a critical alert on one pod are one pod.
+        firing: incident?.firingPods ?? 0,
+        pods: incident?.pods.length ?? 0,
         pending: await pendingApprovals(deps, summary),
       };
     }),
