@@ -2,6 +2,7 @@
 // actions taken, the whole timeline, and the runbook's Post-Incident checklist with what the bot
 // already knows filled in under each item. A draft for people to finish, not a verdict. Pure.
 import { formatBytes, formatCount, formatDuration, formatPercent } from "../../diagnostics/format.ts";
+import { formatWhen, utcStamp } from "../../diagnostics/when.ts";
 import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
@@ -15,7 +16,10 @@ export function md(text: string): string {
 /** An identifier as inline code (no backticks inside). */
 const mdCode = (text: string) => `\`${text.replace(/`/g, "'").replace(/\s*\n\s*/g, " ")}\``;
 
-const stamp = (ms: number) => `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+const stamp = utcStamp;
+/** When a diagnosis was taken (real time), with the cluster's clock where it differed. */
+const snapshotWhen = (d: DiagnosisSnapshot) =>
+  d.at === null ? stamp(Date.parse(d.gatheredAt)) : formatWhen(d.at, Date.parse(d.gatheredAt));
 const person = (by: string | null) => (by ? `@${md(by)}` : "the bot");
 
 function metric(s: DiagnosisSnapshot | null, key: "sse" | "outputBuffered" | "commands" | "cacheEntries") {
@@ -120,7 +124,7 @@ export function postmortemMarkdown(
   const row = (k: string, v: string) => `| ${k} | ${v} |`;
   const figures = snapshots.map(
     (d) =>
-      `| ${stamp(Date.parse(d.gatheredAt))} | ${d.severity} | ${formatPercent(d.peak?.percent ?? null)} | ${d.trend ?? "-"} | ${d.oomKills} | ${d.cause ? md(d.cause.title) : "-"} |`,
+      `| ${snapshotWhen(d)} | ${d.severity} | ${formatPercent(d.peak?.percent ?? null)} | ${d.trend ?? "-"} | ${d.oomKills} | ${d.cause ? md(d.cause.title) : "-"} |`,
   );
   const actions = s.actions.map(
     (a) =>
