@@ -7,6 +7,7 @@ import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
 import { ACTION_RESULT_TEXT, type IncidentSummary, OUTCOME_TEXT } from "../../history/summary.ts";
+import { USER_ID, type UserName } from "../user-names.ts";
 
 /** Markdown-significant characters in text from the cluster or Slack, escaped. */
 export function md(text: string): string {
@@ -20,7 +21,33 @@ const stamp = utcStamp;
 /** When a diagnosis was taken (real time), with the cluster's clock where it differed. */
 const snapshotWhen = (d: DiagnosisSnapshot) =>
   d.at === null ? stamp(Date.parse(d.gatheredAt)) : formatWhen(d.at, Date.parse(d.gatheredAt));
-const person = (by: string | null) => (by ? `@${md(by)}` : "the bot");
+/** Who did what, by display name (a file cannot mention); the id where the name is unknown. */
+type People = ReadonlyMap<string, UserName>;
+type Person = (by: string | null) => string;
+const personIn =
+  (names: People): Person =>
+  (by) =>
+    by ? md(names.get(by)?.name ?? by) : "the bot";
+
+/** The Slack user ids a summary names (approvers, requesters, exporters): for users.info. */
+export function peopleIn(s: IncidentSummary): string[] {
+  const ids = [...s.entries.map((e) => describeEntry(e).by), ...s.actions.map((a) => a.approvedBy)];
+  return [...new Set(ids.filter((id): id is string => id !== null && USER_ID.test(id)))];
+}
+
+/** The note under the title when some names could not be looked up. */
+function namesNote(s: IncidentSummary, names: People): string[] {
+  const missing = peopleIn(s)
+    .map((id) => names.get(id))
+    .filter((n): n is Extract<UserName, { name: null }> => n === undefined || n.name === null);
+  if (missing.length === 0) return [];
+  const problems = [...new Set(missing.map((n) => n?.problem ?? "not looked up"))];
+  const scope = problems.includes("missing_scope") ? "; the app needs the users:read scope" : "";
+  return [
+    `_Some people are shown by their Slack user id: Slack did not give their names (${problems.join(", ")}${scope})._`,
+    "",
+  ];
+}
 
 function metric(s: DiagnosisSnapshot | null, key: "sse" | "outputBuffered" | "commands" | "cacheEntries") {
   const pod = s?.pods.find((p) => p.name === s.peak?.pod) ?? s?.pods[0];
@@ -49,7 +76,7 @@ function causeNote(s: IncidentSummary, id: string): string[] {
   ];
 }
 
-function checklist(s: IncidentSummary, snapshots: DiagnosisSnapshot[]): string[] {
+function checklist(s: IncidentSummary, snapshots: DiagnosisSnapshot[], person: Person): string[] {
   const latest = s.latest;
   const sse = metric(latest, "sse");
   const output = metric(latest, "outputBuffered");
@@ -118,8 +145,15 @@ function impact(s: IncidentSummary, snapshots: DiagnosisSnapshot[]): string[] {
 
 export function postmortemMarkdown(
   s: IncidentSummary,
-  options: { now: number; runbookUrl: string | null },
+  options: {
+    now: number;
+    runbookUrl: string | null;
+    /** Display names of peopleIn(s), from users.info; ids without one are shown as ids, with a note. */
+    names?: ReadonlyMap<string, UserName>;
+  },
 ): string {
+  const names = options.names ?? new Map<string, UserName>();
+  const person = personIn(names);
   const snapshots = entriesOf(s.entries, ENTRY.diagnosis).map((e) => e.data.snapshot);
   const row = (k: string, v: string) => `| ${k} | ${v} |`;
   const figures = snapshots.map(
@@ -139,6 +173,7 @@ export function postmortemMarkdown(
     "",
     `_Drafted by the rdev chat-ops bot at ${stamp(options.now)} from the incident's timeline. Check and complete it before sharing._`,
     "",
+    ...namesNote(s, names),
     "## Summary",
     "",
     "| | |",
@@ -190,7 +225,7 @@ export function postmortemMarkdown(
     "",
     "## Post-Incident checklist (from the runbook)",
     "",
-    ...checklist(s, snapshots),
+    ...checklist(s, snapshots, person),
     "",
   ].join("\n");
 }
