@@ -199,7 +199,7 @@ export function memoryChartOption(input: MemoryChartInput, settings: OptionSetti
     xAxis: {
       type: "time",
       ...(times ? { min: times.min, max: times.max === times.min ? times.min + 60_000 : times.max } : {}),
-      name: "UTC",
+      name: input.timeAxisName ?? "UTC",
       nameLocation: "end",
       nameGap: 6,
       nameTextStyle: { color: COLORS.muted, fontSize: 12, verticalAlign: "top", padding: [8, 0, 0, 0] },

@@ -21,6 +21,8 @@ export type MemoryChartInput = {
   /** Percent of the limit that is critical (the runbook's 95%); omitted: not drawn. */
   criticalPercent?: number;
   events?: ChartEvent[];
+  /** Name of the time axis; default "UTC" ("UTC, cluster clock" when the cluster's clock is not real time). */
+  timeAxisName?: string;
   /** The time span to show (ms since the epoch); default: from the first to the last sample or event. */
   range?: { startMs: number; endMs: number };
   /** Pixels; default 960 x 480. */

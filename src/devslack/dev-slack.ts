@@ -76,6 +76,8 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
       ...(options.userGroups ? { userGroups: options.userGroups } : {}),
+      // users.info knows the people one can act as, by the names the page shows.
+      users: users.map((u) => ({ id: u.id, name: u.name, realName: u.name, displayName: u.name })),
       ...(options.port ? { port: options.port } : {}),
     },
     (internals) => {

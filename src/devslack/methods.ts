@@ -1,5 +1,6 @@
 // The Slack Web API methods the bot uses, with the documented arguments, responses and errors.
 // Each handler returns the response fields (without ok) or throws SlackApiError(code).
+import { USER_METHODS } from "./users.ts";
 import { SlackApiError, type SlackMessage, type StoredView, type Workspace } from "./workspace.ts";
 
 export type Args = Record<string, unknown>;
@@ -278,4 +279,5 @@ export const METHODS: Record<string, Method> = {
     if (!users) throw new SlackApiError("no_such_subteam");
     return { users: [...users] };
   },
+  ...USER_METHODS,
 };

@@ -9,6 +9,7 @@ import type {
   StoredView,
   Workspace,
   WorkspaceIdentity,
+  WorkspaceUser,
 } from "./workspace.ts";
 
 export type SurfaceParts = {
@@ -67,6 +68,14 @@ export function fakeSlackSurface(p: SurfaceParts) {
     },
     setUserGroup: (groupId: string, users: string[]): void => {
       ws.userGroups.set(groupId, users);
+    },
+    /** Adds or changes a member users.info answers for. */
+    setUser: (user: WorkspaceUser): void => {
+      ws.users.set(user.id, user);
+    },
+    /** The bot token's scopes from now on (null: all); methods needing another answer missing_scope. */
+    setScopes: (scopes: string[] | null): void => {
+      ws.scopes = scopes ? new Set(scopes) : null;
     },
     /** The next `n` calls of `method` answer `status` (429 with Retry-After: retryAfter seconds). */
     failNext: (method: string, status: number, n = 1, retryAfter = 1): void =>

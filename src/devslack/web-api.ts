@@ -19,7 +19,8 @@ import { type Args, METHODS } from "./methods.ts";
 import { createRateLimiter, type RateLimit } from "./rate-limit.ts";
 import { createResponseUrls, type ResponseContext, type ResponseUrlPost } from "./response-urls.ts";
 import { fakeSlackSurface } from "./surface.ts";
-import { SlackApiError, Workspace, type WorkspaceIdentity } from "./workspace.ts";
+import { checkScope } from "./users.ts";
+import { SlackApiError, Workspace, type WorkspaceIdentity, type WorkspaceUser } from "./workspace.ts";
 
 export type {
   EphemeralMessage,
@@ -27,6 +28,7 @@ export type {
   StoredFile,
   StoredView,
   WorkspaceIdentity,
+  WorkspaceUser,
 } from "./workspace.ts";
 export type { RateLimit, ResponseContext, ResponseUrlPost };
 
@@ -46,6 +48,10 @@ export type FakeSlackOptions = {
   identity?: Partial<WorkspaceIdentity>;
   rateLimits?: Record<string, RateLimit>;
   userGroups?: Record<string, string[]>;
+  /** Members users.info knows (the bot user is always known). */
+  users?: WorkspaceUser[];
+  /** The bot token's scopes; when given, methods needing another scope answer missing_scope. */
+  scopes?: string[];
   /** App-level token (xapp-...) accepted by apps.connections.open, and only there. */
   appToken?: string;
   /** The WebSocket URL apps.connections.open answers with (Socket Mode). */
@@ -93,6 +99,8 @@ export async function startFakeSlackServer(
   };
   const ws = new Workspace(identity, clock);
   for (const [group, users] of Object.entries(options.userGroups ?? {})) ws.userGroups.set(group, users);
+  for (const user of options.users ?? []) ws.users.set(user.id, user);
+  if (options.scopes) ws.scopes = new Set(options.scopes);
 
   const calls: FakeSlackCall[] = [];
   const responseUrls = createResponseUrls(ws, clock);
@@ -161,13 +169,14 @@ export async function startFakeSlackServer(
     if (wait !== null)
       return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
     try {
+      checkScope(ws, method);
       reply(200, {
         ok: true,
         ...handler(args, { workspace: ws, origin, socketModeUrl: options.socketModeUrl }),
       });
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
-      reply(200, { ok: false, error: error.error });
+      reply(200, { ok: false, error: error.error, ...error.extra });
     }
   }
 

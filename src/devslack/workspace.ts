@@ -52,8 +52,24 @@ export type WorkspaceIdentity = {
   appId: string;
 };
 
+/** A member of the workspace, as users.info describes one (the fields the fake keeps). */
+export type WorkspaceUser = {
+  id: string;
+  /** The account name (users.info `name`, the old @handle). */
+  name: string;
+  realName: string;
+  /** Often empty in real workspaces: clients then show the real name. */
+  displayName: string;
+  isBot?: boolean;
+  deleted?: boolean;
+};
+
 export class SlackApiError extends Error {
-  constructor(readonly error: string) {
+  constructor(
+    readonly error: string,
+    /** More fields of the error response (missing_scope's needed and provided). */
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(error);
   }
 }
@@ -66,6 +82,9 @@ export class Workspace {
   readonly triggers = new Map<string, { issuedAt: number; exchanged: boolean }>();
   readonly files = new Map<string, StoredFile>();
   readonly userGroups = new Map<string, string[]>();
+  readonly users = new Map<string, WorkspaceUser>();
+  /** The bot's scopes, when the fake checks them (null: every scope is granted). */
+  scopes: ReadonlySet<string> | null = null;
   #counter = 0;
 
   constructor(

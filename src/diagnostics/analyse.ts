@@ -28,6 +28,8 @@ export type AnalyseInput = {
   runbook: HighMemoryRunbook;
   previous: PreviousDiagnosis | null;
   durationMs: number;
+  /** Real time of the diagnosis (ms) when the cluster's clock is not real time; default obs.nowMs. */
+  takenAtMs?: number;
 };
 
 function targetOf(runbook: HighMemoryRunbook): Diagnosis["target"] {
@@ -112,8 +114,7 @@ function collectNotes(obs: Observations, runbook: HighMemoryRunbook, rows: reado
       message: `No pods match ${selector} in namespace ${namespace}. Check RDEV_NAMESPACE and RDEV_SELECTOR, or whether the deployment is scaled to 0.`,
     });
   }
-  if (!obs.podMetrics.ok)
-    notes.push({ source: "metrics", message: metricsUnavailableNote(obs.podMetrics.error) });
+  if (!obs.podMetrics.ok) notes.push({ source: "metrics", ...metricsUnavailableNote(obs.podMetrics.error) });
   if (!obs.podEvents.ok) {
     notes.push({
       source: "events",
@@ -233,6 +234,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
     runbook: "high-memory",
     target: targetOf(runbook),
     gatheredAt: new Date(obs.nowMs).toISOString(),
+    takenAt: new Date(input.takenAtMs ?? obs.nowMs).toISOString(),
     durationMs: Math.round(input.durationMs),
     thresholds: {
       warningPercent: runbook.thresholds.warningPercent,
@@ -275,6 +277,8 @@ export function analyse(input: AnalyseInput): Diagnosis {
 export function failedDiagnosis(input: {
   runbook: HighMemoryRunbook;
   nowMs: number;
+  /** Real time (ms) when the cluster's clock is not real time; default nowMs. */
+  takenAtMs?: number;
   durationMs: number;
   error: unknown;
   apiCalls: { list: number; proxy: number; log?: number };
@@ -286,6 +290,7 @@ export function failedDiagnosis(input: {
     runbook: "high-memory",
     target: targetOf(runbook),
     gatheredAt: new Date(input.nowMs).toISOString(),
+    takenAt: new Date(input.takenAtMs ?? input.nowMs).toISOString(),
     durationMs: Math.round(input.durationMs),
     thresholds: {
       warningPercent: runbook.thresholds.warningPercent,

@@ -26,9 +26,13 @@ export function explainFailure(error: unknown): { code: string; message: string 
 }
 
 /** metrics.k8s.io failures: a 404 means metrics-server is missing, which is common and harmless. */
-export function metricsUnavailableNote(error: unknown): string {
+export function metricsUnavailableNote(error: unknown): { message: string; terms: string[] } {
   if (error instanceof KubeError && error.code === "not_found") {
-    return "metrics-server not installed (metrics.k8s.io answered 404), so memory usage is unknown. Install metrics-server: `kubectl top` needs it too.";
+    return {
+      message:
+        "metrics-server not installed (metrics.k8s.io answered 404), so memory usage is unknown. Install metrics-server: kubectl top needs it too.",
+      terms: ["kubectl top", "metrics.k8s.io"],
+    };
   }
-  return `Memory usage unknown: ${explainFailure(error).message}`;
+  return { message: `Memory usage unknown: ${explainFailure(error).message}`, terms: [] };
 }

@@ -12,6 +12,8 @@ export type DiagnoseDeps = {
   cluster: Cluster;
   /** Cluster time: ages, the OOM look-back window and gatheredAt are measured with it. */
   clock: Clock;
+  /** Real time (ms since the epoch): takenAt, what people are shown. Default: the cluster's clock. */
+  realNow?: () => number;
   /** Wall time for durationMs (performance.now by default). */
   elapsed?: () => number;
   summariseHeap?: (data: Uint8Array) => HeapSummary;
@@ -28,6 +30,7 @@ export type DiagnoseOptions = {
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
   const elapsed = deps.elapsed ?? (() => performance.now());
   const started = elapsed();
+  const takenAtMs = (deps.realNow ?? (() => deps.clock.now()))();
   const apiCalls = { list: 0, proxy: 0, log: 0 };
   const runbook = options.runbook;
   let obs: Awaited<ReturnType<typeof gather>>;
@@ -46,6 +49,7 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
     const diagnosis = failedDiagnosis({
       runbook,
       nowMs: deps.clock.now(),
+      takenAtMs,
       durationMs: elapsed() - started,
       error,
       apiCalls,
@@ -57,6 +61,7 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
     runbook,
     previous: options.previous ?? null,
     durationMs: elapsed() - started,
+    takenAtMs,
   });
   const heap = obs.heap;
   const heapProfile =

@@ -224,13 +224,20 @@ export type NoteSource =
   | "heap"
   | "logs"
   | "traefik";
-export type Note = { source: NoteSource; message: string };
+/** `terms`: commands or names in the message to show as code (the message itself has no markup). */
+export type Note = { source: NoteSource; message: string; terms?: readonly string[] };
 
 export type Diagnosis = {
   version: 1;
   runbook: "high-memory";
   target: { namespace: string; deployment: string; selector: string; container: string };
+  /** Cluster time (ISO) of the observations: ages, OOM windows and trends are measured on it. */
   gatheredAt: string;
+  /**
+   * Real time (ISO) the diagnosis was taken: what people are shown. The same clock as gatheredAt
+   * except against a simulator whose clock runs faster (CLUSTER_CLOCK_SPEED).
+   */
+  takenAt: string;
   durationMs: number;
   thresholds: { warningPercent: number; criticalPercent: number };
   severity: SeverityOrUnknown;

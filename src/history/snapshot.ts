@@ -31,7 +31,13 @@ export type SnapshotPod = z.infer<typeof SnapshotPod>;
 
 export const DiagnosisSnapshot = z.object({
   version: z.literal(1),
+  /** Cluster time (ISO): what trends and ages are measured against. */
   gatheredAt: z.string(),
+  /**
+   * Real time (ms) the diagnosis was taken, what people are shown; differs from gatheredAt only
+   * against a sped-up simulator. null in snapshots stored before it was recorded.
+   */
+  at: z.number().nullable().default(null),
   target: z.object({ namespace: z.string(), deployment: z.string() }),
   severity: z.enum(["ok", "warning", "critical", "unknown"]),
   thresholds: z.object({ warningPercent: z.number(), criticalPercent: z.number() }),
@@ -92,6 +98,7 @@ export function toSnapshot(d: Diagnosis): DiagnosisSnapshot {
   return {
     version: 1,
     gatheredAt: d.gatheredAt,
+    at: Date.parse(d.takenAt),
     target: { namespace: d.target.namespace, deployment: d.target.deployment },
     severity: d.severity,
     thresholds: { ...d.thresholds },

@@ -6,6 +6,7 @@ import type { MemoryHistory } from "./types.ts";
 export type ChartLabels = {
   title: string;
   subtitle?: string;
+  timeAxisName?: string;
   warningPercent: number;
   criticalPercent?: number;
   /** More markers (OOM kills, actions taken); kept only when inside the history's window. */
@@ -20,6 +21,7 @@ export function chartInputFromHistory(history: MemoryHistory, labels: ChartLabel
   return {
     title: labels.title,
     ...(labels.subtitle === undefined ? {} : { subtitle: labels.subtitle }),
+    ...(labels.timeAxisName === undefined ? {} : { timeAxisName: labels.timeAxisName }),
     series: history.series,
     limitBytes: history.limitBytes,
     warningPercent: labels.warningPercent,

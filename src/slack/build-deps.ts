@@ -13,6 +13,7 @@ import { createProposalStore } from "../remediation/proposals.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import type { AppDeps } from "./deps.ts";
 import { createHttpFetch, type HttpFetch } from "./http/http-fetch.ts";
+import { createUserNames } from "./user-names.ts";
 
 export type BuildDepsOptions = {
   redis: Redis;
@@ -62,10 +63,11 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
   registerQueueGauges(metrics.registry, metrics.prefix, [queues.diagnose, queues.remediate], now);
+  const slack = new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi);
   return {
     config,
     fetch,
-    slack: new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi),
+    slack,
     slackUpdates: new CountedWebClient(
       config.slack.botToken,
       {
@@ -85,5 +87,6 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     now,
     newId: options.newId ?? (() => randomUUID()),
     instanceId: options.instanceId ?? randomUUID(),
+    userNames: createUserNames(slack, { now }),
   };
 }

@@ -9,6 +9,7 @@ import type { Metrics } from "../metrics.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { HttpFetch } from "./http/http-fetch.ts";
+import type { UserNames } from "./user-names.ts";
 
 export type WebClient = webApi.WebClient;
 
@@ -34,6 +35,8 @@ export type AppDeps = {
   logger: Logger;
   now: () => number;
   newId: () => string;
+  /** People's display names (users.info, cached), for files where a mention stays an id. */
+  userNames: UserNames;
   /** Distinguishes app replicas in claims and logs. */
   instanceId: string;
 };

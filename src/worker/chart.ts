@@ -6,6 +6,7 @@
 import { memoryChartPng } from "../charts/memory-chart.ts";
 import type { ChartEvent } from "../charts/types.ts";
 import type { Diagnosis } from "../diagnostics/types.ts";
+import { whenParts } from "../diagnostics/when.ts";
 import type { Logger } from "../logger.ts";
 import { chartInputFromHistory, oomKillEvents } from "../metrics-source/chart-input.ts";
 import { prometheusRangeSource } from "../metrics-source/prometheus-range-source.ts";
@@ -55,6 +56,23 @@ export function recordDiagnosis(provider: MemoryHistoryProvider, diagnosis: Diag
   provider.record(targetKey(diagnosis.target), snapshotFromDiagnosis(diagnosis));
 }
 
+/**
+ * The chart's points are cluster time. Where the cluster's clock is not real time (a sped-up
+ * simulator), the axis, the window and the comment say so, with both clocks at the chart's end.
+ */
+export function chartClock(
+  realMs: number,
+  clusterMs: number,
+): { window: string; axis: string | null; note: string } {
+  const when = whenParts(realMs, clusterMs);
+  if (!when.cluster) return { window: "", axis: null, note: "" };
+  return {
+    window: " of cluster time",
+    axis: "UTC, cluster clock",
+    note: ` Times are the simulated cluster's clock: ${when.cluster} there at ${when.real}.`,
+  };
+}
+
 export type ChartOutcome = { status: "posted" } | { status: "skipped" | "failed"; reason: string };
 
 /**
@@ -62,15 +80,17 @@ export type ChartOutcome = { status: "posted" } | { status: "skipped" | "failed"
  * thread. Never throws: a failure is logged, noted in the thread and returned.
  */
 export async function postMemoryChart(
-  deps: Pick<WorkerDeps, "slack" | "runbook" | "now"> & { memoryHistory: MemoryHistoryProvider },
+  deps: Pick<WorkerDeps, "slack" | "runbook" | "now" | "realNow"> & { memoryHistory: MemoryHistoryProvider },
   log: Logger,
   replyTo: ReplyTo,
   options: { target: string; diagnosis: Diagnosis | null },
 ): Promise<ChartOutcome> {
   try {
+    const clusterNow = deps.now();
+    const clock = chartClock(deps.realNow(), clusterNow);
     const history = await deps.memoryHistory
       .source(options.target)
-      .memoryHistory({ endMs: deps.now(), windowMs: CHART_WINDOW_MS });
+      .memoryHistory({ endMs: clusterNow, windowMs: CHART_WINDOW_MS });
     if (!history.series.some((s) => s.points.length >= 2)) {
       log.info({ target: options.target }, "memory chart skipped: fewer than two samples so far");
       return { status: "skipped", reason: "fewer than two samples so far" };
@@ -80,7 +100,8 @@ export async function postMemoryChart(
     const png = memoryChartPng(
       chartInputFromHistory(history, {
         title: `Memory of ${options.target}`,
-        subtitle: `working set per pod, last ${CHART_WINDOW_MS / 60_000} min (from ${deps.memoryHistory.label})`,
+        subtitle: `working set per pod, last ${CHART_WINDOW_MS / 60_000} min${clock.window} (from ${deps.memoryHistory.label})`,
+        ...(clock.axis ? { timeAxisName: clock.axis } : {}),
         warningPercent,
         criticalPercent,
         events,
@@ -88,7 +109,8 @@ export async function postMemoryChart(
     );
     const name = `memory-${options.target.replace("/", "-")}.png`;
     const title = `Memory of ${options.target}`;
-    await uploadFile(deps, replyTo, { name, title, bytes: png, comment: `${title}, last 30 min.` });
+    const comment = `${title}, last ${CHART_WINDOW_MS / 60_000} min${clock.window}.${clock.note}`;
+    await uploadFile(deps, replyTo, { name, title, bytes: png, comment });
     return { status: "posted" };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

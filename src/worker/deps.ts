@@ -41,6 +41,11 @@ export type WorkerDeps = {
   logger: Logger;
   /** Cluster time (ms since the epoch): action times, OOM windows, ages. */
   now: () => number;
+  /**
+   * Real time (ms since the epoch): what people did and saw (a diagnosis taken and posted, proposal
+   * expiry). Differs from `now` only against a simulator whose clock runs faster.
+   */
+  realNow: () => number;
   /** Real milliseconds to wait for `clusterMs` of cluster time (differs only against a fast simulator). */
   realDelay: (clusterMs: number) => number;
   onEvent?: (event: WorkerEvent) => void;

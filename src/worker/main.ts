@@ -123,6 +123,7 @@ export async function startWorkerProcess(
     metrics,
     logger,
     now: () => clock.now(),
+    realNow: Date.now,
     realDelay: (ms) => Math.max(1, Math.round(ms / config.clusterClock.speed)),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     memoryHistory:

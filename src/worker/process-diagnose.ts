@@ -71,7 +71,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
         { incidentId: data.replyTo.incidentId, target: data.target },
       );
       const run = await runDiagnosis(
-        { cluster: deps.cluster, clock: { now: deps.now } },
+        { cluster: deps.cluster, clock: { now: deps.now }, realNow: deps.realNow },
         { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto", previous },
       );
       const d = run.diagnosis;
@@ -81,7 +81,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
         {
           slack: deps.slack,
           proposals: deps.proposals,
-          now: Date.now,
+          now: deps.realNow,
           proposalTtlMs: deps.config.proposalTtlMs,
         },
         { diagnosis: d, replyTo: data.replyTo, requestedBy: data.requestedBy },

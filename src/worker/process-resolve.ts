@@ -76,7 +76,7 @@ export async function processResolve(deps: WorkerDeps, job: Job, token?: string)
       log.warn({}, "incident gone before its review; nothing recorded");
       return { kind: null };
     }
-    const realNow = Date.now();
+    const realNow = deps.realNow();
     const { incident } = record;
     if (!data.recorded) {
       const summary = summariseIncident(record, realNow);

@@ -25,7 +25,7 @@ async function proposeNextSteps(
   verdict: Verdict,
 ): Promise<NextStepButton[]> {
   const { diagnosis } = await runDiagnosis(
-    { cluster: deps.cluster, clock: { now: deps.now } },
+    { cluster: deps.cluster, clock: { now: deps.now }, realNow: deps.realNow },
     { runbook: deps.runbook, heap: "never" },
   );
   const steps = nextSteps({
@@ -45,7 +45,7 @@ async function proposeNextSteps(
           requestedBy: "worker",
           channel: data.replyTo.channel,
           messageTs: null,
-          expiresAt: Date.now() + deps.config.proposalTtlMs,
+          expiresAt: deps.realNow() + deps.config.proposalTtlMs,
           // The way forward stays offered when the alerts clear (a fix that did not hold).
           keepAfterResolve: true,
         })
@@ -96,7 +96,7 @@ async function judgeAndReport(
     );
   }
   const figures = beforeAfter(data.before, samples);
-  const result: Result = { passed: verdict.passed, at: Date.now(), ...figures, checks: verdict.checks };
+  const result: Result = { passed: verdict.passed, at: deps.realNow(), ...figures, checks: verdict.checks };
   await save({ samples, reported: true, result });
   return { result, next };
 }

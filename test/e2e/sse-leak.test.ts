@@ -94,6 +94,14 @@ describe("SSE leak, end to end", () => {
     expect([...indexes].sort((a, b) => a - b)).toEqual(indexes);
     const decided = stack.slack.thread(ALERT_CHANNEL, root.ts).find((m) => m.ts === diagnosis.ts);
     expect(JSON.stringify(decided?.blocks)).toContain(`<@U0E2EONCAL> approved`);
+    // What people read: code spans, never look-alike backticks; people as mentions, never bare ids;
+    // and, the simulator's clock running ahead, the diagnosis dated in real time, cluster clock labelled.
+    const everything = JSON.stringify(stack.slack.thread(ALERT_CHANNEL, root.ts));
+    expect(everything).not.toContain("ˋ");
+    expect(everything.replaceAll("<@U0E2EONCAL>", "")).not.toContain("U0E2EONCAL");
+    expect(JSON.stringify(decided?.blocks)).toMatch(
+      /gathered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC in \d+ ms · cluster clock (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d ·/,
+    );
 
     const incidentId = proposal?.incidentId ?? "";
     const timeline = (await stack.app.deps.incidents.timeline(incidentId)).map((e) => e.type);

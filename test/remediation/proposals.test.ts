@@ -67,6 +67,7 @@ describe("createProposal / get", () => {
       id,
       createdAt: clock.now(),
       status: "pending",
+      keepAfterResolve: false,
       claimedBy: null,
       claimedAt: null,
       cancelledBy: null,
@@ -166,9 +167,13 @@ describe("claim", () => {
     );
     const other = await store.createProposal(input(clock, { incidentId: "inc-2" }));
     const claimed = await store.createProposal(input(clock));
+    // A next step offered after a fix that did not hold stays offered when the alerts clear.
+    const nextStep = await store.createProposal(input(clock, { keepAfterResolve: true }));
     expect((await store.claim(claimed, "U0LEAD")).ok).toBe(true);
     clock.advance(MINUTE);
     expect(await store.expireForIncident("inc-1")).toBe(2);
+    expect((await store.get(nextStep))?.status).toBe("pending");
+    expect((await store.claim(nextStep, "U0LEAD")).ok).toBe(true);
     expect(await store.claim(first, "U0LEAD")).toEqual({
       ok: false,
       reason: "incident_resolved",

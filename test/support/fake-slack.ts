@@ -12,4 +12,5 @@ export {
   type StoredView,
   startFakeSlack,
   type WorkspaceIdentity,
+  type WorkspaceUser,
 } from "../../src/devslack/web-api.ts";

@@ -46,7 +46,12 @@ export function memoryAlert(pod: string, percent: number, status: "firing" | "re
 export const PODS = ["rdev-api-7d9f8b6c5d-x2k4q", "rdev-api-7d9f8b6c5d-m8zlp", "rdev-api-7d9f8b6c5d-q7r2n"];
 
 /** A diagnosis snapshot as toSnapshot makes it for an SSE leak on the first pod. */
-export function sseLeakSnapshot(gatheredAt: string, worstPercent = 93.4): DiagnosisSnapshot {
+export function sseLeakSnapshot(
+  gatheredAt: string,
+  worstPercent = 93.4,
+  /** Real time taken (ms); default: the same as gatheredAt (the cluster's clock is real time). */
+  at: number = Date.parse(gatheredAt),
+): DiagnosisSnapshot {
   const pod = (i: number, percent: number, sse: number) => ({
     uid: `uid-${i}`,
     name: PODS[i] ?? `pod-${i}`,
@@ -59,6 +64,7 @@ export function sseLeakSnapshot(gatheredAt: string, worstPercent = 93.4): Diagno
   return {
     version: 1,
     gatheredAt,
+    at,
     target: { namespace: "rdev", deployment: "rdev-api" },
     severity: "warning",
     thresholds: { warningPercent: 80, criticalPercent: 95 },

@@ -11,6 +11,7 @@ import {
   formatPoints,
 } from "../../diagnostics/format.ts";
 import type { Action, Diagnosis, SeverityOrUnknown, Trend } from "../../diagnostics/types.ts";
+import { whenParts } from "../../diagnostics/when.ts";
 import { clip, code, codeBlock, escapeMrkdwn, escapeWithTerms, plain } from "./escape.ts";
 import { adviceLines, logBlock, previousLogBlocks, traefikBlock } from "./evidence.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
@@ -203,7 +204,9 @@ function actionBlocks(d: Diagnosis, buttons: readonly ActionButton[]): KnownBloc
 function footer(d: Diagnosis): ContextBlock {
   const probed =
     d.counts.probed < d.counts.pods ? `probed ${d.counts.probed} of ${d.counts.pods} pods · ` : "";
-  const text = `High Memory Usage runbook · ${code(`${d.target.namespace}/${d.target.deployment}`)} · gathered ${d.gatheredAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} in ${d.durationMs} ms · ${probed}${d.apiCalls.list + d.apiCalls.proxy + (d.apiCalls.log ?? 0)} API calls · warning >${d.thresholds.warningPercent}%, critical >${d.thresholds.criticalPercent}%`;
+  const when = whenParts(Date.parse(d.takenAt), Date.parse(d.gatheredAt));
+  const cluster = when.cluster ? ` · cluster clock ${when.cluster}` : "";
+  const text = `High Memory Usage runbook · ${code(`${d.target.namespace}/${d.target.deployment}`)} · gathered ${when.real} in ${d.durationMs} ms${cluster} · ${probed}${d.apiCalls.list + d.apiCalls.proxy + (d.apiCalls.log ?? 0)} API calls · warning >${d.thresholds.warningPercent}%, critical >${d.thresholds.criticalPercent}%`;
   return { type: "context", elements: [mrkdwn(text, L.contextText)] };
 }
 
@@ -211,7 +214,7 @@ function notesBlock(d: Diagnosis): ContextBlock | null {
   if (d.notes.length === 0) return null;
   const shown = d.notes
     .slice(0, MAX_NOTES)
-    .map((n) => mrkdwn(`:information_source: ${escapeMrkdwn(n.message)}`, L.contextText));
+    .map((n) => mrkdwn(`:information_source: ${escapeWithTerms(n.message, n.terms ?? [])}`, L.contextText));
   if (d.notes.length > MAX_NOTES) shown.push(mrkdwn(`… and ${d.notes.length - MAX_NOTES} more notes`));
   return { type: "context", elements: shown };
 }

@@ -1,14 +1,14 @@
 // The /rdev help text, shown privately for `/rdev help` and for anything the bot does not
 // understand (with what it did not understand first). Pure.
 import type { KnownBlock } from "@slack/types";
-import { code, escapeMrkdwn } from "./escape.ts";
+import { code } from "./escape.ts";
 
 export type HelpOptions = {
   /** The command as installed ("/rdev"). */
   command: string;
   /** The configured target, "rdev/rdev-api". */
   target: string;
-  /** Why help is shown instead of an answer ("I did not understand ..."); null for `help`. */
+  /** Why help is shown instead of an answer, as mrkdwn (parseRdevCommand's problem); null for `help`. */
   problem: string | null;
 };
 
@@ -21,10 +21,10 @@ export function helpBlocks(options: HelpOptions): { text: string; blocks: KnownB
     `${code(`${c} incident <id>`)} one incident's timeline (the id from \`mem history\`), with a postmortem draft export`,
     `${code(`${c} help`)} this help`,
   ];
-  const intro = options.problem ? `${escapeMrkdwn(options.problem)}\n\n` : "";
+  const intro = options.problem ? `${options.problem}\n\n` : "";
   const text = `${intro}*High Memory Usage runbook bot*\n${lines.map((l) => `• ${l}`).join("\n")}`;
   return {
-    text: options.problem ? escapeMrkdwn(options.problem) : `${c} help`,
+    text: options.problem ?? `${c} help`,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text } },
       {

@@ -2,11 +2,13 @@
 // actions taken, the whole timeline, and the runbook's Post-Incident checklist with what the bot
 // already knows filled in under each item. A draft for people to finish, not a verdict. Pure.
 import { formatBytes, formatCount, formatDuration, formatPercent } from "../../diagnostics/format.ts";
+import { formatWhen, utcStamp } from "../../diagnostics/when.ts";
 import { describeEntry } from "../../history/describe.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import type { DiagnosisSnapshot } from "../../history/snapshot.ts";
 import { ACTION_RESULT_TEXT, type IncidentSummary } from "../../history/summary.ts";
 import { describeOutcome } from "../../resolution/describe.ts";
+import { USER_ID, type UserName } from "../user-names.ts";
 
 /** Markdown-significant characters in text from the cluster or Slack, escaped. */
 export function md(text: string): string {
@@ -16,8 +18,37 @@ export function md(text: string): string {
 /** An identifier as inline code (no backticks inside). */
 const mdCode = (text: string) => `\`${text.replace(/`/g, "'").replace(/\s*\n\s*/g, " ")}\``;
 
-const stamp = (ms: number) => `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
-const person = (by: string | null) => (by ? `@${md(by)}` : "the bot");
+const stamp = utcStamp;
+/** When a diagnosis was taken (real time), with the cluster's clock where it differed. */
+const snapshotWhen = (d: DiagnosisSnapshot) =>
+  d.at === null ? stamp(Date.parse(d.gatheredAt)) : formatWhen(d.at, Date.parse(d.gatheredAt));
+/** Who did what, by display name (a file cannot mention); the id where the name is unknown. */
+type People = ReadonlyMap<string, UserName>;
+type Person = (by: string | null) => string;
+const personIn =
+  (names: People): Person =>
+  (by) =>
+    by ? md(names.get(by)?.name ?? by) : "the bot";
+
+/** The Slack user ids a summary names (approvers, requesters, exporters): for users.info. */
+export function peopleIn(s: IncidentSummary): string[] {
+  const ids = [...s.entries.map((e) => describeEntry(e).by), ...s.actions.map((a) => a.approvedBy)];
+  return [...new Set(ids.filter((id): id is string => id !== null && USER_ID.test(id)))];
+}
+
+/** The note under the title when some names could not be looked up. */
+function namesNote(s: IncidentSummary, names: People): string[] {
+  const missing = peopleIn(s)
+    .map((id) => names.get(id))
+    .filter((n): n is Extract<UserName, { name: null }> => n === undefined || n.name === null);
+  if (missing.length === 0) return [];
+  const problems = [...new Set(missing.map((n) => n?.problem ?? "not looked up"))];
+  const scope = problems.includes("missing_scope") ? "; the app needs the users:read scope" : "";
+  return [
+    `_Some people are shown by their Slack user id: Slack did not give their names (${problems.join(", ")}${scope})._`,
+    "",
+  ];
+}
 
 function metric(s: DiagnosisSnapshot | null, key: "sse" | "outputBuffered" | "commands" | "cacheEntries") {
   const pod = s?.pods.find((p) => p.name === s.peak?.pod) ?? s?.pods[0];
@@ -46,7 +77,7 @@ function causeNote(s: IncidentSummary, id: string): string[] {
   ];
 }
 
-function checklist(s: IncidentSummary, snapshots: DiagnosisSnapshot[]): string[] {
+function checklist(s: IncidentSummary, snapshots: DiagnosisSnapshot[], person: Person): string[] {
   const latest = s.latest;
   const sse = metric(latest, "sse");
   const output = metric(latest, "outputBuffered");
@@ -114,9 +145,9 @@ function impact(s: IncidentSummary, snapshots: DiagnosisSnapshot[]): string[] {
 }
 
 /** The worker's review of the ending, in the file's words. */
-function whyItEnded(s: IncidentSummary): string {
+function whyItEnded(s: IncidentSummary, person: Person): string {
   if (s.ending) {
-    const text = describeOutcome(s.ending, { who: person, name: mdCode, text: md });
+    const text = describeOutcome(s.ending, { who: (id) => person(id), name: mdCode, text: md });
     return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
   }
   return s.status === "open"
@@ -126,13 +157,20 @@ function whyItEnded(s: IncidentSummary): string {
 
 export function postmortemMarkdown(
   s: IncidentSummary,
-  options: { now: number; runbookUrl: string | null },
+  options: {
+    now: number;
+    runbookUrl: string | null;
+    /** Display names of peopleIn(s), from users.info; ids without one are shown as ids, with a note. */
+    names?: ReadonlyMap<string, UserName>;
+  },
 ): string {
+  const names = options.names ?? new Map<string, UserName>();
+  const person = personIn(names);
   const snapshots = entriesOf(s.entries, ENTRY.diagnosis).map((e) => e.data.snapshot);
   const row = (k: string, v: string) => `| ${k} | ${v} |`;
   const figures = snapshots.map(
     (d) =>
-      `| ${stamp(Date.parse(d.gatheredAt))} | ${d.severity} | ${formatPercent(d.peak?.percent ?? null)} | ${d.trend ?? "-"} | ${d.oomKills} | ${d.cause ? md(d.cause.title) : "-"} |`,
+      `| ${snapshotWhen(d)} | ${d.severity} | ${formatPercent(d.peak?.percent ?? null)} | ${d.trend ?? "-"} | ${d.oomKills} | ${d.cause ? md(d.cause.title) : "-"} |`,
   );
   const actions = s.actions.map(
     (a) =>
@@ -147,6 +185,7 @@ export function postmortemMarkdown(
     "",
     `_Drafted by the rdev chat-ops bot at ${stamp(options.now)} from the incident's timeline. Check and complete it before sharing._`,
     "",
+    ...namesNote(s, names),
     "## Summary",
     "",
     "| | |",
@@ -170,7 +209,7 @@ export function postmortemMarkdown(
       String(Math.max(s.ending?.kind === "oom_kill" ? 1 : 0, ...snapshots.map((d) => d.oomKills))),
     ),
     row("Outcome", s.outcomeText),
-    row("Why it ended", whyItEnded(s)),
+    row("Why it ended", whyItEnded(s, person)),
     row("Slack thread", s.permalink ?? "unknown"),
     ...(options.runbookUrl ? [row("Runbook", options.runbookUrl)] : []),
     "",
@@ -202,7 +241,7 @@ export function postmortemMarkdown(
     "",
     "## Post-Incident checklist (from the runbook)",
     "",
-    ...checklist(s, snapshots),
+    ...checklist(s, snapshots, person),
     "",
   ].join("\n");
 }

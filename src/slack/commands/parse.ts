@@ -1,6 +1,8 @@
 // `/rdev` command text -> what to do. Pure. Anything unknown or malformed becomes help with the
-// reason, so the user learns the right form instead of getting a bare error.
+// reason, so the user learns the right form instead of getting a bare error. A problem is mrkdwn:
+// the user's words escaped, the commands it suggests as code spans.
 import type { Target } from "../../queue/jobs.ts";
+import { code, escapeMrkdwn } from "../blocks/escape.ts";
 
 export type RdevCommand =
   | { kind: "status"; target: Target }
@@ -8,6 +10,7 @@ export type RdevCommand =
   | { kind: "history"; limit?: number }
   /** `incident <id>`: one incident's timeline (a full id or its first characters). */
   | { kind: "incident"; id: string }
+  /** problem: mrkdwn, safe to post as is (the user's words escaped). */
   | { kind: "help"; problem: string | null }
   /** Well-formed, but not something this bot may look at. */
   | { kind: "refused"; message: string };
@@ -15,7 +18,8 @@ export type RdevCommand =
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const shown = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+/** The user's words, clipped and escaped for mrkdwn. */
+const shown = (text: string) => escapeMrkdwn(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
 /** Most incidents `mem history n` lists (one message holds 50 blocks). */
 export const HISTORY_MAX = 40;
@@ -24,12 +28,12 @@ const INCIDENT_ID = /^[A-Za-z0-9_-]{4,100}$/;
 function parseIncident(words: readonly string[]): RdevCommand {
   const [, id, ...rest] = words;
   if (id === undefined)
-    return { kind: "help", problem: '"incident" needs an incident id, as `mem history` shows it.' };
+    return { kind: "help", problem: `"incident" needs an incident id, as ${code("mem history")} shows it.` };
   if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
   if (!INCIDENT_ID.test(id)) {
     return {
       kind: "help",
-      problem: `"${shown(id)}" is not an incident id: copy the id \`mem history\` shows.`,
+      problem: `"${shown(id)}" is not an incident id: copy the id ${code("mem history")} shows.`,
     };
   }
   return { kind: "incident", id };
@@ -40,13 +44,13 @@ function parseHistory(count: string | undefined, words: readonly string[]): Rdev
   if (!/^\d{1,4}$/.test(count) || Number(count) < 1 || Number(count) > HISTORY_MAX) {
     return {
       kind: "help",
-      problem: `I do not know "${shown(words.join(" "))}": give a number of incidents from 1 to ${HISTORY_MAX}, like \`mem history 20\`.`,
+      problem: `I do not know "${shown(words.join(" "))}": give a number of incidents from 1 to ${HISTORY_MAX}, like ${code("mem history 20")}.`,
     };
   }
   return { kind: "history", limit: Number(count) };
 }
 
-/** "rdev/rdev-api" or "rdev-api" (configured namespace) -> Target; a reason when malformed. */
+/** "rdev/rdev-api" or "rdev-api" (configured namespace) -> Target; a reason (mrkdwn) when malformed. */
 export function parseTarget(arg: string, fallbackNamespace: string): Target | { problem: string } {
   const parts = arg.split("/");
   const [namespace, deployment] = parts.length === 1 ? [fallbackNamespace, parts[0]] : parts;

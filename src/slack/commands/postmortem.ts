@@ -1,10 +1,11 @@
 // The "Export postmortem draft" button: the incident's postmortem draft (Markdown) uploaded into
 // its thread as a file (files.uploadV2: getUploadURLExternal, upload, completeUploadExternal), and
-// recorded on the timeline. The clicker is told privately when it cannot be done.
+// recorded on the timeline. The clicker is told privately when it cannot be done. People are named
+// in it by their Slack display names (users.info).
 import { findIncident } from "../../history/query.ts";
 import { recordPostmortem } from "../../history/record.ts";
 import { shortId } from "../blocks/history.ts";
-import { postmortemMarkdown } from "../blocks/postmortem.ts";
+import { peopleIn, postmortemMarkdown } from "../blocks/postmortem.ts";
 import type { AppDeps } from "../deps.ts";
 import { type HistoryViewDeps, summarise } from "../home/data.ts";
 import { slackErrorCode } from "../slack-errors.ts";
@@ -14,7 +15,7 @@ export type ExportResult =
   | { ok: false; message: string };
 
 export async function exportPostmortem(
-  deps: HistoryViewDeps & Pick<AppDeps, "logger">,
+  deps: HistoryViewDeps & Pick<AppDeps, "logger" | "userNames">,
   input: { incidentId: string; userId: string },
 ): Promise<ExportResult> {
   const found = await findIncident(deps, input.incidentId);
@@ -29,7 +30,13 @@ export async function exportPostmortem(
   if (!summary || !root)
     return { ok: false, message: "This incident has no Slack thread to put the draft in." };
   const now = deps.now();
-  const markdown = postmortemMarkdown(summary, { now, runbookUrl: found.found.incident.runbookUrl });
+  // A file cannot mention anyone: people are named by their display names.
+  const names = await deps.userNames.lookup(peopleIn(summary));
+  const markdown = postmortemMarkdown(summary, {
+    now,
+    runbookUrl: found.found.incident.runbookUrl,
+    names,
+  });
   let fileId: string | null = null;
   try {
     const uploaded = await deps.slack.filesUploadV2({

@@ -251,7 +251,7 @@ describe("help and history", () => {
     const help = helpBlocks({
       command: "/rdev",
       target: "rdev/rdev-api",
-      problem: 'I do not know "<!channel>".',
+      problem: 'I do not know "&lt;!channel&gt;".', // mrkdwn, as parseRdevCommand escapes it
     });
     expect(help).toMatchSnapshot();
     expect(JSON.stringify(help)).not.toContain("<!channel>");

@@ -191,6 +191,43 @@ describe("postmortem export", () => {
   });
 });
 
+describe("postmortem names", () => {
+  /** An incident whose timeline names a person (a refused approval), exported as Markdown. */
+  async function exportWithPerson(): Promise<string> {
+    const { id, proposalIds } = await incidentWithDiagnosis();
+    const proposal = await app().deps.proposals.get(proposalIds[0] ?? "");
+    await click(`proposal:${proposal?.action.kind}:0`, proposal?.id ?? "", { user: STRANGER });
+    await eventually(async () => (await timelineTypes(id)).includes(ENTRY.proposalRefused));
+    await click(EXPORT_POSTMORTEM_ACTION, id);
+    const done = await h.fake.waitForCall("files.completeUploadExternal");
+    const fileId = (done.response?.files as { id: string }[] | undefined)?.[0]?.id ?? "";
+    return h.fake.file(fileId)?.bytes?.toString("utf8") ?? "";
+  }
+
+  it("shows display names from users.info, never a user id", async () => {
+    // Display name left empty, as many people do: Slack's clients then show the real name.
+    h.fake.setUser({ id: STRANGER, name: "sam", realName: "Sam Stranger", displayName: "" });
+    const markdown = await exportWithPerson();
+    expect(markdown).toContain("(Sam Stranger)");
+    expect(markdown).not.toContain(STRANGER);
+    expect(h.fake.callsTo("users.info").map((c) => c.args.user)).toEqual([STRANGER]);
+  });
+
+  it("falls back to the id, saying why, without the users:read scope", async () => {
+    h.fake.setUser({ id: STRANGER, name: "sam", realName: "Sam Stranger", displayName: "sam" });
+    h.fake.setScopes(["chat:write", "channels:history", "files:write", "usergroups:read", "commands"]);
+    const markdown = await exportWithPerson();
+    expect(markdown).toContain(`(${STRANGER})`);
+    expect(markdown).not.toContain(`@${STRANGER}`);
+    expect(markdown).toContain("missing_scope; the app needs the users:read scope");
+    expect(h.fake.callsTo("users.info")[0]?.response).toMatchObject({
+      ok: false,
+      error: "missing_scope",
+      needed: "users:read",
+    });
+  });
+});
+
 describe("approvals on the timeline", () => {
   it("records who was refused and who approved", async () => {
     const { id, proposalIds } = await incidentWithDiagnosis();

@@ -143,6 +143,10 @@ describe("postmortem draft", () => {
     const markdown = postmortemMarkdown(resolved, {
       now: NOW,
       runbookUrl: "https://gitea.example.com/runbook",
+      names: new Map([
+        ["U0LEAD0001", { id: "U0LEAD0001", name: "Lee Lead" }],
+        ["U0DEVANNA1", { id: "U0DEVANNA1", name: "anna" }],
+      ]),
     });
     expect(markdown).toMatchSnapshot();
     for (const item of [
@@ -156,7 +160,8 @@ describe("postmortem draft", () => {
     }
     expect(markdown).toContain("`bufio.NewWriterSize` 41.0%");
     expect(markdown).toContain("4,812 active SSE connections");
-    expect(markdown).toContain("Raised to 768Mi by @U0LEAD0001");
+    expect(markdown).toContain("Raised to 768Mi by Lee Lead");
+    expect(markdown).not.toMatch(/U0LEAD0001|U0DEVANNA1|Slack user id/);
     expect(markdown).toContain("one pod stood out");
   });
 
