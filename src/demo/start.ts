@@ -164,6 +164,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       WORKER_HOST: "127.0.0.1",
       CLUSTER_CLOCK_SPEED: String(options.speed),
       CLUSTER_CLOCK_EPOCH: String(epoch),
+      // The app's value: both re-render incident roots from the store, through one gate.
+      ROOT_UPDATE_MIN_INTERVAL: "1s",
       LOG_LEVEL: level,
     });
     const worker = await startWorkerProcess(workerConfig, {

@@ -225,7 +225,13 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
   const cause = [...diagnoses].reverse().find((d) => d.cause !== null)?.cause ?? null;
   const peak = peakOf(entries);
   const actions = actionsOf(entries, incident.root?.ts ?? null);
-  const ending = entriesOf(entries, ENTRY.outcome).at(-1)?.data ?? null;
+  const reviewed = entriesOf(entries, ENTRY.outcome).at(-1)?.data ?? null;
+  // A verification may finish after the review (the alerts cleared first): the action's latest
+  // verdict is the truth, not the one known when the incident ended.
+  const credited =
+    reviewed?.kind === "action" ? actions.find((a) => a.proposalId === reviewed.proposalId) : null;
+  const ending =
+    reviewed && credited?.verification ? { ...reviewed, verification: credited.verification } : reviewed;
   const outcome = outcomeOf(incident.status, entries, actions);
   const startedAt = incident.startsAt ?? incident.createdAt;
   const endedAt = incident.status === "resolved" ? (incident.resolvedAt ?? incident.updatedAt) : null;

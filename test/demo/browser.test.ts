@@ -91,6 +91,16 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     expect(demo.sim.pods().map((p) => p.uid)).not.toContain(leaking.uid);
     await thread.locator(".msg", { hasText: "Verification passed" }).first().scrollIntoViewIfNeeded();
     await shot("3-verified");
+
+    // The root is rendered from the stored incident: it ends up saying what happened, whoever
+    // changed it last (the worker's verification, the app's resolution, the worker's review).
+    await root
+      .filter({ hasText: /Fix verified|the fix was verified/ })
+      .waitFor({ timeout: 30_000 });
+    const rootText = (await root.textContent()) ?? "";
+    expect(rootText).toContain("alice");
+    expect(rootText).not.toContain("on its own");
+    await shot("4-root");
     expect(pageErrors).toEqual([]);
   }
 });

@@ -197,6 +197,19 @@ describe("summariseIncident", () => {
     expect(s.ending?.kind).toBe(data.kind);
   });
 
+  it("takes a verification that finished after the review as the fix's verdict", () => {
+    const resolved = incident({ status: "resolved", resolvedAt: T0 + 30 * MIN });
+    const timeline = [
+      approved("p1"),
+      step(ENTRY.actionApplied, "p1"),
+      ending({ kind: "action", proposalId: "p1", action: "rolling-restart", verification: "pending" }),
+      verified("p1", true),
+    ];
+    const s = summariseIncident({ incident: resolved, timeline, permalink: null }, T0);
+    expect(s.outcomeText).toBe("fixed (verified)");
+    expect(s.ending?.verification).toBe("passed");
+  });
+
   it("keeps the next step of a failed verification offered until something is approved", () => {
     const first = approved("p1", "restart-pod");
     const failed: TimelineEntry = {
