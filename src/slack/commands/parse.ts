@@ -3,6 +3,7 @@
 // the user's words escaped, the commands it suggests as code spans.
 import type { Target } from "../../queue/jobs.ts";
 import { code, escapeMrkdwn } from "../blocks/escape.ts";
+import { suggestCommand } from "./suggest.ts";
 
 export type RdevCommand =
   | { kind: "status"; target: Target }
@@ -20,6 +21,15 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 
 /** The user's words, clipped and escaped for mrkdwn. */
 const shown = (text: string) => escapeMrkdwn(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/** "I do not know …", with the closest command when one is close. */
+function unknown(words: readonly string[], what: string): RdevCommand {
+  const guess = suggestCommand(words.join(" "));
+  return {
+    kind: "help",
+    problem: `I do not know "${shown(what)}".${guess ? ` Did you mean ${code(`/rdev ${guess}`)}?` : ""}`,
+  };
+}
 
 /** Most incidents `mem history n` lists (one message holds 50 blocks). */
 export const HISTORY_MAX = 40;
@@ -78,18 +88,15 @@ export function parseRdevCommand(text: string, allowed: Target): RdevCommand {
     return { kind: "help", problem: null };
   }
   if (first === "incident") return parseIncident(words);
-  if (first !== "mem" && first !== "memory") {
-    return { kind: "help", problem: `I do not know "${shown(words.join(" "))}".` };
-  }
+  if (first !== "mem" && first !== "memory") return unknown(words, words.join(" "));
   if (second === "history") {
     if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
     return parseHistory(third, words);
   }
   if (second !== "status") {
-    return {
-      kind: "help",
-      problem: second ? `I do not know "mem ${shown(second)}".` : `"mem" needs "status" or "history".`,
-    };
+    return second
+      ? unknown(words, `mem ${second}`)
+      : { kind: "help", problem: `"mem" needs "status" or "history".` };
   }
   if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
   if (third === undefined) return { kind: "status", target: { ...allowed } };
