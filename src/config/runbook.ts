@@ -65,6 +65,17 @@ export const EnvSchema = z.object({
   DIAG_TRAEFIK: z.enum(["true", "false"]).default("true"),
   // Kubernetes access: KUBECONFIG file, or in-cluster ServiceAccount when unset.
   KUBECONFIG: z.string().min(1).optional(),
+  /**
+   * Dashboard link on every incident root: an http(s) URL with {namespace}, {deployment}, {pod},
+   * {from} and {to} (ms since the epoch, Grafana's form) filled in and URI-encoded.
+   */
+  DASHBOARD_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s<>|]+$/,
+      "must be an http(s) URL like https://grafana.example.com/d/rdev?var-namespace={namespace}",
+    )
+    .optional(),
   /** How long a resolved incident's history (timeline, snapshots, index entry) is kept. */
   HISTORY_RETENTION: duration
     .default("90d")
@@ -107,6 +118,8 @@ export type Config = {
     traefik: boolean;
   };
   kubeconfig: string | undefined;
+  /** DASHBOARD_URL: the incident's dashboard link template; null: no link. */
+  dashboardUrl: string | null;
   logLevel: Env["LOG_LEVEL"];
   /** HISTORY_RETENTION: resolved incidents and diagnosis snapshots expire after this. */
   historyRetentionMs: number;
@@ -165,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       traefik: e.DIAG_TRAEFIK === "true",
     },
     kubeconfig: e.KUBECONFIG,
+    dashboardUrl: e.DASHBOARD_URL ?? null,
     logLevel: e.LOG_LEVEL,
     historyRetentionMs: parseDuration(e.HISTORY_RETENTION) ?? 90 * 86_400_000,
   };

@@ -64,6 +64,12 @@ export function describeEntry(e: ParsedEntry): Described {
         by: e.data.approvedBy ?? null,
       };
     }
+    case ENTRY.ownerSet:
+      return {
+        icon: "raising_hand",
+        text: e.data.previous ? "Took the incident over" : "Took the incident",
+        by: e.data.owner,
+      };
     case ENTRY.statusThreadLinked:
       return {
         icon: "link",

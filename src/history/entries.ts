@@ -35,6 +35,8 @@ export const ENTRY = {
   outcome: "incident_outcome",
   /** A `/rdev mem status` thread opened while the incident was open: its actions count here. */
   statusThreadLinked: "status_thread_linked",
+  /** Someone took the incident ("I'm on it", "Take over"). */
+  ownerSet: "owner_set",
 } as const;
 export type EntryType = (typeof ENTRY)[keyof typeof ENTRY];
 
@@ -173,6 +175,7 @@ export const HistoryEntry = z.discriminatedUnion("type", [
   entry(ENTRY.verificationError, z.looseObject({ proposalId: optStr, message: optStr })),
   entry(ENTRY.outcome, OutcomeData),
   entry(ENTRY.statusThreadLinked, z.looseObject({ channel: str, ts: str })),
+  entry(ENTRY.ownerSet, z.looseObject({ owner: str, previous: optStr })),
   entry(
     ENTRY.postmortemExported,
     z.looseObject({ fileId: optStr, channel: optStr, threadTs: optStr }).default({}),

@@ -75,6 +75,8 @@ export type IncidentSummary = {
   nextSteps: OfferedStep[];
   /** People who approved actions: the owners of the fix. */
   fixedBy: string[];
+  /** Who took the incident ("I'm on it"), the latest; null when nobody has. */
+  owner: string | null;
   root: { channel: string; ts: string } | null;
   permalink: string | null;
   entries: ParsedEntry[];
@@ -254,6 +256,7 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
     outcomeText: outcomeText(outcome, ending),
     ending,
     nextSteps: offeredSteps(entries),
+    owner: entriesOf(entries, ENTRY.ownerSet).at(-1)?.data.owner ?? null,
     fixedBy: [...new Set(actions.flatMap((a) => (a.approvedBy ? [a.approvedBy] : [])))],
     root: incident.root,
     permalink: record.permalink,

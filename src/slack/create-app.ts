@@ -53,12 +53,12 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     convoStore: false,
   });
   const groups = createGroupMembership(deps.slack, { now: deps.now });
-  registerListeners(app, { ...deps, groups });
+  const rootUpdater = createRootUpdater(deps);
+  registerListeners(app, { ...deps, groups, rootUpdater });
   app.error(async (error) => {
     logger.error({ err: error.original ?? error, code: error.code }, "slack listener failed");
   });
 
-  const rootUpdater = createRootUpdater(deps);
   const server = createHttpServer({
     slack:
       receiver instanceof HTTPReceiver

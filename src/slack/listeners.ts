@@ -1,6 +1,8 @@
 // Every Slack listener, registered in one place (grouped by surface).
 import type { App } from "@slack/bolt";
 import { registerDiagnoseAgain } from "./alerts/diagnose-again-listener.ts";
+import { registerOwnListener } from "./alerts/own-listener.ts";
+import type { RootUpdater } from "./alerts/root-updater.ts";
 import { registerWatchListener } from "./alerts/watch-listener.ts";
 import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
@@ -8,10 +10,14 @@ import { registerRdevCommand } from "./commands/listener.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerHistoryListeners } from "./home/listeners.ts";
 
-export function registerListeners(app: App, deps: AppDeps & ApproveDeps): void {
+export function registerListeners(
+  app: App,
+  deps: AppDeps & ApproveDeps & { rootUpdater: RootUpdater },
+): void {
   registerRdevCommand(app, deps);
   registerApprovalListeners(app, deps);
   registerWatchListener(app, deps);
   registerHistoryListeners(app, deps);
   registerDiagnoseAgain(app, deps);
+  registerOwnListener(app, deps);
 }

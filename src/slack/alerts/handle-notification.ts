@@ -65,7 +65,9 @@ async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Inc
     await deps.rootUpdater.markDirty(incident.id);
     return incident;
   }
-  const rendered = await renderRoot(deps.incidents, incident.id, deps.now());
+  const rendered = await renderRoot(deps.incidents, incident.id, deps.now(), {
+    dashboardUrl: deps.config.runbook.dashboardUrl,
+  });
   if (!rendered) return incident;
   const posted = await deps.slack.chat.postMessage({
     channel: deps.config.alertChannel,

@@ -10,7 +10,7 @@ import type { Counter } from "prom-client";
 import type { IncidentStore } from "../../incidents/store.ts";
 import type { Logger } from "../../logger.ts";
 import { evalScript } from "../../redis.ts";
-import { incidentRootBlocks } from "../blocks/incident-root.ts";
+import { incidentRootBlocks, type RootOptions } from "../blocks/incident-root.ts";
 import type { WebClient } from "../deps.ts";
 import { rateLimitedFor, slackErrorCode } from "../slack-errors.ts";
 
@@ -40,7 +40,7 @@ export type RootUpdaterDeps = {
   /** Real time. */
   now: () => number;
   instanceId: string;
-  config: { rootUpdateMinIntervalMs: number };
+  config: { rootUpdateMinIntervalMs: number; runbook: { dashboardUrl: string | null } };
 };
 
 /** The root message of an incident as stored now; null when it is unknown or has no root yet. */
@@ -48,13 +48,14 @@ export async function renderRoot(
   incidents: Pick<IncidentStore, "readMany">,
   id: string,
   now: number,
+  options: RootOptions = {},
 ): Promise<{
   root: { channel: string; ts: string } | null;
   message: ReturnType<typeof incidentRootBlocks>;
 } | null> {
   const [record] = await incidents.readMany([id]);
   if (!record) return null;
-  return { root: record.incident.root, message: incidentRootBlocks(record, now) };
+  return { root: record.incident.root, message: incidentRootBlocks(record, now, options) };
 }
 
 export type RootUpdater = ReturnType<typeof createRootUpdater>;
@@ -88,7 +89,9 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
   };
 
   async function render(id: string): Promise<void> {
-    const rendered = await renderRoot(deps.incidents, id, deps.now());
+    const rendered = await renderRoot(deps.incidents, id, deps.now(), {
+      dashboardUrl: deps.config.runbook.dashboardUrl,
+    });
     if (!rendered?.root) return;
     try {
       await deps.slackUpdates.chat.update({

@@ -3,14 +3,16 @@
 // since when, the actions taken and who owns them, the latest verification, and, once resolved, why
 // it ended. The app and the worker both render it from the store (root-updater.ts), so no process
 // can drop another's facts. Every string from Alertmanager is escaped and every field clipped.
-import type { KnownBlock } from "@slack/types";
+import type { Button, KnownBlock } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import { actionLabel } from "../../history/action-label.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
 import { type IncidentSummary, summariseIncident } from "../../history/summary.ts";
+import { dashboardLink } from "../../incidents/dashboard.ts";
 import type { Incident } from "../../incidents/model.ts";
 import type { IncidentRecord } from "../../incidents/store.ts";
 import { describeOutcome } from "../../resolution/describe.ts";
+import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
@@ -130,10 +132,42 @@ const section = (text: string): KnownBlock => ({
   text: { type: "mrkdwn", text: clip(text, L.sectionText) },
 });
 
+export const OWN_ACTION = "incident_own";
+
+/** The controls of an open incident: take it, ask again, open the dashboard. */
+function controls(incident: Incident, s: IncidentSummary, dashboard: string | null): KnownBlock | null {
+  const elements: Button[] = [];
+  if (incident.status === "open") {
+    elements.push({
+      type: "button",
+      action_id: OWN_ACTION,
+      text: { type: "plain_text", text: s.owner ? "Take over" : "I'm on it", emoji: true },
+      value: incident.id,
+      ...(s.owner ? {} : { style: "primary" as const }),
+    });
+    elements.push(...(diagnoseAgainBlock(incident.id).elements as Button[]));
+  }
+  if (dashboard) {
+    elements.push({
+      type: "button",
+      action_id: "incident_dashboard",
+      text: { type: "plain_text", text: "Dashboard", emoji: true },
+      url: dashboard,
+    });
+  }
+  return elements.length > 0 ? { type: "actions", block_id: "incident_controls", elements } : null;
+}
+
+export type RootOptions = {
+  /** DASHBOARD_URL (a template); null: no dashboard link. */
+  dashboardUrl?: string | null;
+};
+
 /** The root message of an incident thread, as of `now`, from the stored incident and timeline. */
 export function incidentRootBlocks(
   record: Pick<IncidentRecord, "incident" | "timeline"> & { permalink?: string | null },
   now: number,
+  options: RootOptions = {},
 ): { text: string; blocks: KnownBlock[] } {
   const { incident } = record;
   const s = summariseIncident({ permalink: null, ...record }, now);
@@ -149,8 +183,9 @@ export function incidentRootBlocks(
   const fields = [
     `*Status*\n${st.line}`,
     `*Severity*\n${escapeMrkdwn(incident.severity ?? "unknown")}${incident.status === "open" ? "" : " (highest)"}`,
-    `*Started*\n${utc(incident.startsAt ?? incident.createdAt)}`,
+    `*Owner*\n${s.owner ? SLACK_OUTCOME_FORMAT.who(s.owner) : incident.status === "open" ? "nobody yet: click *I'm on it*" : "nobody took it"}`,
     `*Fix owner*\n${s.fixedBy.length > 0 ? s.fixedBy.map(SLACK_OUTCOME_FORMAT.who).join(", ") : "nobody yet"}`,
+    `*Started*\n${utc(incident.startsAt ?? incident.createdAt)}`,
   ];
   const blocks: KnownBlock[] = [
     {
@@ -169,6 +204,13 @@ export function incidentRootBlocks(
   if (actions) blocks.push(section(actions));
   const outcome = outcomeLine(incident, s);
   if (outcome) blocks.push(section(outcome));
+  const dashboardUrl = dashboardLink(options.dashboardUrl ?? null, incident, now);
+  const buttons = controls(
+    incident,
+    s,
+    dashboardUrl && /^https?:\/\/[^\s<>|]+$/.test(dashboardUrl) ? dashboardUrl : null,
+  );
+  if (buttons) blocks.push(buttons);
   const context = [
     `Incident ${code(incident.id)}`,
     `${plural(incident.notifications, "notification")}`,
