@@ -40,7 +40,8 @@ rdev chat-ops demo: scenario ${args.scenario}, cluster time ${args.speed}x real 
   Open ${demo.pageUrl} and act as alice (on-call).
 
   Alerts:     ${alerts}
-  Simulator:  ${demo.sim.url}
+  Simulator:  ${demo.sim.httpsUrl}
+  Watch it:   KUBECONFIG=${demo.kubeconfigPath} kubectl -n rdev get pods -w
   Slack app:  ${demo.app.url}  (/slack/events, /alertmanager, /metrics)
   Redis:      ${demo.redisUrl}
 

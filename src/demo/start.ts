@@ -4,6 +4,9 @@
 // Alertmanager when installed, else from the built-in evaluator. src/demo.ts and
 // test/demo/browser.test.ts call startDemo.
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadAppConfig, loadWorkerConfig } from "../config.ts";
 import { DEMO_CHANNELS, DEMO_USERS, type DevSlack, startDevSlack } from "../devslack/dev-slack.ts";
 import { createCluster, kubeConfigFromString } from "../k8s/index.ts";
@@ -51,6 +54,8 @@ export type Demo = {
   app: SlackAppHandle;
   worker: WorkerProcess;
   redisUrl: string;
+  /** A kubeconfig for the demo's simulator (removed on stop): `KUBECONFIG=… kubectl -n rdev get pods -w`. */
+  kubeconfigPath: string;
   /** Stops everything, in reverse order; idempotent. */
   stop(): Promise<void>;
 };
@@ -107,6 +112,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       tickMs: 100,
     });
     stops.push(() => sim.close());
+    // So a person can watch the cluster with kubectl beside the bot.
+    const kubeconfigPath = join(
+      tmpdir(),
+      `rdev-demo-${process.pid}-${new URL(sim.httpsUrl).port}.kubeconfig`,
+    );
+    await sim.writeKubeconfig(kubeconfigPath);
+    stops.push(() => rm(kubeconfigPath, { force: true }));
     const signingSecret = randomBytes(16).toString("hex");
     const botToken = `xoxb-demo-${randomBytes(12).toString("hex")}`;
     const amToken = randomBytes(16).toString("hex");
@@ -224,6 +236,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       app,
       worker,
       redisUrl,
+      kubeconfigPath,
       stop: stopAll,
     };
   } catch (error) {

@@ -84,7 +84,10 @@ const sim = await startSimulator({
   seed: int("seed", values.seed, 1),
   ...(values.token ? { token: values.token } : {}),
 });
-console.log(`Kubernetes API simulator listening on ${sim.url} (scenario ${scenario}, speed ${speed}x)`);
+// The https address is the one its kubeconfig uses (kubectl sends credentials over TLS only).
+console.log(
+  `Kubernetes API simulator listening on ${sim.httpsUrl} (also plain http on the same port; scenario ${scenario}, speed ${speed}x)`,
+);
 if (values.kubeconfig) {
   const path = resolve(values.kubeconfig);
   await sim.writeKubeconfig(path);

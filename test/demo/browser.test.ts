@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/index.ts";
@@ -33,6 +36,8 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
+    // The kubeconfig the demo printed is removed with it.
+    if (demo) expect(existsSync(demo.kubeconfigPath)).toBe(false);
   }, 30_000);
 
   const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
@@ -48,6 +53,14 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
 
   async function walkthrough(): Promise<void> {
     expect(["prometheus", "built-in"]).toContain(demo.alertSource);
+    // A person can watch the demo's cluster with kubectl beside the bot.
+    // (asynchronously: the simulator answers from this very process)
+    const { stdout: pods } = await promisify(execFile)(
+      "kubectl",
+      ["--kubeconfig", demo.kubeconfigPath, "-n", "rdev", "get", "pods", "-o", "name"],
+      { encoding: "utf8", timeout: 20_000 },
+    );
+    expect(pods.trim().split("\n")).toHaveLength(3);
     await page.goto(demo.pageUrl);
     await page.locator("#channel-title", { hasText: "# rdev-ops" }).waitFor();
     expect(await page.locator("#user-select").inputValue()).toBe("U0ONCALL1");
