@@ -17,6 +17,7 @@ import { QUEUES } from "../queue/jobs.ts";
 import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import { createGroupMembership } from "../slack/approvals/user-groups.ts";
 import { diagnosisHistory, type MemoryHistoryProvider, prometheusHistory } from "./chart.ts";
 import type { WorkerDeps, WorkerEvent } from "./deps.ts";
 import { type HealthServer, startHealthServer } from "./http.ts";
@@ -92,11 +93,16 @@ export async function startWorkerProcess(
   );
   // Real time, not cluster time: BullMQ stamps jobs with Date.now().
   registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
+  const slack = createWorkerSlack(
+    { token: config.slack.botToken, apiUrl: config.slack.apiUrl },
+    metrics.slackApi,
+  );
   const deps: WorkerDeps = {
     config,
     runbook: highMemoryRunbook(config.runbook),
     cluster,
-    slack: createWorkerSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl }, metrics.slackApi),
+    slack,
+    groups: createGroupMembership(slack),
     incidents: createIncidentStore({ redis, ...storePrefix, retentionMs }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix }),

@@ -298,13 +298,119 @@ describe("the modal for parameterised actions", () => {
     );
   });
 
-  it("replaces the modal with a refusal for someone who may not approve", async () => {
-    const { view, responseUrl } = await openModal(STRANGER);
-    expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
-    const update = await h.fake.waitForCall("views.update");
-    expect(update.args.view_id).toBe(view.id);
-    expect(JSON.stringify(h.fake.view(view.id))).toContain("Not allowed");
-    expect((await submit(view.private_metadata, "1Gi", STRANGER))?.errors?.value).toMatch(/not an approver/);
+  it("refuses someone who may not approve at the click, once, before any dialog", async () => {
+    const posted = await diagnosisInThread();
+    const { responseUrl } = await click(posted, byKind(posted, "raise-memory-limit"), STRANGER);
+    const text = await ephemeral(responseUrl);
+    expect(text).toMatch(
+      /You are not an approver for remediations\. Who can approve: <@U0LEAD0001>, <@U0LEAD0002> or anyone in <!subteam\^S0ONCALL01>/,
+    );
+    // Give a stray second message the chance to arrive, then count: one answer, no modal.
+    await diagnosisInThread();
+    expect(h.fake.responses(responseUrl)).toHaveLength(1);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
     expect(await jobs()).toEqual([]);
+  });
+
+  it("answers are posted where the stored proposal is, whatever private_metadata says", async () => {
+    const { posted, raise, view } = await openModal(APPROVER);
+    const tampered = JSON.stringify({ p: raise.value, c: "C0ELSEWHER", m: "1.000001", t: "1.000001" });
+    expect(await submit(tampered, "1Gi")).toBeNull();
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.data.replyTo).toEqual({ channel: OPS_CHANNEL, threadTs: posted.threadTs, incidentId: null });
+    await eventually(() => JSON.stringify(message(posted.messageTs).blocks).includes("with `1Gi`"));
+    expect(h.fake.messages("C0ELSEWHER")).toEqual([]);
+    expect(view.private_metadata).toBe(JSON.stringify({ p: raise.value }));
+  });
+
+  it.each([
+    ["not JSON", "{oops"],
+    ["no proposal id", JSON.stringify({ c: OPS_CHANNEL })],
+    ["an id that is not an id", JSON.stringify({ p: "../../x" })],
+    ["empty", ""],
+  ])(
+    "malformed private_metadata (%s) gets a clear field error and changes nothing",
+    async (_label, metadata) => {
+      await openModal(APPROVER);
+      const answer = await submit(metadata, "1Gi");
+      expect(answer).toEqual({
+        response_action: "errors",
+        errors: {
+          value: expect.stringMatching(/This form is damaged or out of date, so nothing was approved/),
+        },
+      });
+      expect(await jobs()).toEqual([]);
+    },
+  );
+});
+
+describe("two people for risky actions", () => {
+  const lastLine = (ts: string) => JSON.stringify(message(ts).blocks);
+
+  it("an alert's rolling restart needs two different approvers; the message and thread say who is still needed", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    await click(posted, button, APPROVER, 0);
+    await eventually(() => lastLine(posted.messageTs).includes("needs a second, different approver"));
+    expect(await jobs()).toEqual([]);
+    // The button is still there, with who approved and who can give the second approval.
+    expect(buttonsOf(message(posted.messageTs).blocks ?? []).map((b) => b.value)).toEqual([button.value]);
+    expect(lastLine(posted.messageTs)).toContain(
+      `<@${APPROVER}> approved *Rolling restart of rdev/rdev-api*`,
+    );
+    expect(lastLine(posted.messageTs)).toContain(`<@${APPROVER_2}> or anyone in <!subteam^${"S0ONCALL01"}>`);
+    const thread = h.fake.thread(OPS_CHANNEL, posted.messageTs).map((m) => m.text);
+    expect(thread.some((t) => /needs a second, different approver/.test(t ?? ""))).toBe(true);
+
+    // The same person again: refused, once, nothing queued.
+    const again = await click(posted, button, APPROVER, 1);
+    expect(await ephemeral(again.responseUrl)).toMatch(
+      /You have already approved \*Rolling restart\*; it needs a second, different person/,
+    );
+    expect(await jobs()).toEqual([]);
+
+    await click(posted, button, APPROVER_2, 1);
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.data).toMatchObject({ action: "rolling-restart", approvedBy: APPROVER_2 });
+    const stored = await deps().proposals.get(button.value);
+    expect(stored?.approvals.map((a) => a.userId)).toEqual([APPROVER, APPROVER_2]);
+    expect(stored?.seal).toMatch(/^[0-9a-f]{64}$/);
+    await eventually(() =>
+      lastLine(posted.messageTs).includes(`<@${APPROVER}> and <@${APPROVER_2}> approved`),
+    );
+  });
+
+  it("double clicks of both approvers on two replicas at once give one job with two different approvers", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    const clicks = await Promise.all([
+      click(posted, button, APPROVER, 0),
+      click(posted, button, APPROVER, 1),
+      click(posted, button, APPROVER_2, 0),
+      click(posted, button, APPROVER_2, 1),
+    ]);
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    const stored = await deps().proposals.get(button.value);
+    expect(stored?.status).toBe("claimed");
+    expect(new Set(stored?.approvals.map((a) => a.userId))).toEqual(new Set([APPROVER, APPROVER_2]));
+    expect(job?.data.approvedBy).toBe(stored?.claimedBy);
+    // Two clicks counted; the other two were each told why not.
+    const replies = await eventually(() => {
+      const all = clicks.flatMap(({ responseUrl }) => h.fake.responses(responseUrl));
+      return all.length === 2 ? all : false;
+    });
+    for (const r of replies) expect(JSON.stringify(r.body)).toMatch(/already approved/);
+    expect(await jobs()).toHaveLength(1);
+  });
+
+  it("a person's own risky request needs one approver other than them", async () => {
+    const posted = await proposalMessage("rolling-restart", ONCALL_MEMBER);
+    const button = byKind(posted, "rolling-restart");
+    const own = await click(posted, button, ONCALL_MEMBER);
+    expect(await ephemeral(own.responseUrl)).toMatch(
+      /\*Rolling restart\* needs a second person: someone other than the requester has to approve it\. Who can approve: <@U0LEAD0001>, <@U0LEAD0002> or anyone in <!subteam\^S0ONCALL01> \(other than <@U0ONCALL01>\)/,
+    );
+    await click(posted, button, APPROVER);
+    await eventually(async () => (await jobs()).length === 1);
   });
 });

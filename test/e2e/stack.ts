@@ -106,6 +106,7 @@ export async function startStack(options: {
     // Delays are computed for the fast speed; the clock itself is shared with the simulator.
     CLUSTER_CLOCK_SPEED: String(options.speed),
     CLUSTER_CLOCK_EPOCH: String(Date.now()),
+    APPROVER_USER_IDS: APPROVER,
     LOG_LEVEL: "silent",
     ...options.env,
   });

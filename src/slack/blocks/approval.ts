@@ -39,18 +39,58 @@ export function markDecided(blocks: readonly unknown[], proposalId: string, line
   return out.slice(0, L.blocksPerMessage) as KnownBlock[];
 }
 
+/** Where the approvals of a two-person action are shown under its button. */
+export const approvalsBlockId = (proposalId: string) => `approvals-${proposalId}`.slice(0, 255);
+
+/**
+ * The message's blocks with the proposal's button(s) kept and `line` shown right after them (in
+ * place of an earlier such line): who has approved and who is still needed.
+ */
+export function markPending(blocks: readonly unknown[], proposalId: string, line: string): KnownBlock[] {
+  const blockId = approvalsBlockId(proposalId);
+  const note: KnownBlock = {
+    type: "context",
+    block_id: blockId,
+    elements: [{ type: "mrkdwn", text: clip(line, L.contextText) }],
+  };
+  const kept = blocks.filter((b) => (b as { block_id?: string }).block_id !== blockId);
+  const at = kept.findIndex((raw) => {
+    const block = raw as LooseBlock;
+    return (
+      block.accessory?.value === proposalId ||
+      (block.type === "actions" && (block.elements ?? []).some((e) => e.value === proposalId))
+    );
+  });
+  const out = at === -1 ? [...kept, note] : [...kept.slice(0, at + 1), note, ...kept.slice(at + 1)];
+  return out.slice(0, L.blocksPerMessage) as KnownBlock[];
+}
+
 const utcTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-/** "✅ <@U1> approved Restart pod (restart-pod) at 2026-11-26 03:12 UTC: queued as remediate-…" */
+const people = (ids: readonly string[]) => ids.map((u) => `<@${u}>`).join(" and ");
+
+/** "✅ <@U1> and <@U2> approved Rolling restart of rdev/rdev-api at 2026-11-26 03:12 UTC; queued as remediate-…" */
 export function approvedLine(options: {
-  userId: string;
+  userIds: readonly string[];
   title: string;
   at: number;
   jobId: string;
   value?: string | null;
 }): string {
   const value = options.value ? ` with ${code(options.value)}` : "";
-  return `:white_check_mark: <@${options.userId}> approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; queued as ${code(options.jobId)}`;
+  return `:white_check_mark: ${people(options.userIds)} approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; queued as ${code(options.jobId)}`;
+}
+
+/** "⏳ <@U1> approved Rolling restart … at …; it needs a second approver: <@U2> or anyone in …" */
+export function pendingLine(options: {
+  userIds: readonly string[];
+  title: string;
+  at: number;
+  needed: string;
+  value?: string | null;
+}): string {
+  const value = options.value ? ` with ${code(options.value)}` : "";
+  return `:hourglass_flowing_sand: ${people(options.userIds)} approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; it needs a second, different approver: ${options.needed}.`;
 }
 
 export type ModalKind = "raise-memory-limit" | "set-cache-ttl";
