@@ -87,7 +87,8 @@ export const isSecretSetting = (key: string): boolean => /TOKEN|SECRET|PASSWORD|
  */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/*)[^\s/@"']*@/g, "$1***@")
+    .replace(/(\/\/)[^\s/@"']*@/g, "$1***@")
+    .replace(/(^|[\s"'(=])[^\s/@"'(=:]+:[^\s/@"']*@/g, "$1***@")
     .replace(/\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/g, "xox*-***");
 }
 
