@@ -146,7 +146,9 @@ describe.skipIf(kubectl === null)("kubectl kustomize manifests", () => {
       const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(o.kind);
       if (clusterScoped) expect(o.metadata.namespace, id(o)).toBeUndefined();
       else if (o.kind === "Role" || o.kind === "RoleBinding")
-        expect(o.metadata.name === "rdev-chatops-worker-node-events" ? "default" : "rdev").toBe(o.metadata.namespace);
+        expect(o.metadata.name === "rdev-chatops-worker-node-events" ? "default" : "rdev").toBe(
+          o.metadata.namespace,
+        );
       else expect(o.metadata.namespace, id(o)).toBe("rdev-chatops");
     }
   });
