@@ -81,7 +81,9 @@ export async function gather(
     list("listing events", (signal) => cluster.listEvents(namespace, WARNINGS, { timeoutMs, signal })),
   );
   const nodeEventsCall = settle(
-    list("listing node events", (signal) => cluster.listEvents(NODE_EVENTS_NAMESPACE, NODE_WARNINGS, { timeoutMs, signal })),
+    list("listing node events", (signal) =>
+      cluster.listEvents(NODE_EVENTS_NAMESPACE, NODE_WARNINGS, { timeoutMs, signal }),
+    ),
   );
   // Keep the settled promises from being reported as unhandled if listing pods fails first.
   let pods: PodInfo[];

@@ -54,6 +54,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     prefix,
     now,
     retentionMs: config.runbook.historyRetentionMs,
+    runbookUrl: config.runbook.runbookUrl,
   });
   const queues = createQueues({
     connection: redis,

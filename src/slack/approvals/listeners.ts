@@ -149,7 +149,7 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
             incidentId: proposal.incidentId,
             proposalId: proposal.id,
             action: proposal.action.kind,
-            reason: decision.reason,
+            reason: "denied",
             message: decision.message,
             by: click.userId,
           });
