@@ -22,8 +22,8 @@ describe("bidi controls", () => {
     ["code", code],
     ["codeBlock", codeBlock],
     ["plain", plain],
-  ] as const)("%s strips every one", (_name, escape) => {
-    const out = escape(`pod ${CONTROLS.join("x")} exe.gnp`);
+  ] as const)("%s strips every one", (_name, escaper) => {
+    const out = escaper(`pod ${CONTROLS.join("x")} exe.gnp`);
     for (const c of CONTROLS) expect(out).not.toContain(c);
     expect(out).toContain("xxxxxxxxxx");
   });
