@@ -76,6 +76,8 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
       ...(options.userGroups ? { userGroups: options.userGroups } : {}),
+      // Everyone of the dev workspace is in every channel (reading incidents needs membership).
+      channelMembers: Object.fromEntries(channels.map((c) => [c.id, users.map((u) => u.id)])),
       ...(options.port ? { port: options.port } : {}),
     },
     (internals) => {

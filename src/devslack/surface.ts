@@ -68,6 +68,9 @@ export function fakeSlackSurface(p: SurfaceParts) {
     setUserGroup: (groupId: string, users: string[]): void => {
       ws.userGroups.set(groupId, users);
     },
+    setChannelMembers: (channel: string, users: string[]): void => {
+      ws.channelMembers.set(channel, users);
+    },
     /** The next `n` calls of `method` answer `status` (429 with Retry-After: retryAfter seconds). */
     failNext: (method: string, status: number, n = 1, retryAfter = 1): void =>
       p.failNext(method, status, n, retryAfter),

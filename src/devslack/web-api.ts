@@ -46,6 +46,8 @@ export type FakeSlackOptions = {
   identity?: Partial<WorkspaceIdentity>;
   rateLimits?: Record<string, RateLimit>;
   userGroups?: Record<string, string[]>;
+  /** Channel id -> member user ids (conversations.members). */
+  channelMembers?: Record<string, string[]>;
   /** App-level token (xapp-...) accepted by apps.connections.open, and only there. */
   appToken?: string;
   /** The WebSocket URL apps.connections.open answers with (Socket Mode). */
@@ -93,6 +95,8 @@ export async function startFakeSlackServer(
   };
   const ws = new Workspace(identity, clock);
   for (const [group, users] of Object.entries(options.userGroups ?? {})) ws.userGroups.set(group, users);
+  for (const [channel, users] of Object.entries(options.channelMembers ?? {}))
+    ws.channelMembers.set(channel, users);
 
   const calls: FakeSlackCall[] = [];
   const responseUrls = createResponseUrls(ws, clock);

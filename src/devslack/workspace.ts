@@ -66,6 +66,8 @@ export class Workspace {
   readonly triggers = new Map<string, { issuedAt: number; exchanged: boolean }>();
   readonly files = new Map<string, StoredFile>();
   readonly userGroups = new Map<string, string[]>();
+  /** Members of channels, for conversations.members; a channel not listed is "channel_not_found". */
+  readonly channelMembers = new Map<string, string[]>();
   #counter = 0;
 
   constructor(

@@ -1,5 +1,6 @@
 // Every Slack listener, registered in one place (grouped by surface).
 import type { App } from "@slack/bolt";
+import type { ReaderCheck } from "./access/readers.ts";
 import { registerWatchListener } from "./alerts/watch-listener.ts";
 import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
@@ -7,7 +8,7 @@ import { registerRdevCommand } from "./commands/listener.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerHistoryListeners } from "./home/listeners.ts";
 
-export function registerListeners(app: App, deps: AppDeps & ApproveDeps): void {
+export function registerListeners(app: App, deps: AppDeps & ApproveDeps & { readers: ReaderCheck }): void {
   registerRdevCommand(app, deps);
   registerApprovalListeners(app, deps);
   registerWatchListener(app, deps);
