@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   const { pino } = await import("pino");
   const { loadWorkerConfig } = await import("../src/config.ts");
   const { createProposalStore } = await import("../src/remediation/proposals.ts");
+  const { addApproval } = await import("../src/remediation/approval.ts");
+  const { signingKey } = await import("../src/remediation/seal.ts");
+  const { remediateJob } = await import("../src/slack/approvals/approve.ts");
   const { startSimulator } = await import("../src/simulator/index.ts");
   const { startWorkerProcess } = await import("../src/worker/main.ts");
   const { startRedis } = await import("../test/support/redis.ts");
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
   });
   const worker = await spawnLine<{ port: number }>([new URL("../src/worker.ts", import.meta.url).pathname], {
     ...common,
+    APPROVER_USER_IDS: APPROVER,
     KUBECONFIG: kubeconfig,
     WORKER_PORT: "0",
     WORKER_HOST: "127.0.0.1",
@@ -135,6 +139,43 @@ async function main(): Promise<void> {
   await waitUntilReady(producer);
   const remediate = new Queue(QUEUES.remediate, { connection: producer });
   const proposals = createProposalStore({ redis: producer });
+  /** Jobs the worker accepts: each for a proposal approved and sealed as the app does (pods long gone). */
+  const approvedJobs = async (n: number, prefix: string) => {
+    const approvalDeps = {
+      proposals,
+      policy: {
+        approverUserIds: [APPROVER],
+        approverGroupIds: [],
+        anyoneMayApprove: false,
+        fourEyesActions: [],
+      },
+      signingKey: signingKey(null, fake.token),
+      groupsOf: async () => [],
+    };
+    const out: { name: string; data: RemediateJob; opts: { jobId: string } }[] = [];
+    for (let i = 0; i < n; i++) {
+      const pod = { pod: `rdev-api-gone-${prefix}-${i}`, podUid: `uid-gone-${prefix}-${i}` };
+      const id = await proposals.createProposal({
+        incidentId: null,
+        action: { kind: "restart-pod", params: pod },
+        target: { namespace: "rdev", deployment: "rdev-api", ...pod },
+        requestedBy: "alertmanager",
+        channel: CHANNEL,
+        messageTs: null,
+        expiresAt: Date.now() + 3_600_000,
+      });
+      const proposal = await proposals.get(id);
+      if (!proposal) throw new Error("proposal vanished");
+      const approved = await addApproval(approvalDeps, proposal, { userId: APPROVER, at: Date.now() });
+      if (approved.kind !== "claimed") throw new Error(`not approved: ${approved.kind}`);
+      out.push({
+        name: "restart-pod",
+        data: remediateJob(approved.proposal),
+        opts: { jobId: `remediate-${id}` },
+      });
+    }
+    return out;
+  };
 
   // Memory at rest (after a moment to settle).
   await new Promise((r) => setTimeout(r, 1000));
@@ -150,7 +191,12 @@ async function main(): Promise<void> {
     const id = await proposals.createProposal({
       incidentId: null,
       action: { kind: "restart-pod", params: { pod: `rdev-api-click-${i}`, podUid: `uid-click-${i}` } },
-      target: { namespace: "rdev", deployment: "rdev-api" },
+      target: {
+        namespace: "rdev",
+        deployment: "rdev-api",
+        pod: `rdev-api-click-${i}`,
+        podUid: `uid-click-${i}`,
+      },
       requestedBy: "alertmanager",
       channel: CHANNEL,
       messageTs: null,
@@ -181,13 +227,12 @@ async function main(): Promise<void> {
   // 2. Throughput of the worker process, then memory after 1,000 jobs.
   const ours = new Queue(QUEUES.remediate, { connection: producer });
   let started = performance.now();
-  await ours.addBulk(
-    Array.from({ length: JOBS }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "tp"),
-      opts: { jobId: `remediate-tp-${i}`, attempts: 3 },
-    })),
-  );
+  const throughputJobs = (await approvedJobs(JOBS, "tp")).map((j) => ({
+    ...j,
+    opts: { ...j.opts, attempts: 3 },
+  }));
+  started = performance.now();
+  await ours.addBulk(throughputJobs);
   await drain(ours, JOBS);
   const oursMs = performance.now() - started;
   const after = {
@@ -203,6 +248,7 @@ async function main(): Promise<void> {
   const inproc = await startWorkerProcess(
     loadWorkerConfig({
       ...common,
+      APPROVER_USER_IDS: APPROVER,
       KUBECONFIG: kubeconfig,
       WORKER_PORT: "0",
       WORKER_HOST: "127.0.0.1",
@@ -216,23 +262,15 @@ async function main(): Promise<void> {
     gc();
     return process.memoryUsage().heapUsed / 2 ** 20;
   };
-  await inprocQueue.addBulk(
-    Array.from({ length: 50 }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "warm"),
-      opts: { jobId: `remediate-warm-${i}` },
-    })),
-  );
+  await inprocQueue.addBulk(await approvedJobs(50, "warm"));
   await drain(inprocQueue, 50);
   await inprocQueue.obliterate({ force: true });
+  const heapJobs = (await approvedJobs(JOBS, "heap")).map((j) => ({
+    ...j,
+    opts: { ...j.opts, removeOnComplete: true },
+  }));
   const heapBefore = heapNow();
-  await inprocQueue.addBulk(
-    Array.from({ length: JOBS }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "heap"),
-      opts: { jobId: `remediate-heap-${i}`, removeOnComplete: true },
-    })),
-  );
+  await inprocQueue.addBulk(heapJobs);
   for (;;) {
     const c = await inprocQueue.getJobCounts("wait", "active", "delayed", "failed");
     if (c.failed) throw new Error("in-process jobs failed");
