@@ -1,10 +1,11 @@
 // The worker under load, each part next to a baseline from the same run:
-//   1. approval click -> the worker starts the action: a signed block_actions click to the real
-//      Slack app (its own process), until the worker process picks the remediate job up
+//   1. approval -> the worker starts the action: a signed view_submission of the app's
+//      confirmation ("Restart pod") to the real Slack app (its own process), until the worker
+//      process picks the remediate job up
 //      (job.processedOn); baseline: Queue.add -> a bare BullMQ processor picking the job up;
 //   2. jobs per second one worker process sustains for no-op actions against the simulator
-//      (restart-pod of a pod that is gone: validation, plan, 3 cluster reads, 2 Slack posts, step
-//      state in Redis); baseline: the same jobs through a bare BullMQ processor doing nothing;
+//      (restart-pod of a pod that is gone: validation, the approval check (proposal read, seal,
+//      policy, mark used), plan, 3 cluster reads, 2 Slack posts, step state in Redis); baseline: the same jobs through a bare BullMQ processor doing nothing;
 //   3. worker memory (RSS and heap, from its /metrics) at rest and after 1,000 jobs.
 // Everything on loopback: a private redis-server, the fake Slack Web API, the simulator.
 // `worker.bench.ts bare <redis> <prefix> <concurrency>` is the baseline worker's own process.
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   const { startSimulator } = await import("../src/simulator/index.ts");
   const { startWorkerProcess } = await import("../src/worker/main.ts");
   const { startRedis } = await import("../test/support/redis.ts");
-  const { blockActions } = await import("../test/support/slack-sign.ts");
+  const { viewSubmission } = await import("../test/support/slack-sign.ts");
   const { postSigned } = await import("./ack-load.ts");
   process.once("exit", () => {
     for (const c of children) c.kill("SIGKILL");
@@ -202,12 +203,13 @@ async function main(): Promise<void> {
       messageTs: null,
       expiresAt: Date.now() + 3_600_000,
     });
-    const payload = blockActions({
-      actionId: "proposal:restart-pod:0",
-      value: id,
+    // "Restart pod" in the app's confirmation (the click before it only opens the dialog).
+    const payload = viewSubmission({
+      callbackId: "rdev_approve_confirm",
+      privateMetadata: JSON.stringify({ p: id }),
+      values: {},
       user: { id: APPROVER },
-      channelId: CHANNEL,
-      threadTs: null,
+      viewId: `V0BENCH${i}`,
     });
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const sent = Date.now();

@@ -117,6 +117,7 @@ async function proposalMessage(kind: "rolling-restart", requestedBy: string): Pr
 
 async function click(posted: Posted, button: Button, userId: string, replica = 0) {
   const responseUrl = h.fake.responseUrl();
+  const triggerId = h.fake.issueTriggerId();
   const payload = blockActions({
     actionId: button.actionId,
     value: button.value,
@@ -125,15 +126,52 @@ async function click(posted: Posted, button: Button, userId: string, replica = 0
     messageTs: posted.messageTs,
     threadTs: posted.threadTs === posted.messageTs ? null : posted.threadTs,
     responseUrl,
-    triggerId: h.fake.issueTriggerId(),
+    triggerId,
   }) as { message: Record<string, unknown> };
   const current = message(posted.messageTs);
   payload.message.blocks = current.blocks;
   payload.message.text = current.text;
   const res = await signedInteraction(`${h.instances[replica]?.url}/slack/events`, SIGNING_SECRET, payload);
   expect(res.status).toBe(200);
-  return { responseUrl };
+  return { responseUrl, triggerId };
 }
+
+type Answer = {
+  response_action?: string;
+  view?: { blocks?: unknown[] };
+  errors?: Record<string, string>;
+} | null;
+
+/**
+ * A click and, when the app opens its confirmation (the policy allowed the click), "Approve" in
+ * it, on the same replica. `answer` is the submission's response (null: accepted); `refused` the
+ * private answer to the click when no confirmation opened.
+ */
+async function approveAs(posted: Posted, button: Button, userId: string, replica = 0) {
+  const { responseUrl, triggerId } = await click(posted, button, userId, replica);
+  const opened = await eventually(() => {
+    const call = h.fake.callsTo("views.open").find((c) => c.args.trigger_id === triggerId);
+    if (call) return { call };
+    return h.fake.responses(responseUrl).length > 0 ? { call: null } : false;
+  });
+  if (!opened.call) return { responseUrl, answer: null, refused: await ephemeral(responseUrl) };
+  const view = opened.call.response?.view as { id: string; private_metadata: string; callback_id: string };
+  expect(view.callback_id).toBe("rdev_approve_confirm");
+  const payload = viewSubmission({
+    callbackId: view.callback_id,
+    privateMetadata: view.private_metadata,
+    values: {},
+    user: { id: userId },
+    viewId: view.id,
+    triggerId,
+  });
+  const res = await signedInteraction(`${h.instances[replica]?.url}/slack/events`, SIGNING_SECRET, payload);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return { responseUrl, answer: (text ? JSON.parse(text) : null) as Answer, refused: null };
+}
+
+const answerText = (a: Answer) => JSON.stringify(a?.view?.blocks ?? a?.errors ?? null);
 
 const ephemeral = async (responseUrl: string) => {
   const [post] = await eventually(() =>
@@ -159,7 +197,24 @@ describe("approving a button", () => {
     const posted = await diagnosisInThread();
     expect(posted.buttons.map((b) => b.kind)).toEqual(["restart-pod", "raise-memory-limit"]);
     const restart = byKind(posted, "restart-pod");
-    await click(posted, restart, APPROVER);
+    // The click opens the app's confirmation (no Slack `confirm`: that would show before the app
+    // could refuse); nothing is queued until it is approved there.
+    const { triggerId } = await click(posted, restart, APPROVER);
+    const opened = await h.fake.waitForCall("views.open", (c) => c.args.trigger_id === triggerId);
+    expect(JSON.stringify(opened.args.view)).toContain("Restart pod rdev-api-7c9f8-x2k4q?");
+    expect(await jobs()).toEqual([]);
+    const view = opened.response?.view as { private_metadata: string };
+    const submitted = await signedInteraction(
+      `${h.instances[0]?.url}/slack/events`,
+      SIGNING_SECRET,
+      viewSubmission({
+        callbackId: "rdev_approve_confirm",
+        privateMetadata: view.private_metadata,
+        values: {},
+        user: { id: APPROVER },
+      }),
+    );
+    expect(await submitted.text()).toBe("");
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     expect(job?.id).toBe(`remediate-${restart.value}`);
     expect(job?.data).toMatchObject({
@@ -179,19 +234,18 @@ describe("approving a button", () => {
   it("gives exactly one job for a double click and two people on two replicas", async () => {
     const posted = await diagnosisInThread();
     const restart = byKind(posted, "restart-pod");
-    const clicks = await Promise.all([
-      click(posted, restart, APPROVER, 0),
-      click(posted, restart, APPROVER, 0),
-      click(posted, restart, APPROVER_2, 1),
-      click(posted, restart, APPROVER_2, 1),
+    const approvals = await Promise.all([
+      approveAs(posted, restart, APPROVER, 0),
+      approveAs(posted, restart, APPROVER, 0),
+      approveAs(posted, restart, APPROVER_2, 1),
+      approveAs(posted, restart, APPROVER_2, 1),
     ]);
     await eventually(async () => (await jobs()).length === 1);
-    // The winner's message is updated; each of the three others is told who was first.
-    const replies = await eventually(() => {
-      const all = clicks.flatMap(({ responseUrl }) => h.fake.responses(responseUrl));
-      return all.length === 3 ? all : false;
-    });
-    for (const r of replies) expect(JSON.stringify(r.body)).toMatch(/already approved this at/);
+    // The winner's message is updated; each of the three others is told who was first (in their
+    // confirmation, or privately when the proposal was taken before their click).
+    const losers = approvals.filter((a) => a.answer !== null || a.refused !== null);
+    expect(losers).toHaveLength(3);
+    for (const a of losers) expect(a.refused ?? answerText(a.answer)).toMatch(/already approved this at/);
     await eventually(() => h.fake.callsTo("chat.update").filter((c) => c.ok).length === 1);
     expect(await jobs()).toHaveLength(1);
   });
@@ -201,6 +255,7 @@ describe("approving a button", () => {
     const restart = byKind(posted, "restart-pod");
     const { responseUrl } = await click(posted, restart, STRANGER);
     expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
     expect(await jobs()).toEqual([]);
     expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
     expect(h.fake.callsTo("chat.update")).toEqual([]);
@@ -208,7 +263,7 @@ describe("approving a button", () => {
 
   it("lets members of the approver user group approve (looked up with usergroups.users.list)", async () => {
     const posted = await diagnosisInThread();
-    await click(posted, byKind(posted, "restart-pod"), ONCALL_MEMBER);
+    await approveAs(posted, byKind(posted, "restart-pod"), ONCALL_MEMBER);
     await eventually(async () => (await jobs()).length === 1);
     expect(h.fake.callsTo("usergroups.users.list")[0]?.args).toMatchObject({ usergroup: "S0ONCALL01" });
   });
@@ -227,7 +282,7 @@ describe("approving a button", () => {
     const { responseUrl } = await click(posted, button, APPROVER);
     expect(await ephemeral(responseUrl)).toMatch(/needs a second person/);
     expect(await jobs()).toEqual([]);
-    await click(posted, button, APPROVER_2);
+    await approveAs(posted, button, APPROVER_2);
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     expect(job?.data.action).toBe("rolling-restart");
     expect(job?.data.params.restartedAt).toBe(new Date(job?.data.approvedAt ?? 0).toISOString());
@@ -239,13 +294,14 @@ describe("approving a button", () => {
     // A corrupted queue key makes BullMQ's add script fail while Redis itself is fine.
     const metaKey = `${h.bullPrefix}:rdev-remediate:meta`;
     await deps().redis.set(metaKey, "not-a-hash");
-    const { responseUrl } = await click(posted, restart, APPROVER);
-    expect(await ephemeral(responseUrl)).toMatch(
+    const { answer } = await approveAs(posted, restart, APPROVER);
+    expect(answer?.response_action).toBe("update");
+    expect(answerText(answer)).toMatch(
       /Not started: the job could not be queued. The proposal is still open/,
     );
     expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
     await deps().redis.del(metaKey);
-    await click(posted, restart, APPROVER);
+    await approveAs(posted, restart, APPROVER);
     await eventually(async () => (await jobs()).length === 1);
   });
 });
@@ -350,7 +406,7 @@ describe("two people for risky actions", () => {
   it("an alert's rolling restart needs two different approvers; the message and thread say who is still needed", async () => {
     const posted = await proposalMessage("rolling-restart", "alertmanager");
     const button = byKind(posted, "rolling-restart");
-    await click(posted, button, APPROVER, 0);
+    await approveAs(posted, button, APPROVER, 0);
     await eventually(() => lastLine(posted.messageTs).includes("needs a second, different approver"));
     expect(await jobs()).toEqual([]);
     // The button is still there, with who approved and who can give the second approval.
@@ -369,7 +425,8 @@ describe("two people for risky actions", () => {
     );
     expect(await jobs()).toEqual([]);
 
-    await click(posted, button, APPROVER_2, 1);
+    const second = await approveAs(posted, button, APPROVER_2, 1);
+    expect(second.answer).toBeNull();
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     expect(job?.data).toMatchObject({ action: "rolling-restart", approvedBy: APPROVER_2 });
     const stored = await deps().proposals.get(button.value);
@@ -383,23 +440,21 @@ describe("two people for risky actions", () => {
   it("double clicks of both approvers on two replicas at once give one job with two different approvers", async () => {
     const posted = await proposalMessage("rolling-restart", "alertmanager");
     const button = byKind(posted, "rolling-restart");
-    const clicks = await Promise.all([
-      click(posted, button, APPROVER, 0),
-      click(posted, button, APPROVER, 1),
-      click(posted, button, APPROVER_2, 0),
-      click(posted, button, APPROVER_2, 1),
+    const approvals = await Promise.all([
+      approveAs(posted, button, APPROVER, 0),
+      approveAs(posted, button, APPROVER, 1),
+      approveAs(posted, button, APPROVER_2, 0),
+      approveAs(posted, button, APPROVER_2, 1),
     ]);
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     const stored = await deps().proposals.get(button.value);
     expect(stored?.status).toBe("claimed");
     expect(new Set(stored?.approvals.map((a) => a.userId))).toEqual(new Set([APPROVER, APPROVER_2]));
     expect(job?.data.approvedBy).toBe(stored?.claimedBy);
-    // Two clicks counted; the other two were each told why not.
-    const replies = await eventually(() => {
-      const all = clicks.flatMap(({ responseUrl }) => h.fake.responses(responseUrl));
-      return all.length === 2 ? all : false;
-    });
-    for (const r of replies) expect(JSON.stringify(r.body)).toMatch(/already approved/);
+    // Two approvals counted; the other two were each told why not (in the confirmation, or at the click).
+    const losers = approvals.filter((a) => a.answer !== null || a.refused !== null);
+    expect(losers).toHaveLength(2);
+    for (const a of losers) expect(a.refused ?? answerText(a.answer)).toMatch(/already approved/);
     expect(await jobs()).toHaveLength(1);
   });
 
@@ -410,7 +465,7 @@ describe("two people for risky actions", () => {
     expect(await ephemeral(own.responseUrl)).toMatch(
       /\*Rolling restart\* needs a second person: someone other than the requester has to approve it\. Who can approve: <@U0LEAD0001>, <@U0LEAD0002> or anyone in <!subteam\^S0ONCALL01> \(other than <@U0ONCALL01>\)/,
     );
-    await click(posted, button, APPROVER);
+    await approveAs(posted, button, APPROVER);
     await eventually(async () => (await jobs()).length === 1);
   });
 });

@@ -8,13 +8,16 @@ import { recordRefusal } from "../../history/record.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { claimFailureMessage, type Proposal } from "../../remediation/proposals.ts";
 import {
+  APPROVAL_CONFIRM_CALLBACK,
   APPROVAL_MODAL_CALLBACK,
   approvalModal,
   approvedLine,
+  confirmModal,
   MODAL_ACTION_ID,
   MODAL_BLOCK_ID,
   type ModalKind,
   pendingLine,
+  refusalModal,
 } from "../blocks/approval.ts";
 import { PROPOSAL_ACTION_PREFIX } from "../blocks/diagnosis.ts";
 import type { AppDeps } from "../deps.ts";
@@ -30,6 +33,13 @@ const REDIS_DOWN =
 
 /** What the modal's submission needs back: the proposal id only (the rest is in the store). */
 export const ModalMetadata = z.object({ p: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
+
+/** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
+const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart"]);
+const CONFIRM_LABEL: Record<string, string> = {
+  "restart-pod": "Restart pod",
+  "rolling-restart": "Rolling restart",
+};
 
 const BAD_METADATA =
   "This form is damaged or out of date, so nothing was approved. Close it and click the button again.";
@@ -156,9 +166,24 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
           return await ephemeral(click.responseUrl, decision.message);
         }
       }
+      const fixed = proposal.approvals.length > 0;
+      if (open && CONFIRMED.has(proposal.action.kind)) {
+        await deps.slack.views.open({
+          trigger_id: click.triggerId,
+          view: confirmModal({
+            kind: proposal.action.kind,
+            title: describeProposal(proposal),
+            confirmLabel: CONFIRM_LABEL[proposal.action.kind] ?? "Approve",
+            note: fixed
+              ? `Approved by ${proposal.approvals.map((a) => `<@${a.userId}>`).join(" and ")}; yours is the second approval.`
+              : null,
+            privateMetadata: JSON.stringify({ p: proposal.id }),
+          }),
+        });
+        return;
+      }
       if (open && PARAMETERISED.has(proposal.action.kind)) {
         const kind = proposal.action.kind as ModalKind;
-        const fixed = proposal.approvals.length > 0;
         await deps.slack.views.open({
           trigger_id: click.triggerId,
           view: approvalModal({
@@ -185,17 +210,29 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
     },
   );
 
+  /** The proposal a modal was opened for, or a sentence saying why there is none. */
+  const modalProposal = async (
+    privateMetadata: string | undefined,
+    userId: string,
+  ): Promise<{ error: string } | { proposal: Proposal }> => {
+    const proposalId = modalProposalId(privateMetadata);
+    if (proposalId === null) {
+      deps.logger.warn({ userId }, "approval modal with malformed private_metadata");
+      return { error: BAD_METADATA };
+    }
+    const proposal = await deps.proposals.get(proposalId);
+    if (!proposal) return { error: claimFailureMessage({ ok: false, reason: "not_found" }) };
+    return { proposal };
+  };
+
   app.view(APPROVAL_MODAL_CALLBACK, async ({ ack, body, view }) => {
     deps.metrics.slackRequests.inc({ kind: "view" });
     const fieldError = (message: string) =>
       ack({ response_action: "errors", errors: { [MODAL_BLOCK_ID]: message.slice(0, 300) } });
-    const proposalId = modalProposalId(view.private_metadata);
-    if (proposalId === null) {
-      deps.logger.warn({ userId: body.user.id }, "approval modal with malformed private_metadata");
-      return await fieldError(BAD_METADATA);
-    }
-    const proposal = await deps.proposals.get(proposalId);
-    if (!proposal || !PARAMETERISED.has(proposal.action.kind)) {
+    const found = await modalProposal(view.private_metadata, body.user.id);
+    if ("error" in found) return await fieldError(found.error);
+    const { proposal } = found;
+    if (!PARAMETERISED.has(proposal.action.kind)) {
       return await fieldError(claimFailureMessage({ ok: false, reason: "not_found" }));
     }
     const raw = view.state.values[MODAL_BLOCK_ID]?.[MODAL_ACTION_ID]?.value;
@@ -210,5 +247,20 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
     if (!outcome.ok) return await fieldError(outcome.message);
     await ack();
     await show(outcome, body.user.id, null, valid.value);
+  });
+
+  app.view(APPROVAL_CONFIRM_CALLBACK, async ({ ack, body, view }) => {
+    deps.metrics.slackRequests.inc({ kind: "view" });
+    // The confirmation has no input to hang an error on: the modal itself says why not.
+    const refuse = (message: string) => ack({ response_action: "update", view: refusalModal(message) });
+    const found = await modalProposal(view.private_metadata, body.user.id);
+    if ("error" in found) return await refuse(found.error);
+    const { proposal } = found;
+    if (!CONFIRMED.has(proposal.action.kind))
+      return await refuse(claimFailureMessage({ ok: false, reason: "not_found" }));
+    const outcome = await approveProposal(deps, { proposalId: proposal.id, userId: body.user.id, proposal });
+    if (!outcome.ok) return await refuse(outcome.message);
+    await ack();
+    await show(outcome, body.user.id, null);
   });
 }

@@ -5,6 +5,8 @@ import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
 export const APPROVAL_MODAL_CALLBACK = "rdev_approve_params";
+/** The confirmation of an action without parameters (restart-pod, rolling-restart). */
+export const APPROVAL_CONFIRM_CALLBACK = "rdev_approve_confirm";
 export const MODAL_BLOCK_ID = "value";
 export const MODAL_ACTION_ID = "value";
 
@@ -144,6 +146,40 @@ export function approvalModal(o: ApprovalModalOptions): ModalView {
         },
       },
     ],
+  };
+}
+
+/** What each action does, for its confirmation. */
+export const CONFIRM_TEXT: Record<string, string> = {
+  "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
+  "rolling-restart": "Every pod is replaced, one at a time.",
+};
+
+/**
+ * "Restart pod rdev-api-x?" with Approve/Cancel: opened by the app after the policy allowed the
+ * click (a Slack `confirm` on the button would show before the app could refuse).
+ */
+export function confirmModal(o: {
+  kind: string;
+  /** What the action does, e.g. "Restart pod rdev-api-7c9". */
+  title: string;
+  /** The submit button, e.g. "Restart pod". */
+  confirmLabel: string;
+  /** Who else approved already (a two-person action), as a sentence; null for none. */
+  note: string | null;
+  privateMetadata: string;
+}): ModalView {
+  const text = [`*${escapeMrkdwn(o.title)}?*`, CONFIRM_TEXT[o.kind] ?? "", o.note ?? ""]
+    .filter((t) => t !== "")
+    .join("\n");
+  return {
+    type: "modal",
+    callback_id: APPROVAL_CONFIRM_CALLBACK,
+    private_metadata: o.privateMetadata,
+    title: { type: "plain_text", text: "Approve remediation" },
+    submit: { type: "plain_text", text: clip(plain(o.confirmLabel), 24) },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text, L.sectionText) } }],
   };
 }
 
