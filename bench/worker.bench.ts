@@ -342,9 +342,10 @@ async function main(): Promise<void> {
   const ms = (n: number) => round(n, 1);
   const markdown = `## Worker (bench/worker.bench.ts)
 
-Approval click to the worker picking the job up: a signed block_actions click to the real Slack app
-(own process) until the worker process starts the remediate job (BullMQ's processedOn), ${CLICKS} clicks
-one at a time. Baseline: Queue.add to a bare BullMQ processor starting the job.
+Approval to the worker picking the job up: a signed view_submission of the app's confirmation
+("Restart pod") to the real Slack app (own process) until the worker process starts the remediate
+job (BullMQ's processedOn), ${CLICKS} approvals one at a time. Baseline: Queue.add to a bare BullMQ
+processor starting the job.
 
 ${table(
   ["path", "p50 ms", "p90 ms", "p99 ms", "max ms"],
