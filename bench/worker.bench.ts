@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const producer = createRedis(redisServer.url, { role: "producer" });
   await waitUntilReady(producer);
   const remediate = new Queue(QUEUES.remediate, { connection: producer });
-  const proposals = createProposalStore({ redis: producer });
+  const proposals = createProposalStore({ redis: producer, signingKey: signingKey(null, fake.token) });
   /** Jobs the worker accepts: each for a proposal approved and sealed as the app does (pods long gone). */
   const approvedJobs = async (n: number, prefix: string) => {
     const approvalDeps = {

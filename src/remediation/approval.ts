@@ -4,9 +4,21 @@
 // double click, two replicas, two people at once) count exactly once each; on a conflict the
 // proposal is read again and the decision made again.
 import type { ActionParams } from "../queue/jobs.ts";
-import { type ApprovalPolicy, mayApprove, requiredApprovals, whoCanApprove } from "./policy.ts";
-import { type ClaimFailure, type Proposal, type ProposalStore, sealedApprovalOf } from "./proposals.ts";
-import { sealApproval } from "./seal.ts";
+import {
+  type ApprovalDecision,
+  type ApprovalPolicy,
+  mayApprove,
+  requiredApprovals,
+  whoCanApprove,
+} from "./policy.ts";
+import {
+  type ClaimFailure,
+  originOf,
+  type Proposal,
+  type ProposalStore,
+  sealedApprovalOf,
+} from "./proposals.ts";
+import { sealApproval, verifyOrigin } from "./seal.ts";
 
 export type AddApprovalDeps = {
   proposals: Pick<ProposalStore, "get" | "approve">;
@@ -33,10 +45,18 @@ export type AddApprovalOutcome =
 
 /** Whether `userId` may add an approval to `proposal` now (looks up user groups when needed). */
 export async function decideFor(
-  deps: Pick<AddApprovalDeps, "policy" | "groupsOf">,
+  deps: Pick<AddApprovalDeps, "policy" | "groupsOf" | "signingKey">,
   proposal: Proposal,
   userId: string,
-) {
+): Promise<ApprovalDecision> {
+  if (!verifyOrigin(deps.signingKey, originOf(proposal), proposal.originSeal)) {
+    return {
+      allowed: false,
+      reason: "tampered",
+      message:
+        "This proposal was changed after the bot made it (or made with another key), so nobody can approve it. Ask for a fresh diagnosis.",
+    };
+  }
   const { policy } = deps;
   const needGroups =
     !policy.anyoneMayApprove &&
@@ -71,7 +91,10 @@ export async function addApproval(
   let proposal = first;
   for (let attempt = 0; attempt < 5; attempt++) {
     // A decided proposal is refused by the store ("already approved by ..."), whoever clicks.
-    if (proposal.status === "pending") {
+    if (
+      proposal.status === "pending" ||
+      !verifyOrigin(deps.signingKey, originOf(proposal), proposal.originSeal)
+    ) {
       const decision = await decideFor(deps, proposal, input.userId);
       if (!decision.allowed) return { kind: "denied", reason: decision.reason, message: decision.message };
     }

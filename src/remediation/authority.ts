@@ -5,8 +5,8 @@
 // and the approvers' groups, and marks the proposal used afterwards.
 import type { ActionParams, RemediateJob } from "../queue/jobs.ts";
 import { type ApprovalPolicy, approvalsSatisfy } from "./policy.ts";
-import { type Proposal, sealedApprovalOf } from "./proposal-model.ts";
-import { verifySeal } from "./seal.ts";
+import { originOf, type Proposal, sealedApprovalOf } from "./proposal-model.ts";
+import { verifyOrigin, verifySeal } from "./seal.ts";
 
 export const REFUSAL_REASONS = [
   "unknown_proposal",
@@ -57,6 +57,11 @@ export function checkAuthority(
     return {
       reason: "not_approved",
       message: `proposal ${proposal.id} was never approved (${proposal.status})`,
+    };
+  if (!verifyOrigin(ctx.signingKey, originOf(proposal), proposal.originSeal))
+    return {
+      reason: "bad_seal",
+      message: `proposal ${proposal.id} does not carry the seal the worker made it with (it was changed in Redis, or made with another key)`,
     };
   const sealed = sealedApprovalOf(proposal, {
     params: approvedParams,

@@ -66,7 +66,9 @@ export type DenialReason =
   | "no_approvers_configured"
   | "not_an_approver"
   | "requester_may_not_approve"
-  | "already_approved";
+  | "already_approved"
+  /** The proposal is not as the bot made it (its origin seal does not match). */
+  | "tampered";
 
 export type ApprovalDecision =
   | { allowed: true }

@@ -2,7 +2,7 @@
 // and the sentences for a click that lost. Pure.
 import { z } from "zod";
 import { ActionKind, ActionParams } from "../queue/jobs.ts";
-import type { SealedApproval } from "./seal.ts";
+import type { SealedApproval, SealedOrigin } from "./seal.ts";
 
 export type ProposalTarget = { namespace: string; deployment: string; pod?: string; podUid?: string };
 
@@ -36,6 +36,8 @@ export type Proposal = Omit<ProposalInput, "threadTs"> & {
   approvedParams: ActionParams | null;
   /** HMAC of the approved proposal (seal.ts), set with the completing approval. */
   seal: string | null;
+  /** HMAC of the proposal as the worker made it (seal.ts sealOrigin); checked before any approval. */
+  originSeal: string | null;
   claimedBy: string | null;
   claimedAt: number | null;
   cancelledBy: string | null;
@@ -100,12 +102,29 @@ export function decodeProposal(hash: Record<string, string>): Proposal | null {
     approvals: parsed(z.array(Approval), hash.approvals, []),
     approvedParams: parsed(ActionParams.nullable(), hash.approvedParams, null),
     seal: str(hash.seal),
+    originSeal: str(hash.originSeal),
     claimedBy: str(hash.claimedBy),
     claimedAt: num(hash.claimedAt),
     cancelledBy: str(hash.cancelledBy),
     cancelledAt: num(hash.cancelledAt),
     usedBy: str(hash.usedBy),
     usedAt: num(hash.usedAt),
+  };
+}
+
+/** What the origin seal covers. */
+export function originOf(p: Proposal): SealedOrigin {
+  return {
+    id: p.id,
+    incidentId: p.incidentId,
+    kind: p.action.kind,
+    params: p.action.params,
+    target: p.target,
+    requestedBy: p.requestedBy,
+    channel: p.channel,
+    threadTs: p.threadTs,
+    createdAt: p.createdAt,
+    expiresAt: p.expiresAt,
   };
 }
 

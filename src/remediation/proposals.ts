@@ -21,6 +21,7 @@ import {
   type ProposalInput,
 } from "./proposal-model.ts";
 import { APPROVE, CANCEL, EXPIRE_FOR_INCIDENT, MARK_USED, RELEASE } from "./proposal-scripts.ts";
+import { sealOrigin } from "./seal.ts";
 
 export * from "./proposal-model.ts";
 
@@ -31,6 +32,8 @@ export type ProposalStoreOptions = {
   now?: () => number;
   /** How long a finished or expired proposal stays readable. Default 24 h. */
   retentionMs?: number;
+  /** APPROVAL_SIGNING_KEY: new proposals get an origin seal (without one nobody can approve them). */
+  signingKey?: Buffer;
 };
 
 export type ApproveRequest = {
@@ -100,6 +103,20 @@ export function createProposalStore(options: ProposalStoreOptions) {
         expiresAt: String(input.expiresAt),
         status: "pending",
       };
+      if (options.signingKey) {
+        fields.originSeal = sealOrigin(options.signingKey, {
+          id,
+          incidentId: input.incidentId,
+          kind: input.action.kind,
+          params: input.action.params,
+          target: input.target,
+          requestedBy: input.requestedBy,
+          channel: input.channel,
+          threadTs: input.threadTs ?? null,
+          createdAt,
+          expiresAt: input.expiresAt,
+        });
+      }
       await withRedis("create a proposal", async () => {
         const tx = redis.multi().hset(proposalKey(id), fields).pexpire(proposalKey(id), ttl);
         if (input.incidentId) {
@@ -112,12 +129,15 @@ export function createProposalStore(options: ProposalStoreOptions) {
       return id;
     },
 
-    /** Records the Slack message that carries the proposal's buttons. False if it is gone. */
+    /**
+     * Records the Slack message that carries the proposal's buttons. False if it is gone, or if
+     * it is in another channel than the proposal's (the channel is sealed; it never changes).
+     */
     async attachMessage(id: string, channel: string, messageTs: string): Promise<boolean> {
       return await withRedis("attach a message to a proposal", async () => {
-        const exists = await redis.exists(proposalKey(id));
-        if (exists === 0) return false;
-        await redis.hset(proposalKey(id), { channel, messageTs });
+        const stored = await redis.hget(proposalKey(id), "channel");
+        if (stored === null || stored !== channel) return false;
+        await redis.hset(proposalKey(id), { messageTs });
         return true;
       });
     },

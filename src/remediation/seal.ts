@@ -30,6 +30,59 @@ export function canonicalJson(value: unknown): string {
 }
 
 const VERSION = "rdev-approval-v1";
+const ORIGIN_VERSION = "rdev-proposal-v1";
+
+/** A proposal as the worker made it (before anyone approved): what it may not lose or gain. */
+export type SealedOrigin = {
+  id: string;
+  incidentId: string | null;
+  kind: ActionKind;
+  params: ActionParams;
+  target: SealedApproval["target"];
+  requestedBy: string;
+  channel: string;
+  threadTs: string | null;
+  createdAt: number;
+  expiresAt: number;
+};
+
+const mac = (key: Buffer, body: unknown) =>
+  createHmac("sha256", key).update(canonicalJson(body)).digest("hex");
+
+const sameMac = (expected: string, seal: string | null): boolean =>
+  !!seal &&
+  /^[0-9a-f]{64}$/.test(seal) &&
+  timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(seal, "hex"));
+
+/**
+ * The seal the worker puts on a proposal when it makes one, checked before anyone may approve it:
+ * a proposal edited in Redis (a lower limit made higher, an alert's proposal passed off as a
+ * person's to need one approver instead of two) cannot be approved.
+ */
+export function sealOrigin(key: Buffer, o: SealedOrigin): string {
+  return mac(key, {
+    v: ORIGIN_VERSION,
+    id: o.id,
+    incidentId: o.incidentId,
+    kind: o.kind,
+    params: o.params,
+    target: {
+      namespace: o.target.namespace,
+      deployment: o.target.deployment,
+      pod: o.target.pod,
+      podUid: o.target.podUid,
+    },
+    requestedBy: o.requestedBy,
+    channel: o.channel,
+    threadTs: o.threadTs,
+    createdAt: o.createdAt,
+    expiresAt: o.expiresAt,
+  });
+}
+
+export function verifyOrigin(key: Buffer, o: SealedOrigin, seal: string | null): boolean {
+  return sameMac(sealOrigin(key, o), seal);
+}
 
 export function sealApproval(key: Buffer, approval: SealedApproval): string {
   const body = canonicalJson({

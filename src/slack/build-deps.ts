@@ -77,7 +77,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
       metrics.slackApi,
     ),
     incidents,
-    proposals: createProposalStore({ redis, prefix, now }),
+    proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
     redis,
     prefix,

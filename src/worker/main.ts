@@ -105,7 +105,7 @@ export async function startWorkerProcess(
     groups: createGroupMembership(slack),
     incidents: createIncidentStore({ redis, ...storePrefix, retentionMs }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
-    proposals: createProposalStore({ redis, ...storePrefix }),
+    proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,
     metrics,
     logger,

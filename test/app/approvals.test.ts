@@ -458,6 +458,17 @@ describe("two people for risky actions", () => {
     expect(await jobs()).toHaveLength(1);
   });
 
+  it("a proposal edited in Redis after the bot made it cannot be approved", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    // Passed off as a person's request, so that one approver would do.
+    await deps().redis.hset(`${h.prefix}:proposal:${button.value}`, "requestedBy", ONCALL_MEMBER);
+    const { responseUrl } = await click(posted, button, APPROVER);
+    expect(await ephemeral(responseUrl)).toMatch(/This proposal was changed after the bot made it/);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
+    expect(await jobs()).toEqual([]);
+  });
+
   it("a person's own risky request needs one approver other than them", async () => {
     const posted = await proposalMessage("rolling-restart", ONCALL_MEMBER);
     const button = byKind(posted, "rolling-restart");

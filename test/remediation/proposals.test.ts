@@ -85,6 +85,7 @@ describe("createProposal / get", () => {
       approvals: [],
       approvedParams: null,
       seal: null,
+      originSeal: null,
       claimedBy: null,
       claimedAt: null,
       cancelledBy: null,

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
   type SealedApproval,
+  type SealedOrigin,
   sealApproval,
+  sealOrigin,
   signingKey,
+  verifyOrigin,
   verifySeal,
 } from "../../src/remediation/seal.ts";
 
@@ -65,5 +68,38 @@ describe("the approval seal", () => {
     expect(verifySeal(key, approval, sealApproval(other, approval))).toBe(false);
     expect(signingKey(null, "xoxb-1-abc").equals(signingKey(null, "xoxb-1-abc"))).toBe(true);
     for (const bad of [null, "", "zz", "0".repeat(64)]) expect(verifySeal(key, approval, bad)).toBe(false);
+  });
+});
+
+describe("the origin seal", () => {
+  const origin: SealedOrigin = {
+    id: "p1",
+    incidentId: "inc-1",
+    kind: "rolling-restart",
+    params: {},
+    target: { namespace: "rdev", deployment: "rdev-api" },
+    requestedBy: "alertmanager",
+    channel: "C0OPS",
+    threadTs: "1.000001",
+    createdAt: 10,
+    expiresAt: 20,
+  };
+
+  it.each([
+    ["a person as requester (one approver instead of two)", { requestedBy: "U0EVE" }],
+    ["a later expiry", { expiresAt: 99 }],
+    ["another action", { kind: "raise-memory-limit", params: { memoryLimit: "4Gi" } }],
+    ["another channel", { channel: "C0ELSEWHERE" }],
+    ["another pod", { target: { namespace: "rdev", deployment: "rdev-api", pod: "x", podUid: "u" } }],
+  ] as const)("rejects %s", (_label, change) => {
+    const seal = sealOrigin(key, origin);
+    expect(verifyOrigin(key, origin, seal)).toBe(true);
+    expect(verifyOrigin(key, { ...origin, ...change } as SealedOrigin, seal)).toBe(false);
+  });
+
+  it("is not interchangeable with an approval seal", () => {
+    expect(sealOrigin(key, origin)).not.toBe(
+      sealApproval(key, { ...approval, ...origin, approvals: [], claimedAt: 10 }),
+    );
   });
 });

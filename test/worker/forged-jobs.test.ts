@@ -158,6 +158,36 @@ describe("forged remediate jobs", () => {
     expect(await cluster(harness)).toEqual(before);
   });
 
+  it("a pending proposal edited in Redis cannot be approved, nor run if approved with the edit", async () => {
+    const { harness, replyTo, before } = await setup();
+    // An alert's rolling restart passed off as a person's request: one approver would do.
+    const proposal = await harness.propose(replyTo, "rolling-restart", {}, "alertmanager");
+    await harness.producer.hset(`rdev:proposal:${proposal.id}`, "requestedBy", "U0REQUESTR");
+    const edited = await harness.proposals.get(proposal.id);
+    if (!edited) throw new Error("gone");
+    expect(await harness.approve(edited, APPROVER)).toMatchObject({ kind: "denied", reason: "tampered" });
+    // Approved anyway (an app without the check, same key): the worker checks the origin too.
+    const at = Date.now();
+    const params = { restartedAt: new Date(at).toISOString() };
+    const approvals = [{ userId: APPROVER, at }];
+    const seal = sealApproval(
+      harness.config.approvalSigningKey,
+      sealedApprovalOf(edited, { params, approvals, claimedAt: at }),
+    );
+    const claimed = await harness.proposals.approve(edited.id, {
+      userId: APPROVER,
+      at,
+      prior: [],
+      params,
+      final: true,
+      seal,
+    });
+    if (!claimed.ok) throw new Error(claimed.reason);
+    const { job } = await forge(harness, remediateJob(claimed.proposal));
+    expect(job.failedReason).toMatch(/bad_seal.*does not carry the seal the worker made it with/);
+    expect(await cluster(harness)).toEqual(before);
+  });
+
   it("a used proposal: the same job added again, or under another id, is refused", async () => {
     const { harness, pods, replyTo } = await setup();
     const [pod] = pods;
