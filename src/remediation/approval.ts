@@ -4,6 +4,7 @@
 // double click, two replicas, two people at once) count exactly once each; on a conflict the
 // proposal is read again and the decision made again.
 import type { ActionParams } from "../queue/jobs.ts";
+import { sameParams } from "./authority.ts";
 import {
   type ApprovalDecision,
   type ApprovalPolicy,
@@ -71,9 +72,6 @@ export async function decideFor(
     approvedBy: proposal.approvals.map((a) => a.userId),
   });
 }
-
-const sameParams = (a: ActionParams, b: ActionParams) =>
-  (Object.keys({ ...a, ...b }) as (keyof ActionParams)[]).every((k) => a[k] === b[k]);
 
 /** "someone other than <@U1>: <@U2> or anyone in <!subteam^S1>" for the thread and the buttons. */
 export function neededText(policy: ApprovalPolicy, proposal: Proposal): string {

@@ -5,7 +5,7 @@
 // before). Each refusal is counted by reason and told in the incident's thread.
 import { afterEach, describe, expect, it } from "vitest";
 import type { RemediateJob } from "../../src/queue/jobs.ts";
-import { sealedApprovalOf } from "../../src/remediation/proposals.ts";
+import { type Proposal, sealedApprovalOf } from "../../src/remediation/proposals.ts";
 import { sealApproval } from "../../src/remediation/seal.ts";
 import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { APPROVER, APPROVER_2, type Harness, readyPods, startHarness } from "./harness.ts";
@@ -33,6 +33,27 @@ async function cluster(harness: Harness): Promise<Snapshot> {
 async function forge(harness: Harness, data: RemediateJob, jobId = `remediate-${data.proposalId}`) {
   const job = await harness.remediateQueue.add(data.action, data, { jobId, attempts: 3 });
   return await harness.finished(String(job.id));
+}
+
+/** A rolling restart claimed by APPROVER alone with a valid approval seal, as a careless app would. */
+async function sealOneApproval(harness: Harness, proposal: Proposal): Promise<Proposal> {
+  const at = Date.now();
+  const params = { restartedAt: new Date(at).toISOString() };
+  const approvals = [{ userId: APPROVER, at }];
+  const seal = sealApproval(
+    harness.config.approvalSigningKey,
+    sealedApprovalOf(proposal, { params, approvals, claimedAt: at }),
+  );
+  const claimed = await harness.proposals.approve(proposal.id, {
+    userId: APPROVER,
+    at,
+    prior: [],
+    params,
+    final: true,
+    seal,
+  });
+  if (!claimed.ok) throw new Error(claimed.reason);
+  return claimed.proposal;
 }
 
 async function refusals(harness: Harness): Promise<Record<string, number>> {
@@ -167,23 +188,7 @@ describe("forged remediate jobs", () => {
     if (!edited) throw new Error("gone");
     expect(await harness.approve(edited, APPROVER)).toMatchObject({ kind: "denied", reason: "tampered" });
     // Approved anyway (an app without the check, same key): the worker checks the origin too.
-    const at = Date.now();
-    const params = { restartedAt: new Date(at).toISOString() };
-    const approvals = [{ userId: APPROVER, at }];
-    const seal = sealApproval(
-      harness.config.approvalSigningKey,
-      sealedApprovalOf(edited, { params, approvals, claimedAt: at }),
-    );
-    const claimed = await harness.proposals.approve(edited.id, {
-      userId: APPROVER,
-      at,
-      prior: [],
-      params,
-      final: true,
-      seal,
-    });
-    if (!claimed.ok) throw new Error(claimed.reason);
-    const { job } = await forge(harness, remediateJob(claimed.proposal));
+    const { job } = await forge(harness, remediateJob(await sealOneApproval(harness, edited)));
     expect(job.failedReason).toMatch(/bad_seal.*does not carry the seal the worker made it with/);
     expect(await cluster(harness)).toEqual(before);
   });
@@ -227,23 +232,8 @@ describe("forged remediate jobs", () => {
     const { harness, replyTo, before } = await setup();
     const lone = await harness.propose(replyTo, "rolling-restart", {}, "alertmanager");
     // What an app that skipped the two-person rule would store: one approval, validly sealed.
-    const at = Date.now();
-    const params = { restartedAt: new Date(at).toISOString() };
-    const approvals = [{ userId: APPROVER, at }];
-    const seal = sealApproval(
-      harness.config.approvalSigningKey,
-      sealedApprovalOf(lone, { params, approvals, claimedAt: at }),
-    );
-    const claimed = await harness.proposals.approve(lone.id, {
-      userId: APPROVER,
-      at,
-      prior: [],
-      params,
-      final: true,
-      seal,
-    });
-    if (!claimed.ok) throw new Error(claimed.reason);
-    const refused = await forge(harness, remediateJob(claimed.proposal));
+    const claimed = await sealOneApproval(harness, lone);
+    const refused = await forge(harness, remediateJob(claimed));
     expect(refused.job.failedReason).toMatch(/policy: Rolling restart needs 2 approvers and has 1/);
     expect(await cluster(harness)).toEqual(before);
 
