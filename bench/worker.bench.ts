@@ -1,10 +1,11 @@
 // The worker under load, each part next to a baseline from the same run:
-//   1. approval click -> the worker starts the action: a signed block_actions click to the real
-//      Slack app (its own process), until the worker process picks the remediate job up
+//   1. approval -> the worker starts the action: a signed view_submission of the app's
+//      confirmation ("Restart pod") to the real Slack app (its own process), until the worker
+//      process picks the remediate job up
 //      (job.processedOn); baseline: Queue.add -> a bare BullMQ processor picking the job up;
 //   2. jobs per second one worker process sustains for no-op actions against the simulator
-//      (restart-pod of a pod that is gone: validation, plan, 3 cluster reads, 2 Slack posts, step
-//      state in Redis); baseline: the same jobs through a bare BullMQ processor doing nothing;
+//      (restart-pod of a pod that is gone: validation, the approval check (proposal read, seal,
+//      policy, mark used), plan, 3 cluster reads, 2 Slack posts, step state in Redis); baseline: the same jobs through a bare BullMQ processor doing nothing;
 //   3. worker memory (RSS and heap, from its /metrics) at rest and after 1,000 jobs.
 // Everything on loopback: a private redis-server, the fake Slack Web API, the simulator.
 // `worker.bench.ts bare <redis> <prefix> <concurrency>` is the baseline worker's own process.
@@ -90,10 +91,13 @@ async function main(): Promise<void> {
   const { pino } = await import("pino");
   const { loadWorkerConfig } = await import("../src/config.ts");
   const { createProposalStore } = await import("../src/remediation/proposals.ts");
+  const { addApproval } = await import("../src/remediation/approval.ts");
+  const { signingKey } = await import("../src/remediation/seal.ts");
+  const { remediateJob } = await import("../src/slack/approvals/approve.ts");
   const { startSimulator } = await import("../src/simulator/index.ts");
   const { startWorkerProcess } = await import("../src/worker/main.ts");
   const { startRedis } = await import("../test/support/redis.ts");
-  const { blockActions } = await import("../test/support/slack-sign.ts");
+  const { viewSubmission } = await import("../test/support/slack-sign.ts");
   const { postSigned } = await import("./ack-load.ts");
   process.once("exit", () => {
     for (const c of children) c.kill("SIGKILL");
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
   });
   const worker = await spawnLine<{ port: number }>([new URL("../src/worker.ts", import.meta.url).pathname], {
     ...common,
+    APPROVER_USER_IDS: APPROVER,
     KUBECONFIG: kubeconfig,
     WORKER_PORT: "0",
     WORKER_HOST: "127.0.0.1",
@@ -134,7 +139,44 @@ async function main(): Promise<void> {
   const producer = createRedis(redisServer.url, { role: "producer" });
   await waitUntilReady(producer);
   const remediate = new Queue(QUEUES.remediate, { connection: producer });
-  const proposals = createProposalStore({ redis: producer });
+  const proposals = createProposalStore({ redis: producer, signingKey: signingKey(null, fake.token) });
+  /** Jobs the worker accepts: each for a proposal approved and sealed as the app does (pods long gone). */
+  const approvedJobs = async (n: number, prefix: string) => {
+    const approvalDeps = {
+      proposals,
+      policy: {
+        approverUserIds: [APPROVER],
+        approverGroupIds: [],
+        anyoneMayApprove: false,
+        fourEyesActions: [],
+      },
+      signingKey: signingKey(null, fake.token),
+      groupsOf: async () => [],
+    };
+    const out: { name: string; data: RemediateJob; opts: { jobId: string } }[] = [];
+    for (let i = 0; i < n; i++) {
+      const pod = { pod: `rdev-api-gone-${prefix}-${i}`, podUid: `uid-gone-${prefix}-${i}` };
+      const id = await proposals.createProposal({
+        incidentId: null,
+        action: { kind: "restart-pod", params: pod },
+        target: { namespace: "rdev", deployment: "rdev-api", ...pod },
+        requestedBy: "alertmanager",
+        channel: CHANNEL,
+        messageTs: null,
+        expiresAt: Date.now() + 3_600_000,
+      });
+      const proposal = await proposals.get(id);
+      if (!proposal) throw new Error("proposal vanished");
+      const approved = await addApproval(approvalDeps, proposal, { userId: APPROVER, at: Date.now() });
+      if (approved.kind !== "claimed") throw new Error(`not approved: ${approved.kind}`);
+      out.push({
+        name: "restart-pod",
+        data: remediateJob(approved.proposal),
+        opts: { jobId: `remediate-${id}` },
+      });
+    }
+    return out;
+  };
 
   // Memory at rest (after a moment to settle).
   await new Promise((r) => setTimeout(r, 1000));
@@ -150,18 +192,24 @@ async function main(): Promise<void> {
     const id = await proposals.createProposal({
       incidentId: null,
       action: { kind: "restart-pod", params: { pod: `rdev-api-click-${i}`, podUid: `uid-click-${i}` } },
-      target: { namespace: "rdev", deployment: "rdev-api" },
+      target: {
+        namespace: "rdev",
+        deployment: "rdev-api",
+        pod: `rdev-api-click-${i}`,
+        podUid: `uid-click-${i}`,
+      },
       requestedBy: "alertmanager",
       channel: CHANNEL,
       messageTs: null,
       expiresAt: Date.now() + 3_600_000,
     });
-    const payload = blockActions({
-      actionId: "proposal:restart-pod:0",
-      value: id,
+    // "Restart pod" in the app's confirmation (the click before it only opens the dialog).
+    const payload = viewSubmission({
+      callbackId: "rdev_approve_confirm",
+      privateMetadata: JSON.stringify({ p: id }),
+      values: {},
       user: { id: APPROVER },
-      channelId: CHANNEL,
-      threadTs: null,
+      viewId: `V0BENCH${i}`,
     });
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const sent = Date.now();
@@ -181,13 +229,12 @@ async function main(): Promise<void> {
   // 2. Throughput of the worker process, then memory after 1,000 jobs.
   const ours = new Queue(QUEUES.remediate, { connection: producer });
   let started = performance.now();
-  await ours.addBulk(
-    Array.from({ length: JOBS }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "tp"),
-      opts: { jobId: `remediate-tp-${i}`, attempts: 3 },
-    })),
-  );
+  const throughputJobs = (await approvedJobs(JOBS, "tp")).map((j) => ({
+    ...j,
+    opts: { ...j.opts, attempts: 3 },
+  }));
+  started = performance.now();
+  await ours.addBulk(throughputJobs);
   await drain(ours, JOBS);
   const oursMs = performance.now() - started;
   const after = {
@@ -203,6 +250,7 @@ async function main(): Promise<void> {
   const inproc = await startWorkerProcess(
     loadWorkerConfig({
       ...common,
+      APPROVER_USER_IDS: APPROVER,
       KUBECONFIG: kubeconfig,
       WORKER_PORT: "0",
       WORKER_HOST: "127.0.0.1",
@@ -216,23 +264,15 @@ async function main(): Promise<void> {
     gc();
     return process.memoryUsage().heapUsed / 2 ** 20;
   };
-  await inprocQueue.addBulk(
-    Array.from({ length: 50 }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "warm"),
-      opts: { jobId: `remediate-warm-${i}` },
-    })),
-  );
+  await inprocQueue.addBulk(await approvedJobs(50, "warm"));
   await drain(inprocQueue, 50);
   await inprocQueue.obliterate({ force: true });
+  const heapJobs = (await approvedJobs(JOBS, "heap")).map((j) => ({
+    ...j,
+    opts: { ...j.opts, removeOnComplete: true },
+  }));
   const heapBefore = heapNow();
-  await inprocQueue.addBulk(
-    Array.from({ length: JOBS }, (_, i) => ({
-      name: "restart-pod",
-      data: job(i, "heap"),
-      opts: { jobId: `remediate-heap-${i}`, removeOnComplete: true },
-    })),
-  );
+  await inprocQueue.addBulk(heapJobs);
   for (;;) {
     const c = await inprocQueue.getJobCounts("wait", "active", "delayed", "failed");
     if (c.failed) throw new Error("in-process jobs failed");
@@ -302,9 +342,10 @@ async function main(): Promise<void> {
   const ms = (n: number) => round(n, 1);
   const markdown = `## Worker (bench/worker.bench.ts)
 
-Approval click to the worker picking the job up: a signed block_actions click to the real Slack app
-(own process) until the worker process starts the remediate job (BullMQ's processedOn), ${CLICKS} clicks
-one at a time. Baseline: Queue.add to a bare BullMQ processor starting the job.
+Approval to the worker picking the job up: a signed view_submission of the app's confirmation
+("Restart pod") to the real Slack app (own process) until the worker process starts the remediate
+job (BullMQ's processedOn), ${CLICKS} approvals one at a time. Baseline: Queue.add to a bare BullMQ
+processor starting the job.
 
 ${table(
   ["path", "p50 ms", "p90 ms", "p99 ms", "max ms"],

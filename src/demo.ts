@@ -1,5 +1,6 @@
 // npm run demo: the whole bot on one laptop, no cluster and no Slack needed (see src/demo/start.ts).
 // Everything listens on 127.0.0.1 only; Ctrl-C stops it all.
+import { redactSecrets } from "./config/shared.ts";
 import { DEMO_HELP, parseDemoArgs, startDemo } from "./demo/index.ts";
 
 const args = parseDemoArgs(process.argv.slice(2));
@@ -43,7 +44,7 @@ rdev chat-ops demo: scenario ${args.scenario}, cluster time ${args.speed}x real 
   Simulator:  ${demo.sim.httpsUrl}
   Watch it:   KUBECONFIG=${demo.kubeconfigPath} kubectl -n rdev get pods -w
   Slack app:  ${demo.app.url}  (/slack/events, /alertmanager, /metrics)
-  Redis:      ${demo.redisUrl}
+  Redis:      ${redactSecrets(demo.redisUrl)}
 
 What to try:
   1. Wait for RdevAPIHighMemory in #rdev-ops (about a minute; cluster time slows once a pod is critical${args.alerts ? "" : "; with --no-alerts type /rdev mem status"}).

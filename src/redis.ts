@@ -6,8 +6,10 @@
 // - producer: fail fast (enableOfflineQueue: false, maxRetriesPerRequest: 1), so an HTTP handler
 //   (Slack ack, Alertmanager webhook) gets an error at once instead of hanging until Redis is back.
 //   Use it for Queue (adding jobs) and the stores; never pass it to a Worker or QueueEvents.
+
 import { createHash } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
+import { redactSecrets } from "./config/shared.ts";
 
 export type RedisRole = "producer" | "worker";
 
@@ -48,7 +50,7 @@ export function redisOptions(options: CreateRedisOptions): RedisOptions {
 export function createRedis(url: string, options: CreateRedisOptions): Redis {
   if (!/^rediss?:\/\//.test(url)) {
     throw new RedisUnavailableError(
-      `REDIS_URL must look like redis://host:6379 (got ${JSON.stringify(url)}). Set REDIS_URL to the Redis server the app and worker share.`,
+      `REDIS_URL must look like redis://host:6379 (got ${JSON.stringify(redactSecrets(url))}). Set REDIS_URL to the Redis server the app and worker share.`,
     );
   }
   const client = new Redis(url, redisOptions(options));
@@ -126,7 +128,7 @@ export function toRedisError(error: unknown, doing: string): unknown {
   if (!isConnectionError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new RedisUnavailableError(
-    `Redis is unavailable while trying to ${doing} (${detail}). Check that Redis is running and that REDIS_URL points to it; the client reconnects by itself, so retry once Redis is back.`,
+    `Redis is unavailable while trying to ${doing} (${redactSecrets(detail)}). Check that Redis is running and that REDIS_URL points to it; the client reconnects by itself, so retry once Redis is back.`,
     { cause: error },
   );
 }

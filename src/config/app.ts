@@ -1,23 +1,12 @@
 // The Slack app's settings (src/app.ts), validated together with the runbook settings.
 import { z } from "zod";
-import { ActionKind } from "../queue/jobs.ts";
+import type { ApprovalPolicy } from "../remediation/policy.ts";
+import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
 import { type Config, parseWith } from "./runbook.ts";
-import { booleanFlag, duration, parseDuration } from "./shared.ts";
+import { duration, parseDuration } from "./shared.ts";
 
 const slackId = (prefix: string, example: string) =>
   z.string().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,}$`), `must be a Slack id like ${example}`);
-
-const idList = (prefix: string, example: string) =>
-  z
-    .string()
-    .default("")
-    .transform((text) =>
-      text
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    )
-    .pipe(z.array(slackId(prefix, example)));
 
 export const AppEnvSchema = z.object({
   SLACK_MODE: z.enum(["http", "socket"]).default("http"),
@@ -37,17 +26,20 @@ export const AppEnvSchema = z.object({
   ALERT_CHANNEL: slackId("CG", "C0123ABCD"),
   ALERTMANAGER_TOKEN: z.string().min(16, "must be at least 16 characters (a shared bearer secret)"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
-  APPROVER_USER_IDS: idList("UW", "U0123ABCD"),
-  APPROVER_GROUP_IDS: idList("S", "S0123ABCD"),
-  APPROVE_ANYONE: booleanFlag(false),
-  FOUR_EYES_ACTIONS: z
-    .string()
-    .default("rolling-restart,raise-memory-limit,set-cache-ttl")
-    .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
-    .pipe(z.array(ActionKind)),
+  ...ApprovalEnvShape,
   PROPOSAL_TTL: duration.default("30m"),
   WATCH_CHANNELS: idList("CG", "C0123ABCD"),
   ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
+  /** Alert names (each one with its suffixed variants, e.g. ...Critical) the runbook answers. */
+  RUNBOOK_ALERTS: z
+    .string()
+    .default("RdevAPIHighMemory")
+    .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
+    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be Prometheus alert names")).min(1)),
+  /** Other alerts on the workload: a plain thread without diagnosis, or nothing at all. */
+  OTHER_ALERTS: z.enum(["thread", "ignore"]).default("thread"),
+  /** User groups whose members may read incident timelines and export postmortems; empty: the alert channel's members. */
+  INCIDENT_READER_GROUP_IDS: idList("S", "S0123ABCD"),
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
 
@@ -64,13 +56,14 @@ export type AppConfig = {
   alertChannel: string;
   alertmanagerToken: string;
   redisUrl: string;
-  approval: {
-    approverUserIds: string[];
-    approverGroupIds: string[];
-    anyoneMayApprove: boolean;
-    fourEyesActions: ActionKind[];
-  };
+  approval: ApprovalPolicy;
+  /** Seals approvals for the worker (APPROVAL_SIGNING_KEY, or derived from the bot token). */
+  approvalSigningKey: Buffer;
   proposalTtlMs: number;
+  /** RUNBOOK_ALERTS and OTHER_ALERTS: which alerts get a diagnosis and proposals. */
+  alerts: { runbookAlerts: string[]; others: "thread" | "ignore" };
+  /** Who may read timelines and export postmortems: these groups, or (empty) the alert channel's members. */
+  incidentReaderGroupIds: string[];
   watchChannels: string[];
   rootUpdateMinIntervalMs: number;
 };
@@ -99,12 +92,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     alertChannel: e.ALERT_CHANNEL,
     alertmanagerToken: e.ALERTMANAGER_TOKEN,
     redisUrl: e.REDIS_URL,
-    approval: {
-      approverUserIds: e.APPROVER_USER_IDS,
-      approverGroupIds: e.APPROVER_GROUP_IDS,
-      anyoneMayApprove: e.APPROVE_ANYONE,
-      fourEyesActions: e.FOUR_EYES_ACTIONS,
-    },
+    ...approvalSettings(e),
+    alerts: { runbookAlerts: e.RUNBOOK_ALERTS, others: e.OTHER_ALERTS },
+    incidentReaderGroupIds: e.INCIDENT_READER_GROUP_IDS,
     proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
     watchChannels: e.WATCH_CHANNELS,
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,

@@ -80,6 +80,11 @@ export const EnvSchema = z.object({
   HISTORY_RETENTION: duration
     .default("90d")
     .refine((text) => (parseDuration(text) ?? 0) > 0, "must be longer than 0"),
+  /** The runbook's page, linked from incident threads and postmortems (never the alert's runbook_url). */
+  RUNBOOK_URL: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL of the runbook" })
+    .refine((u) => /^https:\/\/[^\s<>|]+$/.test(u), "must be a plain https:// URL without spaces, <, > or |")
+    .optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -120,6 +125,8 @@ export type Config = {
   kubeconfig: string | undefined;
   /** DASHBOARD_URL: the incident's dashboard link template; null: no link. */
   dashboardUrl: string | null;
+  /** RUNBOOK_URL: the runbook link in threads and postmortems; null: none. */
+  runbookUrl: string | null;
   logLevel: Env["LOG_LEVEL"];
   /** HISTORY_RETENTION: resolved incidents and diagnosis snapshots expire after this. */
   historyRetentionMs: number;
@@ -179,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     kubeconfig: e.KUBECONFIG,
     dashboardUrl: e.DASHBOARD_URL ?? null,
+    runbookUrl: e.RUNBOOK_URL ?? null,
     logLevel: e.LOG_LEVEL,
     historyRetentionMs: parseDuration(e.HISTORY_RETENTION) ?? 90 * 86_400_000,
   };

@@ -78,6 +78,20 @@ export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/** Settings whose whole value is a secret: never shown. */
+export const isSecretSetting = (key: string): boolean => /TOKEN|SECRET|PASSWORD|_KEY$/.test(key);
+
+/**
+ * `text` with credentials taken out: the user:password of URLs (redis://:pass@host, also without
+ * the "//" or a scheme), and anything shaped like a Slack token (xoxb-, xapp-, ...).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\/\/)[^\s/@"']*@/g, "$1***@")
+    .replace(/(^|[\s"'(=])[^\s/@"'(=:]+:[^\s/@"']*@/g, "$1***@")
+    .replace(/\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/g, "xox*-***");
+}
+
 /** One line per zod issue: the variable, what is wrong, and the value given (hidden for secrets). */
 export function issuesToProblems(
   issues: readonly z.core.$ZodIssue[],
@@ -86,8 +100,13 @@ export function issuesToProblems(
   return issues.map((issue) => {
     const key = String(issue.path[0] ?? "");
     const value = cleaned[key];
-    const secret = /TOKEN|SECRET/.test(key);
-    const shown = value === undefined ? "" : secret ? " (value hidden)" : ` (got ${JSON.stringify(value)})`;
+    const secret = isSecretSetting(key);
+    const shown =
+      value === undefined
+        ? ""
+        : secret
+          ? " (value hidden)"
+          : ` (got ${JSON.stringify(redactSecrets(value))})`;
     const message = value === undefined && issue.code === "invalid_type" ? "is required" : issue.message;
     return `${key}: ${message}${shown}`;
   });

@@ -1,5 +1,7 @@
 // The worker's settings (src/worker.ts), validated together with the runbook settings.
 import { z } from "zod";
+import type { ApprovalPolicy } from "../remediation/policy.ts";
+import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { booleanFlag, duration, parseDuration } from "./shared.ts";
 
@@ -51,6 +53,10 @@ export const WorkerEnvSchema = z.object({
   CLUSTER_CLOCK_EPOCH: z.coerce.number().int().nonnegative().optional(),
   /** Prometheus' base URL for the diagnosis' memory chart (query_range); unset: the last diagnoses. */
   PROMETHEUS_URL: z.url({ error: "must be a URL like http://prometheus-k8s.monitoring.svc:9090" }).optional(),
+  // The approval policy, checked again by the worker on every remediate job.
+  ...ApprovalEnvShape,
+  /** An approval older than this is not run (a replayed or long-stuck job); ask for a new one. */
+  APPROVAL_MAX_AGE: positiveDuration("1h"),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
@@ -74,6 +80,12 @@ export type WorkerConfig = {
   clusterClock: { speed: number; epochMs: number | null };
   /** PROMETHEUS_URL, for the diagnosis' memory chart; null: charted from the last diagnoses. */
   prometheusUrl: string | null;
+  /** The policy approvals are checked against again before any remediation runs. */
+  approval: ApprovalPolicy;
+  /** The key approvals are sealed with (APPROVAL_SIGNING_KEY, or derived from the bot token). */
+  approvalSigningKey: Buffer;
+  /** APPROVAL_MAX_AGE: how long after its approval a remediate job may still run. */
+  approvalMaxAgeMs: number;
 };
 /** Runbook + Redis + Slack + worker settings; one ConfigError lists every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -104,5 +116,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),
     clusterClock: { speed: e.CLUSTER_CLOCK_SPEED, epochMs: e.CLUSTER_CLOCK_EPOCH ?? null },
     prometheusUrl: e.PROMETHEUS_URL ?? null,
+    ...approvalSettings(e),
+    approvalMaxAgeMs: ms(e.APPROVAL_MAX_AGE),
   };
 }

@@ -131,6 +131,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     });
     stops.push(() => slack.close());
 
+    // The worker checks every approval again, under the same policy.
+    const approvers = DEMO_USERS.slice(0, 2)
+      .map((u) => u.id)
+      .join(",");
     const appConfig = loadAppConfig({
       SLACK_BOT_TOKEN: botToken,
       SLACK_SIGNING_SECRET: signingSecret,
@@ -139,9 +143,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       ALERTMANAGER_TOKEN: amToken,
       REDIS_URL: redisUrl,
       // alice (on-call) and bob (SRE lead) approve; carol (a developer) may not.
-      APPROVER_USER_IDS: DEMO_USERS.slice(0, 2)
-        .map((u) => u.id)
-        .join(","),
+      APPROVER_USER_IDS: approvers,
       ROOT_UPDATE_MIN_INTERVAL: "1s",
       PORT: "0",
       HOST: "127.0.0.1",
@@ -178,6 +180,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       CLUSTER_CLOCK_EPOCH: String(epoch),
       // The app's value: both re-render incident roots from the store, through one gate.
       ROOT_UPDATE_MIN_INTERVAL: "1s",
+      APPROVER_USER_IDS: approvers,
       LOG_LEVEL: level,
     });
     const worker = await startWorkerProcess(workerConfig, {

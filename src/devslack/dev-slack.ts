@@ -78,6 +78,8 @@ export async function startDevSlack(options: DevSlackOptions): Promise<DevSlack>
       ...(options.userGroups ? { userGroups: options.userGroups } : {}),
       // users.info knows the people one can act as, by the names the page shows.
       users: users.map((u) => ({ id: u.id, name: u.name, realName: u.name, displayName: u.name })),
+      // Everyone of the dev workspace is in every channel (reading incidents needs membership).
+      channelMembers: Object.fromEntries(channels.map((c) => [c.id, users.map((u) => u.id)])),
       ...(options.port ? { port: options.port } : {}),
     },
     (internals) => {

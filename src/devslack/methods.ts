@@ -197,6 +197,28 @@ export const METHODS: Record<string, Method> = {
     return { messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: "" } };
   },
 
+  // https://api.slack.com/methods/conversations.members: cursor-paginated member ids, limit up to
+  // 1000 (default 100); next_cursor is "" on the last page.
+  "conversations.members": (args, { workspace: ws }) => {
+    const channel = channelArg(args);
+    const members = ws.channelMembers.get(channel);
+    if (!members) throw new SlackApiError("channel_not_found");
+    const limit = Math.min(1000, Math.max(1, Number(text(args, "limit") ?? 100) || 100));
+    const cursor = text(args, "cursor") ?? "";
+    const start = cursor
+      ? Number(
+          Buffer.from(cursor, "base64")
+            .toString("utf8")
+            .replace(/^offset:/, ""),
+        )
+      : 0;
+    if (!Number.isInteger(start) || start < 0) throw new SlackApiError("invalid_cursor");
+    const page = members.slice(start, start + limit);
+    const next =
+      start + limit < members.length ? Buffer.from(`offset:${start + limit}`).toString("base64") : "";
+    return { members: page, response_metadata: { next_cursor: next } };
+  },
+
   "conversations.replies": (args, { workspace: ws }) => {
     const channel = channelArg(args);
     const ts = text(args, "ts") ?? "";

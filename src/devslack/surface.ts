@@ -77,6 +77,9 @@ export function fakeSlackSurface(p: SurfaceParts) {
     setScopes: (scopes: string[] | null): void => {
       ws.scopes = scopes ? new Set(scopes) : null;
     },
+    setChannelMembers: (channel: string, users: string[]): void => {
+      ws.channelMembers.set(channel, users);
+    },
     /** The next `n` calls of `method` answer `status` (429 with Retry-After: retryAfter seconds). */
     failNext: (method: string, status: number, n = 1, retryAfter = 1): void =>
       p.failNext(method, status, n, retryAfter),

@@ -52,6 +52,8 @@ export type FakeSlackOptions = {
   users?: WorkspaceUser[];
   /** The bot token's scopes; when given, methods needing another scope answer missing_scope. */
   scopes?: string[];
+  /** Channel id -> member user ids (conversations.members). */
+  channelMembers?: Record<string, string[]>;
   /** App-level token (xapp-...) accepted by apps.connections.open, and only there. */
   appToken?: string;
   /** The WebSocket URL apps.connections.open answers with (Socket Mode). */
@@ -101,6 +103,8 @@ export async function startFakeSlackServer(
   for (const [group, users] of Object.entries(options.userGroups ?? {})) ws.userGroups.set(group, users);
   for (const user of options.users ?? []) ws.users.set(user.id, user);
   if (options.scopes) ws.scopes = new Set(options.scopes);
+  for (const [channel, users] of Object.entries(options.channelMembers ?? {}))
+    ws.channelMembers.set(channel, users);
 
   const calls: FakeSlackCall[] = [];
   const responseUrls = createResponseUrls(ws, clock);

@@ -85,6 +85,8 @@ export class Workspace {
   readonly users = new Map<string, WorkspaceUser>();
   /** The bot's scopes, when the fake checks them (null: every scope is granted). */
   scopes: ReadonlySet<string> | null = null;
+  /** Members of channels, for conversations.members; a channel not listed is "channel_not_found". */
+  readonly channelMembers = new Map<string, string[]>();
   #counter = 0;
 
   constructor(

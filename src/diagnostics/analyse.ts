@@ -124,7 +124,7 @@ function collectNotes(obs: Observations, runbook: HighMemoryRunbook, rows: reado
   if (!obs.nodeEvents.ok) {
     notes.push({
       source: "node-events",
-      message: `Node OOM events (SystemOOM, OOMKilling) not read; optional, needs cluster-wide "list events": ${explainFailure(obs.nodeEvents.error).message}`,
+      message: `Node OOM events (SystemOOM, OOMKilling) not read; optional, needs "list events" in namespace default: ${explainFailure(obs.nodeEvents.error).message}`,
     });
   }
   notes.push(...obs.notes);

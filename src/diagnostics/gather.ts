@@ -21,6 +21,12 @@ export type HeapMode = "auto" | "always" | "never";
 /** Every OOM-related event is a Warning (OOMKilling, SystemOOM, OOMKilled): Normal ones are most of the volume. */
 export const WARNINGS = "type=Warning";
 export const NODE_WARNINGS = "involvedObject.kind=Node,type=Warning";
+/**
+ * Events about cluster-scoped objects (Nodes: the kubelet's SystemOOM, node-problem-detector's
+ * OOMKilling) are recorded in "default"; listing there, not in every namespace, keeps the
+ * worker's RBAC to two namespaced Roles (manifests/rbac.yaml).
+ */
+export const NODE_EVENTS_NAMESPACE = "default";
 
 export type GatherDeps = {
   cluster: Cluster;
@@ -87,7 +93,9 @@ export async function gather(
     list("listing events", (signal) => cluster.listEvents(namespace, WARNINGS, { timeoutMs, signal })),
   );
   const nodeEventsCall = settle(
-    list("listing node events", (signal) => cluster.listEvents(null, NODE_WARNINGS, { timeoutMs, signal })),
+    list("listing node events", (signal) =>
+      cluster.listEvents(NODE_EVENTS_NAMESPACE, NODE_WARNINGS, { timeoutMs, signal }),
+    ),
   );
   const traefikCall = runbook.diagnostics.traefik
     ? gatherTraefik(cluster, namespace, timeoutMs, () => {

@@ -1,9 +1,11 @@
 // Redis incident store. openOrUpdate is one Lua script, so any number of app replicas receiving
 // the same Alertmanager notifications open exactly one incident per key; claimRoot makes sure only
 // one of them posts the Slack thread root. See model.ts for the data model and key layout.
+
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { evalScript, withRedis } from "../redis.ts";
+import { oneLine } from "./alert-text.ts";
 import { alertPercent } from "./alert-value.ts";
 import { type Alert, alertTime } from "./alertmanager.ts";
 import { incidentKeyParts } from "./incident-key.ts";
@@ -30,6 +32,8 @@ export type IncidentStoreOptions = {
   timelineMax?: number;
   /** How long a root claim lasts if its holder never records the root. Default 30 s. */
   rootClaimLeaseMs?: number;
+  /** RUNBOOK_URL: the runbook link incidents show. The alert's own runbook_url is never used. */
+  runbookUrl?: string | null;
 };
 
 export type OpenOrUpdateResult =
@@ -92,15 +96,15 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       if (!ID_PATTERN.test(id))
         throw new Error(`newId() returned ${JSON.stringify(id)}: ids must match ${ID_PATTERN}`);
       const parts = incidentKeyParts(alert.labels);
-      const fields: Record<string, string> = { key, alertName: parts.alertName };
+      const fields: Record<string, string> = { key, alertName: oneLine(parts.alertName) };
       const optional = {
         namespace: parts.namespace,
         workload: parts.workload,
-        runbookUrl: alert.annotations.runbook_url,
+        runbookUrl: options.runbookUrl ?? null,
       };
-      const severity = alert.labels.severity ?? "";
-      const summary = alert.annotations.summary ?? alert.annotations.description ?? "";
-      const alertName = alert.labels.alertname ?? null;
+      const severity = oneLine(alert.labels.severity ?? "");
+      const summary = oneLine(alert.annotations.summary ?? alert.annotations.description ?? "");
+      const alertName = alert.labels.alertname ? oneLine(alert.labels.alertname) : null;
       for (const [name, value] of Object.entries(optional)) if (value) fields[name] = value;
       const pod = alert.labels.pod ?? null;
       const stored = {

@@ -1,5 +1,7 @@
-// Who may approve a remediation. Pure: the caller resolves the clicking user's Slack user groups
-// (usergroups.users.list) and passes them in.
+// Who may approve a remediation, and how many people it takes. Pure: the caller resolves the
+// clicking user's Slack user groups (usergroups.users.list) and passes them in. The app checks a
+// click with mayApprove; the worker checks the whole approved proposal with approvalsSatisfy, under
+// the policy it is configured with, before it touches the cluster.
 import { z } from "zod";
 import { ActionKind } from "../queue/jobs.ts";
 
@@ -12,6 +14,15 @@ export const RISKY_ACTIONS = [
   "set-cache-ttl",
 ] as const satisfies readonly ActionKind[];
 
+/** What people read instead of an action id. */
+export const ACTION_NAMES: Record<ActionKind, string> = {
+  "restart-pod": "Restart pod",
+  "rolling-restart": "Rolling restart",
+  "raise-memory-limit": "Raise memory limit",
+  "set-cache-ttl": "Set cache TTL",
+  "capture-heap-profile": "Capture heap profile",
+};
+
 export const ApprovalPolicy = z.object({
   /** Slack user ids (U…/W…) allowed to approve. */
   approverUserIds: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user id like U0123ABCD")),
@@ -19,10 +30,25 @@ export const ApprovalPolicy = z.object({
   approverGroupIds: z.array(z.string().regex(/^S[A-Z0-9]+$/, "must be a Slack user group id like S0123ABCD")),
   /** Everyone in the channel may approve (demo and small teams); the lists above are then ignored. */
   anyoneMayApprove: z.boolean().default(false),
-  /** Actions the requester may not approve themselves (four-eyes). */
+  /**
+   * Actions that take two people: someone other than the requester when a person asked, two
+   * different approvers when the bot proposed it on its own (an alert).
+   */
   fourEyesActions: z.array(ActionKind).default([...RISKY_ACTIONS]),
 });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+/** A Slack user id; anything else ("alertmanager") means the bot proposed the action itself. */
+export const isPerson = (requestedBy: string): boolean => /^[UW][A-Z0-9]+$/.test(requestedBy);
+
+/** How many different people must approve `actionKind` proposed by `requestedBy`. */
+export function requiredApprovals(
+  actionKind: ActionKind,
+  requestedBy: string,
+  policy: Pick<ApprovalPolicy, "fourEyesActions">,
+): 1 | 2 {
+  return policy.fourEyesActions.includes(actionKind) && !isPerson(requestedBy) ? 2 : 1;
+}
 
 export type ApprovalRequest = {
   userId: string;
@@ -32,17 +58,45 @@ export type ApprovalRequest = {
   requestedBy: string;
   actionKind: ActionKind;
   policy: ApprovalPolicy;
+  /** Who has approved this proposal already (a two-person action waiting for its second). */
+  approvedBy?: readonly string[];
 };
 
-export type DenialReason = "no_approvers_configured" | "not_an_approver" | "requester_may_not_approve";
+export type DenialReason =
+  | "no_approvers_configured"
+  | "not_an_approver"
+  | "requester_may_not_approve"
+  | "already_approved"
+  /** The proposal is not as the bot made it (its origin seal does not match). */
+  | "tampered";
 
 export type ApprovalDecision =
   | { allowed: true }
   | { allowed: false; reason: DenialReason /** One sentence for the user. */; message: string };
 
-/** Whether `userId` may approve `actionKind` under `policy`. */
+const mention = (id: string) => `<@${id}>`;
+
+/** "<@U1>, <@U2> or anyone in <!subteam^S1>", without `exclude`; null when nobody is configured. */
+export function whoCanApprove(policy: ApprovalPolicy, excluded: readonly string[] = []): string | null {
+  const exclude = [...new Set(excluded.filter(isPerson))];
+  if (policy.anyoneMayApprove) {
+    return exclude.length > 0 ? `anyone other than ${exclude.map(mention).join(" and ")}` : "anyone";
+  }
+  const people = policy.approverUserIds.filter((u) => !exclude.includes(u)).map(mention);
+  const groups = policy.approverGroupIds.map((g) => `<!subteam^${g}>`);
+  const parts = [...people, ...(groups.length > 0 ? [`anyone in ${groups.join(", ")}`] : [])];
+  if (parts.length === 0) return null;
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} or ${parts.at(-1)}`;
+  const but =
+    exclude.length > 0 && groups.length > 0 ? ` (other than ${exclude.map(mention).join(" and ")})` : "";
+  return `${list}${but}`;
+}
+
+/** Whether `userId` may approve `actionKind` under `policy` (one click). */
 export function mayApprove(request: ApprovalRequest): ApprovalDecision {
   const { userId, userGroups, requestedBy, actionKind, policy } = request;
+  const approvedBy = request.approvedBy ?? [];
+  const name = ACTION_NAMES[actionKind];
   if (!policy.anyoneMayApprove) {
     if (policy.approverUserIds.length === 0 && policy.approverGroupIds.length === 0) {
       return {
@@ -55,22 +109,58 @@ export function mayApprove(request: ApprovalRequest): ApprovalDecision {
     const byUser = policy.approverUserIds.includes(userId);
     const byGroup = policy.approverGroupIds.some((group) => userGroups.includes(group));
     if (!byUser && !byGroup) {
-      const groups = policy.approverGroupIds.map((g) => `<!subteam^${g}>`).join(", ");
+      const who = whoCanApprove(policy, [requestedBy, ...approvedBy]);
       return {
         allowed: false,
         reason: "not_an_approver",
-        message: `You are not an approver for remediations${groups ? `; ask someone in ${groups}` : "; ask one of the configured approvers"}.`,
+        message: `You are not an approver for remediations${who ? `. Who can approve: ${who}` : ""}.`,
       };
     }
   }
+  if (approvedBy.includes(userId)) {
+    const who = whoCanApprove(policy, [requestedBy, ...approvedBy]);
+    return {
+      allowed: false,
+      reason: "already_approved",
+      message: `You have already approved *${name}*; it needs a second, different person${who ? `: ${who}` : ""}.`,
+    };
+  }
   if (userId === requestedBy && policy.fourEyesActions.includes(actionKind)) {
+    const who = whoCanApprove(policy, [requestedBy]);
     return {
       allowed: false,
       reason: "requester_may_not_approve",
-      message: `"${actionKind}" needs a second person: someone other than the requester has to approve it.`,
+      message: `*${name}* needs a second person: someone other than the requester has to approve it${who ? `. Who can approve: ${who}` : ""}.`,
     };
   }
   return { allowed: true };
+}
+
+/** One approval as the worker checks it: who, and the approver groups they belong to now. */
+export type CheckedApproval = { userId: string; userGroups: readonly string[] };
+
+/**
+ * Whether these approvals, together, authorise the action under `policy`: each approver may
+ * approve on their own, they are different people, and there are as many as the action needs.
+ * Null when they do; else why not, in one sentence.
+ */
+export function approvalsSatisfy(options: {
+  approvals: readonly CheckedApproval[];
+  requestedBy: string;
+  actionKind: ActionKind;
+  policy: ApprovalPolicy;
+}): string | null {
+  const { approvals, requestedBy, actionKind, policy } = options;
+  const ids = approvals.map((a) => a.userId);
+  if (new Set(ids).size !== ids.length) return "the same person approved twice";
+  const required = requiredApprovals(actionKind, requestedBy, policy);
+  if (ids.length < required)
+    return `${ACTION_NAMES[actionKind]} needs ${required} approvers and has ${ids.length}`;
+  for (const a of approvals) {
+    const decision = mayApprove({ ...a, requestedBy, actionKind, policy });
+    if (!decision.allowed) return `<@${a.userId}> may not approve it (${decision.reason})`;
+  }
+  return null;
 }
 
 /** Splits a comma/space separated id list from configuration ("U1, U2" -> ["U1", "U2"]). */

@@ -55,6 +55,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     prefix,
     now,
     retentionMs: config.runbook.historyRetentionMs,
+    runbookUrl: config.runbook.runbookUrl,
   });
   const queues = createQueues({
     connection: redis,
@@ -78,7 +79,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
       metrics.slackApi,
     ),
     incidents,
-    proposals: createProposalStore({ redis, prefix, now }),
+    proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
     redis,
     prefix,

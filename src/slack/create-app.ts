@@ -2,6 +2,7 @@
 // error handler, and the HTTP server for Slack, health, metrics and Alertmanager.
 import type { Server } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { createReaderCheck } from "./access/readers.ts";
 import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
 import { createGroupMembership } from "./approvals/user-groups.ts";
 import { boltLogger } from "./bolt-logger.ts";
@@ -54,7 +55,14 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
   });
   const groups = createGroupMembership(deps.slack, { now: deps.now });
   const rootUpdater = createRootUpdater(deps);
-  registerListeners(app, { ...deps, groups, rootUpdater });
+  const readers = createReaderCheck({
+    slack: deps.slack,
+    groups,
+    alertChannel: config.alertChannel,
+    groupIds: config.incidentReaderGroupIds,
+    now: deps.now,
+  });
+  registerListeners(app, { ...deps, groups, rootUpdater, readers });
   app.error(async (error) => {
     logger.error({ err: error.original ?? error, code: error.code }, "slack listener failed");
   });

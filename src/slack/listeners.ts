@@ -1,5 +1,6 @@
 // Every Slack listener, registered in one place (grouped by surface).
 import type { App } from "@slack/bolt";
+import type { ReaderCheck } from "./access/readers.ts";
 import { registerDiagnoseAgain } from "./alerts/diagnose-again-listener.ts";
 import { registerOwnListener } from "./alerts/own-listener.ts";
 import type { RootUpdater } from "./alerts/root-updater.ts";
@@ -12,7 +13,7 @@ import { registerHistoryListeners } from "./home/listeners.ts";
 
 export function registerListeners(
   app: App,
-  deps: AppDeps & ApproveDeps & { rootUpdater: RootUpdater },
+  deps: AppDeps & ApproveDeps & { rootUpdater: RootUpdater; readers: ReaderCheck },
 ): void {
   registerRdevCommand(app, deps);
   registerApprovalListeners(app, deps);

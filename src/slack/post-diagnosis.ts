@@ -48,6 +48,7 @@ export async function postDiagnosis(
       target: parts.target,
       requestedBy,
       channel: replyTo.channel,
+      threadTs: replyTo.threadTs,
       messageTs: null,
       expiresAt,
     });

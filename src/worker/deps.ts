@@ -9,6 +9,7 @@ import type { Cluster } from "../k8s/types.ts";
 import type { Logger } from "../logger.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
+import type { GroupMembership } from "../slack/approvals/user-groups.ts";
 import type { MemoryHistoryProvider } from "./chart.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 
@@ -34,7 +35,10 @@ export type WorkerDeps = {
   roots: { changed(incidentId: string): Promise<void> };
   /** Each workload's latest diagnosis snapshot (the baseline outside an incident). */
   snapshots: Pick<SnapshotStore, "latest" | "saveLatest">;
-  proposals: Pick<ProposalStore, "createProposal" | "attachMessage">;
+  /** get + markUsed: remediate jobs are checked against the proposal they name. */
+  proposals: Pick<ProposalStore, "createProposal" | "attachMessage" | "get" | "markUsed">;
+  /** Approvers' user groups (usergroups.users.list), for the approval policy's second check. */
+  groups: GroupMembership;
   /** Producer of verify jobs (the worker schedules verification itself). */
   verifyQueue: Queue;
   metrics: WorkerMetrics;

@@ -19,6 +19,7 @@ import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { createRootUpdater } from "../slack/alerts/root-updater.ts";
+import { createGroupMembership } from "../slack/approvals/user-groups.ts";
 import { diagnosisHistory, type MemoryHistoryProvider, prometheusHistory } from "./chart.ts";
 import type { WorkerDeps, WorkerEvent } from "./deps.ts";
 import { type HealthServer, startHealthServer } from "./http.ts";
@@ -115,10 +116,11 @@ export async function startWorkerProcess(
     runbook: highMemoryRunbook(config.runbook),
     cluster,
     slack,
+    groups: createGroupMembership(slack),
     incidents,
     roots,
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
-    proposals: createProposalStore({ redis, ...storePrefix }),
+    proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,
     metrics,
     logger,

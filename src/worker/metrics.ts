@@ -45,6 +45,12 @@ export function createWorkerMetrics(options: { prefix?: string; defaultMetrics?:
       labelNames: ["action", "outcome"] as const,
       registers,
     }),
+    refused: new Counter({
+      name: `${p}remediations_refused_total`,
+      help: "Remediate jobs refused before touching the cluster, by reason (unknown_proposal, not_approved, bad_seal, policy, wrong_target, altered_action, altered_params, altered_target, reused, wrong_job_id)",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
     verifications: new Counter({
       name: `${p}verifications_total`,
       help: "Verification results by action and result (passed, failed)",

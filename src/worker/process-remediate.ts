@@ -6,6 +6,7 @@ import { UnrecoverableError } from "bullmq";
 import { ACTIONS, actionTitle } from "../remediation/actions/index.ts";
 import { ActionRefused, type ActionSettings } from "../remediation/actions/types.ts";
 import { actionFailedMessage } from "../slack/blocks/progress.ts";
+import { authorise } from "./authorise.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError, isFinalAttempt } from "./failures.ts";
 import { parseJobData, RemediateJobData, type RemediateState, type StoredOutcome } from "./job-state.ts";
@@ -48,13 +49,9 @@ function initialState(): RemediateState {
 export async function processRemediate(deps: WorkerDeps, job: Job, token?: string): Promise<RemediateResult> {
   const parsed = parseJobData(RemediateJobData, job.data);
   if (!parsed.ok) throw new UnrecoverableError(parsed.error);
-  const data = parsed.data;
-  const log = deps.logger.child({
-    jobId: job.id,
-    proposalId: data.proposalId,
-    action: data.action,
-    incidentId: data.replyTo.incidentId,
-  });
+  const log = deps.logger.child({ jobId: job.id, proposalId: parsed.data.proposalId });
+  // Every run, before anything else: the job is only a pointer to an approved, sealed proposal.
+  const data = await authorise(deps, log, job, parsed.data);
   const action = ACTIONS[data.action];
   const settings = actionSettings(deps);
   const title = actionTitle(data);

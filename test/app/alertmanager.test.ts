@@ -214,3 +214,41 @@ function expectedNotifications(n: number): number {
   for (let i = 0; i < n; i++) total += Math.min(30, (i % 30) + 1 + (i % 3)) - (i % 30);
   return total;
 }
+
+describe("only the runbook's alerts trigger the runbook", () => {
+  const other = (alertname: string): AlertmanagerWebhook => {
+    const n = notification(pods(1));
+    return {
+      ...n,
+      commonLabels: { ...n.commonLabels, alertname },
+      groupLabels: { alertname },
+      alerts: n.alerts.map((a) => ({ ...a, labels: { ...a.labels, alertname } })),
+    };
+  };
+  const diagnoseJobs = async () =>
+    (await h.queue("diagnose").getJobs(["waiting", "delayed", "prioritized"])).length;
+
+  it("another alert on the same workload gets a plain thread, no diagnosis and no buttons", async () => {
+    const res = await post(JSON.stringify(other("KubePodCrashLooping")));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { incidents: { key: string }[] };
+    expect(body.incidents.map((i) => i.key)).toEqual(["KubePodCrashLooping/rdev/rdev-api"]);
+    expect(h.fake.messages(ALERT_CHANNEL)).toHaveLength(1);
+    expect(await diagnoseJobs()).toBe(0);
+    // The runbook's own family (its critical variant included) is diagnosed.
+    await post(JSON.stringify(other("RdevAPIHighMemoryCritical")));
+    await eventually(async () => (await diagnoseJobs()) === 1);
+  });
+
+  it("with OTHER_ALERTS=ignore another alert opens nothing at all; RUNBOOK_ALERTS picks the family", async () => {
+    await h.stop();
+    h = await startHarness(redisServer, {
+      env: { OTHER_ALERTS: "ignore", RUNBOOK_ALERTS: "KubePodCrashLooping" },
+    });
+    const ignored = await post(JSON.stringify(notification(pods(2))));
+    expect(((await ignored.json()) as { incidents: unknown[] }).incidents).toEqual([]);
+    expect(h.fake.messages(ALERT_CHANNEL)).toEqual([]);
+    await post(JSON.stringify(other("KubePodCrashLooping")));
+    await eventually(async () => (await diagnoseJobs()) === 1);
+  });
+});

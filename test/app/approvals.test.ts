@@ -117,6 +117,7 @@ async function proposalMessage(kind: "rolling-restart", requestedBy: string): Pr
 
 async function click(posted: Posted, button: Button, userId: string, replica = 0) {
   const responseUrl = h.fake.responseUrl();
+  const triggerId = h.fake.issueTriggerId();
   const payload = blockActions({
     actionId: button.actionId,
     value: button.value,
@@ -125,15 +126,52 @@ async function click(posted: Posted, button: Button, userId: string, replica = 0
     messageTs: posted.messageTs,
     threadTs: posted.threadTs === posted.messageTs ? null : posted.threadTs,
     responseUrl,
-    triggerId: h.fake.issueTriggerId(),
+    triggerId,
   }) as { message: Record<string, unknown> };
   const current = message(posted.messageTs);
   payload.message.blocks = current.blocks;
   payload.message.text = current.text;
   const res = await signedInteraction(`${h.instances[replica]?.url}/slack/events`, SIGNING_SECRET, payload);
   expect(res.status).toBe(200);
-  return { responseUrl };
+  return { responseUrl, triggerId };
 }
+
+type Answer = {
+  response_action?: string;
+  view?: { blocks?: unknown[] };
+  errors?: Record<string, string>;
+} | null;
+
+/**
+ * A click and, when the app opens its confirmation (the policy allowed the click), "Approve" in
+ * it, on the same replica. `answer` is the submission's response (null: accepted); `refused` the
+ * private answer to the click when no confirmation opened.
+ */
+async function approveAs(posted: Posted, button: Button, userId: string, replica = 0) {
+  const { responseUrl, triggerId } = await click(posted, button, userId, replica);
+  const opened = await eventually(() => {
+    const call = h.fake.callsTo("views.open").find((c) => c.args.trigger_id === triggerId);
+    if (call) return { call };
+    return h.fake.responses(responseUrl).length > 0 ? { call: null } : false;
+  });
+  if (!opened.call) return { responseUrl, answer: null, refused: await ephemeral(responseUrl) };
+  const view = opened.call.response?.view as { id: string; private_metadata: string; callback_id: string };
+  expect(view.callback_id).toBe("rdev_approve_confirm");
+  const payload = viewSubmission({
+    callbackId: view.callback_id,
+    privateMetadata: view.private_metadata,
+    values: {},
+    user: { id: userId },
+    viewId: view.id,
+    triggerId,
+  });
+  const res = await signedInteraction(`${h.instances[replica]?.url}/slack/events`, SIGNING_SECRET, payload);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return { responseUrl, answer: (text ? JSON.parse(text) : null) as Answer, refused: null };
+}
+
+const answerText = (a: Answer) => JSON.stringify(a?.view?.blocks ?? a?.errors ?? null);
 
 const ephemeral = async (responseUrl: string) => {
   const [post] = await eventually(() =>
@@ -159,7 +197,24 @@ describe("approving a button", () => {
     const posted = await diagnosisInThread();
     expect(posted.buttons.map((b) => b.kind)).toEqual(["restart-pod", "raise-memory-limit"]);
     const restart = byKind(posted, "restart-pod");
-    await click(posted, restart, APPROVER);
+    // The click opens the app's confirmation (no Slack `confirm`: that would show before the app
+    // could refuse); nothing is queued until it is approved there.
+    const { triggerId } = await click(posted, restart, APPROVER);
+    const opened = await h.fake.waitForCall("views.open", (c) => c.args.trigger_id === triggerId);
+    expect(JSON.stringify(opened.args.view)).toContain("Restart pod rdev-api-7c9f8-x2k4q?");
+    expect(await jobs()).toEqual([]);
+    const view = opened.response?.view as { private_metadata: string };
+    const submitted = await signedInteraction(
+      `${h.instances[0]?.url}/slack/events`,
+      SIGNING_SECRET,
+      viewSubmission({
+        callbackId: "rdev_approve_confirm",
+        privateMetadata: view.private_metadata,
+        values: {},
+        user: { id: APPROVER },
+      }),
+    );
+    expect(await submitted.text()).toBe("");
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     expect(job?.id).toBe(`remediate-${restart.value}`);
     expect(job?.data).toMatchObject({
@@ -179,19 +234,18 @@ describe("approving a button", () => {
   it("gives exactly one job for a double click and two people on two replicas", async () => {
     const posted = await diagnosisInThread();
     const restart = byKind(posted, "restart-pod");
-    const clicks = await Promise.all([
-      click(posted, restart, APPROVER, 0),
-      click(posted, restart, APPROVER, 0),
-      click(posted, restart, APPROVER_2, 1),
-      click(posted, restart, APPROVER_2, 1),
+    const approvals = await Promise.all([
+      approveAs(posted, restart, APPROVER, 0),
+      approveAs(posted, restart, APPROVER, 0),
+      approveAs(posted, restart, APPROVER_2, 1),
+      approveAs(posted, restart, APPROVER_2, 1),
     ]);
     await eventually(async () => (await jobs()).length === 1);
-    // The winner's message is updated; each of the three others is told who was first.
-    const replies = await eventually(() => {
-      const all = clicks.flatMap(({ responseUrl }) => h.fake.responses(responseUrl));
-      return all.length === 3 ? all : false;
-    });
-    for (const r of replies) expect(JSON.stringify(r.body)).toMatch(/already approved this at/);
+    // The winner's message is updated; each of the three others is told who was first (in their
+    // confirmation, or privately when the proposal was taken before their click).
+    const losers = approvals.filter((a) => a.answer !== null || a.refused !== null);
+    expect(losers).toHaveLength(3);
+    for (const a of losers) expect(a.refused ?? answerText(a.answer)).toMatch(/already approved this at/);
     await eventually(() => h.fake.callsTo("chat.update").filter((c) => c.ok).length === 1);
     expect(await jobs()).toHaveLength(1);
   });
@@ -201,6 +255,7 @@ describe("approving a button", () => {
     const restart = byKind(posted, "restart-pod");
     const { responseUrl } = await click(posted, restart, STRANGER);
     expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
     expect(await jobs()).toEqual([]);
     expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
     expect(h.fake.callsTo("chat.update")).toEqual([]);
@@ -208,7 +263,7 @@ describe("approving a button", () => {
 
   it("lets members of the approver user group approve (looked up with usergroups.users.list)", async () => {
     const posted = await diagnosisInThread();
-    await click(posted, byKind(posted, "restart-pod"), ONCALL_MEMBER);
+    await approveAs(posted, byKind(posted, "restart-pod"), ONCALL_MEMBER);
     await eventually(async () => (await jobs()).length === 1);
     expect(h.fake.callsTo("usergroups.users.list")[0]?.args).toMatchObject({ usergroup: "S0ONCALL01" });
   });
@@ -227,7 +282,7 @@ describe("approving a button", () => {
     const { responseUrl } = await click(posted, button, APPROVER);
     expect(await ephemeral(responseUrl)).toMatch(/needs a second person/);
     expect(await jobs()).toEqual([]);
-    await click(posted, button, APPROVER_2);
+    await approveAs(posted, button, APPROVER_2);
     const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
     expect(job?.data.action).toBe("rolling-restart");
     expect(job?.data.params.restartedAt).toBe(new Date(job?.data.approvedAt ?? 0).toISOString());
@@ -239,13 +294,14 @@ describe("approving a button", () => {
     // A corrupted queue key makes BullMQ's add script fail while Redis itself is fine.
     const metaKey = `${h.bullPrefix}:rdev-remediate:meta`;
     await deps().redis.set(metaKey, "not-a-hash");
-    const { responseUrl } = await click(posted, restart, APPROVER);
-    expect(await ephemeral(responseUrl)).toMatch(
+    const { answer } = await approveAs(posted, restart, APPROVER);
+    expect(answer?.response_action).toBe("update");
+    expect(answerText(answer)).toMatch(
       /Not started: the job could not be queued. The proposal is still open/,
     );
     expect((await deps().proposals.get(restart.value))?.status).toBe("pending");
     await deps().redis.del(metaKey);
-    await click(posted, restart, APPROVER);
+    await approveAs(posted, restart, APPROVER);
     await eventually(async () => (await jobs()).length === 1);
   });
 });
@@ -298,13 +354,129 @@ describe("the modal for parameterised actions", () => {
     );
   });
 
-  it("replaces the modal with a refusal for someone who may not approve", async () => {
-    const { view, responseUrl } = await openModal(STRANGER);
-    expect(await ephemeral(responseUrl)).toMatch(/You are not an approver/);
-    const update = await h.fake.waitForCall("views.update");
-    expect(update.args.view_id).toBe(view.id);
-    expect(JSON.stringify(h.fake.view(view.id))).toContain("Not allowed");
-    expect((await submit(view.private_metadata, "1Gi", STRANGER))?.errors?.value).toMatch(/not an approver/);
+  it("refuses someone who may not approve at the click, once, before any dialog", async () => {
+    const posted = await diagnosisInThread();
+    const { responseUrl } = await click(posted, byKind(posted, "raise-memory-limit"), STRANGER);
+    const text = await ephemeral(responseUrl);
+    expect(text).toMatch(
+      /You are not an approver for remediations\. Who can approve: <@U0LEAD0001>, <@U0LEAD0002> or anyone in <!subteam\^S0ONCALL01>/,
+    );
+    // Give a stray second message the chance to arrive, then count: one answer, no modal.
+    await diagnosisInThread();
+    expect(h.fake.responses(responseUrl)).toHaveLength(1);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
     expect(await jobs()).toEqual([]);
+  });
+
+  it("answers are posted where the stored proposal is, whatever private_metadata says", async () => {
+    const { posted, raise, view } = await openModal(APPROVER);
+    const tampered = JSON.stringify({ p: raise.value, c: "C0ELSEWHER", m: "1.000001", t: "1.000001" });
+    expect(await submit(tampered, "1Gi")).toBeNull();
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.data.replyTo).toEqual({ channel: OPS_CHANNEL, threadTs: posted.threadTs, incidentId: null });
+    await eventually(() => JSON.stringify(message(posted.messageTs).blocks).includes("with `1Gi`"));
+    expect(h.fake.messages("C0ELSEWHER")).toEqual([]);
+    expect(view.private_metadata).toBe(JSON.stringify({ p: raise.value }));
+  });
+
+  it.each([
+    ["not JSON", "{oops"],
+    ["no proposal id", JSON.stringify({ c: OPS_CHANNEL })],
+    ["an id that is not an id", JSON.stringify({ p: "../../x" })],
+    ["empty", ""],
+  ])(
+    "malformed private_metadata (%s) gets a clear field error and changes nothing",
+    async (_label, metadata) => {
+      await openModal(APPROVER);
+      const answer = await submit(metadata, "1Gi");
+      expect(answer).toEqual({
+        response_action: "errors",
+        errors: {
+          value: expect.stringMatching(/This form is damaged or out of date, so nothing was approved/),
+        },
+      });
+      expect(await jobs()).toEqual([]);
+    },
+  );
+});
+
+describe("two people for risky actions", () => {
+  const lastLine = (ts: string) => JSON.stringify(message(ts).blocks);
+
+  it("an alert's rolling restart needs two different approvers; the message and thread say who is still needed", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    await approveAs(posted, button, APPROVER, 0);
+    await eventually(() => lastLine(posted.messageTs).includes("needs a second, different approver"));
+    expect(await jobs()).toEqual([]);
+    // The button is still there, with who approved and who can give the second approval.
+    expect(buttonsOf(message(posted.messageTs).blocks ?? []).map((b) => b.value)).toEqual([button.value]);
+    expect(lastLine(posted.messageTs)).toContain(
+      `<@${APPROVER}> approved *Rolling restart of rdev/rdev-api*`,
+    );
+    expect(lastLine(posted.messageTs)).toContain(`<@${APPROVER_2}> or anyone in <!subteam^${"S0ONCALL01"}>`);
+    const thread = h.fake.thread(OPS_CHANNEL, posted.messageTs).map((m) => m.text);
+    expect(thread.some((t) => /needs a second, different approver/.test(t ?? ""))).toBe(true);
+
+    // The same person again: refused, once, nothing queued.
+    const again = await click(posted, button, APPROVER, 1);
+    expect(await ephemeral(again.responseUrl)).toMatch(
+      /You have already approved \*Rolling restart\*; it needs a second, different person/,
+    );
+    expect(await jobs()).toEqual([]);
+
+    const second = await approveAs(posted, button, APPROVER_2, 1);
+    expect(second.answer).toBeNull();
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    expect(job?.data).toMatchObject({ action: "rolling-restart", approvedBy: APPROVER_2 });
+    const stored = await deps().proposals.get(button.value);
+    expect(stored?.approvals.map((a) => a.userId)).toEqual([APPROVER, APPROVER_2]);
+    expect(stored?.seal).toMatch(/^[0-9a-f]{64}$/);
+    await eventually(() =>
+      lastLine(posted.messageTs).includes(`<@${APPROVER}> and <@${APPROVER_2}> approved`),
+    );
+  });
+
+  it("double clicks of both approvers on two replicas at once give one job with two different approvers", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    const approvals = await Promise.all([
+      approveAs(posted, button, APPROVER, 0),
+      approveAs(posted, button, APPROVER, 1),
+      approveAs(posted, button, APPROVER_2, 0),
+      approveAs(posted, button, APPROVER_2, 1),
+    ]);
+    const [job] = await eventually(async () => ((await jobs()).length === 1 ? await jobs() : false));
+    const stored = await deps().proposals.get(button.value);
+    expect(stored?.status).toBe("claimed");
+    expect(new Set(stored?.approvals.map((a) => a.userId))).toEqual(new Set([APPROVER, APPROVER_2]));
+    expect(job?.data.approvedBy).toBe(stored?.claimedBy);
+    // Two approvals counted; the other two were each told why not (in the confirmation, or at the click).
+    const losers = approvals.filter((a) => a.answer !== null || a.refused !== null);
+    expect(losers).toHaveLength(2);
+    for (const a of losers) expect(a.refused ?? answerText(a.answer)).toMatch(/already approved/);
+    expect(await jobs()).toHaveLength(1);
+  });
+
+  it("a proposal edited in Redis after the bot made it cannot be approved", async () => {
+    const posted = await proposalMessage("rolling-restart", "alertmanager");
+    const button = byKind(posted, "rolling-restart");
+    // Passed off as a person's request, so that one approver would do.
+    await deps().redis.hset(`${h.prefix}:proposal:${button.value}`, "requestedBy", ONCALL_MEMBER);
+    const { responseUrl } = await click(posted, button, APPROVER);
+    expect(await ephemeral(responseUrl)).toMatch(/This proposal was changed after the bot made it/);
+    expect(h.fake.callsTo("views.open")).toEqual([]);
+    expect(await jobs()).toEqual([]);
+  });
+
+  it("a person's own risky request needs one approver other than them", async () => {
+    const posted = await proposalMessage("rolling-restart", ONCALL_MEMBER);
+    const button = byKind(posted, "rolling-restart");
+    const own = await click(posted, button, ONCALL_MEMBER);
+    expect(await ephemeral(own.responseUrl)).toMatch(
+      /\*Rolling restart\* needs a second person: someone other than the requester has to approve it\. Who can approve: <@U0LEAD0001>, <@U0LEAD0002> or anyone in <!subteam\^S0ONCALL01> \(other than <@U0ONCALL01>\)/,
+    );
+    await approveAs(posted, button, APPROVER);
+    await eventually(async () => (await jobs()).length === 1);
   });
 });

@@ -23,6 +23,8 @@ export const APPROVER_2 = "U0LEAD0002";
 export const ONCALL_GROUP = "S0ONCALL01";
 export const ONCALL_MEMBER = "U0ONCALL01";
 export const STRANGER = "U0STRANGR1";
+/** Who is in ALERT_CHANNEL (conversations.members): everyone above but STRANGER, and a developer. */
+export const ALERT_CHANNEL_MEMBERS = [APPROVER, APPROVER_2, ONCALL_MEMBER, "U0DEVANNA1", "U0RDEVBOT1"];
 
 /** Real time plus an offset tests can move forward (proposal expiry). */
 export class SkewClock {
@@ -52,6 +54,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const fake = await startFakeSlack({
     userGroups: { [ONCALL_GROUP]: [ONCALL_MEMBER] },
+    // The alert channel's members may read incidents; STRANGER is not one of them.
+    channelMembers: { [ALERT_CHANNEL]: ALERT_CHANNEL_MEMBERS },
     ...options.fake,
   });
   const config = loadAppConfig({

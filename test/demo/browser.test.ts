@@ -86,9 +86,9 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     expect(width).toBeGreaterThanOrEqual(600);
     await shot("1-diagnosis");
 
-    // alice approves the restart of the leaking pod: the button asks first.
+    // alice approves the restart of the leaking pod: the app checks she may, then asks first.
     await diagnosis.getByRole("button", { name: "Restart pod" }).first().click();
-    const dialog = page.getByRole("alertdialog");
+    const dialog = page.getByRole("dialog");
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain("evicts the pod");
     await shot("2-confirm");

@@ -254,7 +254,7 @@ describe("runDiagnosis degrades, never sinks", () => {
     ]);
     expect(c.calls.filter((x) => x.method === "listEvents").map((x) => x.args)).toEqual([
       ["rdev", "type=Warning"],
-      [null, "involvedObject.kind=Node,type=Warning"],
+      ["default", "involvedObject.kind=Node,type=Warning"],
     ]);
   });
 

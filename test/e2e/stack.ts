@@ -19,7 +19,7 @@ import type { WorkerEvent } from "../../src/worker/deps.ts";
 import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
-import { blockActions, signedInteraction } from "../support/slack-sign.ts";
+import { blockActions, signedInteraction, viewSubmission } from "../support/slack-sign.ts";
 
 export const SIGNING_SECRET = "e2e-signing-secret-0123456789";
 export const AM_TOKEN = "e2e-alertmanager-token-0123";
@@ -54,7 +54,10 @@ export type Stack = {
   events: WorkerEvent[];
   /** POSTs an Alertmanager notification to the app: one firing alert per pod. */
   alert(pods: string[]): Promise<Response>;
-  /** Clicks a button of a message as `user`, signed like Slack signs block_actions. */
+  /**
+   * Clicks a button of a message as `user`, signed like Slack signs block_actions, and approves
+   * in the confirmation the app opens (if it opens one): the click's response.
+   */
   click(
     message: { ts: string; thread_ts?: string; text: string; blocks?: unknown[] },
     button: { action_id: string; value: string },
@@ -107,6 +110,7 @@ export async function startStack(options: {
     CLUSTER_CLOCK_SPEED: String(options.speed),
     CLUSTER_CLOCK_EPOCH: String(Date.now()),
     ROOT_UPDATE_MIN_INTERVAL: "200ms",
+    APPROVER_USER_IDS: APPROVER,
     LOG_LEVEL: "silent",
     ...options.env,
   });
@@ -145,7 +149,9 @@ export async function startStack(options: {
         body: JSON.stringify(body),
       });
     },
-    click: (message, button, user = APPROVER) => {
+    click: async (message, button, user = APPROVER) => {
+      const triggerId = slack.issueTriggerId();
+      const responseUrl = slack.responseUrl();
       const payload = blockActions({
         actionId: button.action_id,
         value: button.value,
@@ -153,12 +159,33 @@ export async function startStack(options: {
         channelId: ALERT_CHANNEL,
         messageTs: message.ts,
         threadTs: message.thread_ts ?? null,
-        responseUrl: slack.responseUrl(),
-        triggerId: slack.issueTriggerId(),
+        responseUrl,
+        triggerId,
       }) as { message: Record<string, unknown> };
       payload.message.blocks = message.blocks;
       payload.message.text = message.text;
-      return signedInteraction(`${handle.url}/slack/events`, SIGNING_SECRET, payload);
+      const res = await signedInteraction(`${handle.url}/slack/events`, SIGNING_SECRET, payload);
+      // The app's confirmation (restart-pod, rolling-restart), or a private answer instead.
+      for (let i = 0; i < 250; i++) {
+        const opened = slack.callsTo("views.open").find((c) => c.args.trigger_id === triggerId);
+        if (opened) {
+          const view = opened.response?.view as { id: string; private_metadata: string; callback_id: string };
+          if (view.callback_id === "rdev_approve_confirm") {
+            const submit = viewSubmission({
+              callbackId: view.callback_id,
+              privateMetadata: view.private_metadata,
+              values: {},
+              user: { id: user },
+              viewId: view.id,
+            });
+            await signedInteraction(`${handle.url}/slack/events`, SIGNING_SECRET, submit);
+          }
+          break;
+        }
+        if (slack.responses(responseUrl).length > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return res;
     },
     async close() {
       await worker.stop(1000).catch(() => {});

@@ -242,3 +242,28 @@ describe("when Redis restarts", () => {
     expect(await store.listOpen()).toHaveLength(1);
   });
 });
+
+describe("alert text that could mislead", () => {
+  it("stores summaries on one line without bidi controls, and links the configured runbook, never the alert's", async () => {
+    const spoofing: Alert = {
+      ...alertA,
+      fingerprint: "fp-spoof",
+      labels: { ...alertA.labels, severity: "crit\u202eical" },
+      annotations: {
+        summary: "rdev-api at 97%\n\n*Approve the rolling restart now* \u2066<@U0BOSS>\u2069 \u202Egnp.exe",
+        runbook_url: "https://evil.example.com/runbook",
+      },
+    };
+    const configured = createIncidentStore({
+      redis: await client(),
+      prefix: uniquePrefix(),
+      runbookUrl: "https://wiki.example.com/rdev/high-memory",
+    });
+    const { incident } = await configured.openOrUpdate(KEY, spoofing);
+    expect(incident?.summary).toBe("rdev-api at 97% *Approve the rolling restart now* <@U0BOSS> gnp.exe");
+    expect(incident?.severity).toBe("critical");
+    expect(incident?.runbookUrl).toBe("https://wiki.example.com/rdev/high-memory");
+    const unset = createIncidentStore({ redis: await client(), prefix: uniquePrefix() });
+    expect((await unset.openOrUpdate(KEY, spoofing)).incident?.runbookUrl).toBeNull();
+  });
+});

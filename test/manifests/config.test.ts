@@ -25,6 +25,7 @@ const TEST_SECRETS: Record<string, string> = {
   SLACK_BOT_TOKEN: "xoxb-1-test",
   SLACK_SIGNING_SECRET: "test-signing-secret",
   ALERTMANAGER_TOKEN: "test-alertmanager-token-0123456789",
+  APPROVAL_SIGNING_KEY: "test-approval-signing-key-0123456789abcdef",
   REDIS_URL: "redis://127.0.0.1:6379",
 };
 
@@ -76,12 +77,15 @@ describe.skipIf(kubectl === null)("the ConfigMap and the Deployments' environmen
     expect(problemKeys(() => loadAppConfig(env("rdev-chatops-app", "app")))).toEqual(["ALERT_CHANNEL"]);
   });
 
-  it("without the Secret, exactly the template's keys are missing (the template lists every secret)", () => {
+  it("without the Secret, exactly the template's required keys are missing (the template lists every secret)", () => {
     const app = containerEnv(only(objects, "Deployment", "rdev-chatops-app"), "app", {
       configMaps: { "rdev-chatops": { ...data, ALERT_CHANNEL: "C0123ABCD" } },
       secrets: { "rdev-chatops": {} },
     });
-    expect(problemKeys(() => loadAppConfig(app))).toEqual(templateKeys);
+    // APPROVAL_SIGNING_KEY is optional: derived from SLACK_BOT_TOKEN when absent.
+    expect(problemKeys(() => loadAppConfig(app))).toEqual(
+      templateKeys.filter((k) => k !== "APPROVAL_SIGNING_KEY"),
+    );
   });
 
   it("the app starts with its Deployment's environment and listens on its containerPort", () => {
@@ -95,7 +99,14 @@ describe.skipIf(kubectl === null)("the ConfigMap and the Deployments' environmen
     const config = loadWorkerConfig(workerEnv);
     expect(config.http.port).toBe(port("rdev-chatops-worker"));
     const secrets = templateKeys.filter((k) => k in workerEnv).sort();
-    expect(secrets).toEqual(["REDIS_URL", "SLACK_BOT_TOKEN"]);
+    expect(secrets).toEqual(["APPROVAL_SIGNING_KEY", "REDIS_URL", "SLACK_BOT_TOKEN"]);
+  });
+
+  it("the app and the worker seal and check approvals with the same key from the Secret", () => {
+    const app = loadAppConfig(env("rdev-chatops-app", "app", { ...data, ALERT_CHANNEL: "C0123ABCD" }));
+    const worker = loadWorkerConfig(env("rdev-chatops-worker", "worker"));
+    expect(worker.approvalSigningKey.equals(app.approvalSigningKey)).toBe(true);
+    expect(worker.approval).toEqual(app.approval);
   });
 
   it("the worker's shutdown grace fits in the pod's termination grace period", () => {

@@ -20,6 +20,14 @@ const out = (ip: string, port: number, protocol: "TCP" | "UDP" = "TCP"): Flow =>
   port,
   protocol,
 });
+/** Redis: the pods labelled app.kubernetes.io/name=redis in rdev-chatops. */
+const redis = (
+  labels: Record<string, string> = { "app.kubernetes.io/name": "redis" },
+  namespace = "rdev-chatops",
+): Flow => ({
+  ...out(REDIS, 6379),
+  pod: { namespace, labels },
+});
 const into = (port: number): Flow => ({ direction: "Ingress", ip: "10.244.3.3", port, protocol: "TCP" });
 const show = (f: Flow) => `${f.direction} ${f.ip}:${f.port}/${f.protocol ?? "TCP"}`;
 
@@ -70,7 +78,7 @@ describe.skipIf(kubectl === null)("manifests/networkpolicy.yaml", () => {
     const { port } = podOf("rdev-chatops-app");
     check(
       "rdev-chatops-app",
-      [into(port), out(SLACK, 443), out(REDIS, 6379), out(DNS, 53, "UDP"), out(DNS, 53)],
+      [into(port), out(SLACK, 443), redis(), out(DNS, 53, "UDP"), out(DNS, 53)],
       true,
     );
   });
@@ -101,7 +109,7 @@ describe.skipIf(kubectl === null)("manifests/networkpolicy.yaml", () => {
         out(API_SERVER_SERVICE, 443),
         out(API_SERVER, 6443),
         out(SLACK, 443),
-        out(REDIS, 6379),
+        redis(),
         out(DNS, 53, "UDP"),
         out(DNS, 53),
       ],
@@ -115,6 +123,22 @@ describe.skipIf(kubectl === null)("manifests/networkpolicy.yaml", () => {
       [into(3000), into(22), out(RDEV_API_POD, 8080), out(METADATA, 80), out(SLACK, 80), out(SLACK, 22)],
       false,
     );
+  });
+
+  it("both pods: port 6379 only on the Redis pods, not anywhere", () => {
+    for (const name of ["rdev-chatops-app", "rdev-chatops-worker"]) {
+      check(
+        name,
+        [
+          out(REDIS, 6379),
+          out(SLACK, 6379),
+          out(METADATA, 6379),
+          redis({ "app.kubernetes.io/name": "rdev-api" }),
+          redis({ "app.kubernetes.io/name": "redis" }, "rdev"),
+        ],
+        false,
+      );
+    }
   });
 
   it("both pods are isolated in both directions", () => {

@@ -222,14 +222,22 @@ describe.skipIf(kubectl === null)("manifests/ RBAC against every call the worker
     }
   });
 
-  it("has no wildcard and writes nothing cluster-wide", () => {
+  it("has no wildcard and nothing cluster-wide: the workload's namespace, and node events in default", () => {
     for (const g of grants) {
       const fields = [g.rule.apiGroups ?? [], g.rule.resources ?? [], g.rule.verbs].flat();
       expect(fields, g.source).not.toContain("*");
-      if (g.namespace === null)
-        expect(g.rule.verbs.every((v) => ["get", "list", "watch"].includes(v))).toBe(true);
-      else expect(g.namespace).toBe("rdev");
+      expect(g.namespace, g.source).not.toBeNull();
+      if (g.namespace !== "rdev") {
+        expect(g.namespace, g.source).toBe("default");
+        expect(g.rule).toMatchObject({ apiGroups: [""], resources: ["events"], verbs: ["list"] });
+      }
     }
+    expect(rendered.filter((o) => o.kind === "ClusterRole" || o.kind === "ClusterRoleBinding")).toEqual([]);
+  });
+
+  it("no request of the worker lists or reads anything across all namespaces", () => {
+    const everywhere = [...required(), ...diagnosisRequests].filter((r) => r.namespace === "");
+    expect(everywhere.map(describeRequest)).toEqual([]);
   });
 
   it("the app's ServiceAccount holds no permission at all", () => {

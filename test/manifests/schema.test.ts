@@ -104,8 +104,6 @@ describe.skipIf(kubectl === null)("kubectl kustomize manifests", () => {
 
   it("renders the whole base and no Secret (the real one is created out of band)", () => {
     expect(objects.map(id).sort()).toEqual([
-      "ClusterRole/rdev-chatops-worker-events",
-      "ClusterRoleBinding/rdev-chatops-worker-events",
       "ConfigMap/rdev-chatops/rdev-chatops",
       "Deployment/rdev-chatops/rdev-chatops-app",
       "Deployment/rdev-chatops/rdev-chatops-worker",
@@ -114,7 +112,9 @@ describe.skipIf(kubectl === null)("kubectl kustomize manifests", () => {
       "NetworkPolicy/rdev-chatops/rdev-chatops-worker",
       "PodDisruptionBudget/rdev-chatops/rdev-chatops-app",
       "PodDisruptionBudget/rdev-chatops/rdev-chatops-worker",
+      "Role/default/rdev-chatops-worker-node-events",
       "Role/rdev/rdev-chatops-worker",
+      "RoleBinding/default/rdev-chatops-worker-node-events",
       "RoleBinding/rdev/rdev-chatops-worker",
       "Service/rdev-chatops/rdev-chatops-app",
       "Service/rdev-chatops/rdev-chatops-worker",
@@ -140,12 +140,15 @@ describe.skipIf(kubectl === null)("kubectl kustomize manifests", () => {
     }
   });
 
-  it("every object is labelled part-of rdev-chatops; namespaced ones are in rdev-chatops or (RBAC) rdev", () => {
+  it("every object is labelled part-of rdev-chatops; namespaced ones are in rdev-chatops or (RBAC) rdev, default", () => {
     for (const o of objects) {
       expect(o.metadata.labels?.["app.kubernetes.io/part-of"], id(o)).toBe("rdev-chatops");
       const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(o.kind);
       if (clusterScoped) expect(o.metadata.namespace, id(o)).toBeUndefined();
-      else if (o.kind === "Role" || o.kind === "RoleBinding") expect(o.metadata.namespace).toBe("rdev");
+      else if (o.kind === "Role" || o.kind === "RoleBinding")
+        expect(o.metadata.name === "rdev-chatops-worker-node-events" ? "default" : "rdev").toBe(
+          o.metadata.namespace,
+        );
       else expect(o.metadata.namespace, id(o)).toBe("rdev-chatops");
     }
   });

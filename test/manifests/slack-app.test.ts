@@ -31,6 +31,7 @@ const METHOD_SCOPES: Record<string, BotScope[]> = {
   "conversations.history": HISTORY,
   "conversations.replies": HISTORY,
   "conversations.info": ["channels:read", "groups:read", "im:read", "mpim:read"],
+  "conversations.members": ["channels:read", "groups:read", "im:read", "mpim:read"],
   "usergroups.list": ["usergroups:read"],
   "usergroups.users.list": ["usergroups:read"],
   "users.info": ["users:read"],

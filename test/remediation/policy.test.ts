@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   type ActionKind,
   ApprovalPolicy,
+  approvalsSatisfy,
   mayApprove,
   parseIdList,
   RISKY_ACTIONS,
+  requiredApprovals,
+  whoCanApprove,
 } from "../../src/remediation/policy.ts";
 
 const ONCALL = "S0ONCALL";
@@ -161,5 +164,75 @@ describe("parseIdList", () => {
     [undefined, []],
   ])("%j -> %j", (text, ids) => {
     expect(parseIdList(text)).toEqual(ids);
+  });
+});
+
+describe("two people for risky actions", () => {
+  it.each([
+    ["rolling-restart", "alertmanager", 2],
+    ["raise-memory-limit", "alertmanager", 2],
+    ["restart-pod", "alertmanager", 1],
+    ["rolling-restart", "U0DEV", 1],
+    ["capture-heap-profile", "alertmanager", 1],
+  ] as const)("%s proposed by %s needs %i approver(s)", (kind, by, n) => {
+    expect(requiredApprovals(kind, by, policy)).toBe(n);
+  });
+
+  it("refuses the same person twice and says who else can approve", () => {
+    const decision = mayApprove({
+      userId: "U0LEAD",
+      userGroups: [],
+      requestedBy: "alertmanager",
+      actionKind: "rolling-restart",
+      policy,
+      approvedBy: ["U0LEAD"],
+    });
+    expect(decision).toEqual({
+      allowed: false,
+      reason: "already_approved",
+      message:
+        "You have already approved *Rolling restart*; it needs a second, different person: anyone in <!subteam^S0ONCALL> (other than <@U0LEAD>).",
+    });
+  });
+
+  it("names actions for people, not by their ids", () => {
+    const decision = mayApprove({
+      userId: "U0LEAD",
+      userGroups: [],
+      requestedBy: "U0LEAD",
+      actionKind: "raise-memory-limit",
+      policy,
+    });
+    expect(!decision.allowed && decision.message).toMatch(/^\*Raise memory limit\* needs a second person/);
+    expect(!decision.allowed && decision.message).not.toContain("raise-memory-limit");
+  });
+
+  it.each([
+    [{ anyoneMayApprove: true }, [], "anyone"],
+    [{ anyoneMayApprove: true }, ["U0A"], "anyone other than <@U0A>"],
+    [{ approverUserIds: ["U0A", "U0B"] }, ["U0A"], "<@U0B>"],
+    [{ approverUserIds: ["U0A"] }, ["U0A"], null],
+    [{ approverUserIds: ["U0A"], approverGroupIds: ["S0G"] }, [], "<@U0A> or anyone in <!subteam^S0G>"],
+  ] as const)("whoCanApprove(%j, without %j) = %j", (p, exclude, expected) => {
+    const parsed = ApprovalPolicy.parse({ approverUserIds: [], approverGroupIds: [], ...p });
+    expect(whoCanApprove(parsed, exclude)).toBe(expected);
+  });
+
+  it("approvalsSatisfy: distinct approvers, each allowed, as many as needed", () => {
+    const check = (approvals: { userId: string; userGroups?: string[] }[], requestedBy = "alertmanager") =>
+      approvalsSatisfy({
+        approvals: approvals.map((a) => ({ userGroups: [], ...a })),
+        requestedBy,
+        actionKind: "rolling-restart",
+        policy,
+      });
+    expect(check([{ userId: "U0LEAD" }, { userId: "U0ANNA", userGroups: [ONCALL] }])).toBeNull();
+    expect(check([{ userId: "U0LEAD" }])).toBe("Rolling restart needs 2 approvers and has 1");
+    expect(check([{ userId: "U0LEAD" }, { userId: "U0LEAD" }])).toBe("the same person approved twice");
+    expect(check([{ userId: "U0LEAD" }, { userId: "U0EVE" }])).toMatch(
+      /<@U0EVE> may not approve it \(not_an_approver\)/,
+    );
+    expect(check([{ userId: "U0LEAD" }], "U0DEV")).toBeNull();
+    expect(check([{ userId: "U0LEAD" }], "U0LEAD")).toMatch(/requester_may_not_approve/);
   });
 });

@@ -6,6 +6,7 @@ import {
   claimFailureMessage,
   createProposalStore,
   type ProposalInput,
+  type ProposalStore,
 } from "../../src/remediation/proposals.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 
@@ -30,6 +31,19 @@ afterAll(async () => {
 });
 
 const MINUTE = 60_000;
+
+/** One completing approval (no seal: these tests are about the store's atomicity, not the worker). */
+function claimWith(store: ProposalStore | undefined, id: string, userId: string, at?: number) {
+  if (!store) throw new Error("no store");
+  return store.approve(id, {
+    userId,
+    ...(at === undefined ? {} : { at }),
+    prior: [],
+    params: {},
+    final: true,
+    seal: null,
+  });
+}
 
 function input(clock: ManualClock, overrides: Partial<ProposalInput> = {}): ProposalInput {
   return {
@@ -65,13 +79,20 @@ describe("createProposal / get", () => {
       ...input(clock),
       messageTs: "1732590000.000100",
       id,
+      threadTs: null,
       createdAt: clock.now(),
       status: "pending",
       keepAfterResolve: false,
+      approvals: [],
+      approvedParams: null,
+      seal: null,
+      originSeal: null,
       claimedBy: null,
       claimedAt: null,
       cancelledBy: null,
       cancelledAt: null,
+      usedBy: null,
+      usedAt: null,
     });
   });
 
@@ -102,7 +123,7 @@ describe("claim", () => {
     const stores = [a, b].map((r) => createProposalStore({ redis: r, prefix, now: () => clock.now() }));
     const id = (await stores[0]?.createProposal(input(clock))) ?? "";
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => stores[i % 2]?.claim(id, `U0USER${i}`, clock.now())),
+      Array.from({ length: 100 }, (_, i) => claimWith(stores[i % 2], id, `U0USER${i}`, clock.now())),
     );
     const winners = results.filter((r) => r?.ok);
     expect(winners).toHaveLength(1);
@@ -135,22 +156,22 @@ describe("claim", () => {
     const stillOpen = await store.get(id);
     expect(stillOpen?.status).toBe("pending");
     clock.advance(1);
-    expect(await store.claim(id, "U0LEAD", clock.now())).toEqual({
+    expect(await claimWith(store, id, "U0LEAD", clock.now())).toEqual({
       ok: false,
       reason: "expired",
       expiredAt: proposal.expiresAt,
     });
     // Uses the store's clock when no time is passed.
-    expect(await store.claim(id, "U0LEAD")).toMatchObject({ reason: "expired" });
+    expect(await claimWith(store, id, "U0LEAD")).toMatchObject({ reason: "expired" });
   });
 
   it("reports unknown and malformed ids as not_found", async () => {
     const store = createProposalStore({ redis: await client(), prefix: uniquePrefix() });
-    expect(await store.claim("0d4f8a4e-0000-4000-8000-000000000000", "U0LEAD")).toEqual({
+    expect(await claimWith(store, "0d4f8a4e-0000-4000-8000-000000000000", "U0LEAD")).toEqual({
       ok: false,
       reason: "not_found",
     });
-    expect(await store.claim("x:y", "U0LEAD")).toEqual({ ok: false, reason: "not_found" });
+    expect(await claimWith(store, "x:y", "U0LEAD")).toEqual({ ok: false, reason: "not_found" });
     expect(await store.get("../etc")).toBeNull();
   });
 
@@ -169,18 +190,18 @@ describe("claim", () => {
     const claimed = await store.createProposal(input(clock));
     // A next step offered after a fix that did not hold stays offered when the alerts clear.
     const nextStep = await store.createProposal(input(clock, { keepAfterResolve: true }));
-    expect((await store.claim(claimed, "U0LEAD")).ok).toBe(true);
+    expect((await claimWith(store, claimed, "U0LEAD")).ok).toBe(true);
     clock.advance(MINUTE);
     expect(await store.expireForIncident("inc-1")).toBe(2);
     expect((await store.get(nextStep))?.status).toBe("pending");
-    expect((await store.claim(nextStep, "U0LEAD")).ok).toBe(true);
-    expect(await store.claim(first, "U0LEAD")).toEqual({
+    expect((await claimWith(store, nextStep, "U0LEAD")).ok).toBe(true);
+    expect(await claimWith(store, first, "U0LEAD")).toEqual({
       ok: false,
       reason: "incident_resolved",
       at: clock.now(),
     });
-    expect((await store.claim(second, "U0LEAD")).ok).toBe(false);
-    expect((await store.claim(other, "U0LEAD")).ok).toBe(true);
+    expect((await claimWith(store, second, "U0LEAD")).ok).toBe(false);
+    expect((await claimWith(store, other, "U0LEAD")).ok).toBe(true);
     expect((await store.get(claimed))?.status).toBe("claimed");
     expect(await store.expireForIncident("no-such-incident")).toBe(0);
   });
@@ -194,7 +215,7 @@ describe("claim", () => {
     });
     const id = await store.createProposal(input(clock, { incidentId: null }));
     expect((await store.cancel(id, "U0DEV")).ok).toBe(true);
-    expect(await store.claim(id, "U0LEAD")).toEqual({
+    expect(await claimWith(store, id, "U0LEAD")).toEqual({
       ok: false,
       reason: "cancelled",
       by: "U0DEV",
@@ -210,7 +231,7 @@ describe("claim", () => {
     const id = await store.createProposal(input(clock));
     await redis.kill();
     try {
-      await expect(store.claim(id, "U0LEAD")).rejects.toThrow(RedisUnavailableError);
+      await expect(claimWith(store, id, "U0LEAD")).rejects.toThrow(RedisUnavailableError);
       await expect(store.createProposal(input(clock))).rejects.toThrow(
         /Redis is unavailable while trying to create/,
       );
@@ -218,7 +239,7 @@ describe("claim", () => {
       await redis.start();
     }
     await waitUntilReady(r);
-    expect(await store.claim(id, "U0LEAD")).toEqual({ ok: false, reason: "not_found" });
+    expect(await claimWith(store, id, "U0LEAD")).toEqual({ ok: false, reason: "not_found" });
   });
 });
 

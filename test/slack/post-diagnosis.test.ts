@@ -84,8 +84,9 @@ describe("postDiagnosis", () => {
     expect(raise?.action).toEqual({ kind: "raise-memory-limit", params: { memoryLimit: "768Mi" } });
     const buttons = JSON.stringify(message?.blocks);
     for (const id of result.proposalIds) expect(buttons).toContain(`"value":"${id}"`);
-    // Destructive actions ask for confirmation.
-    expect(buttons).toContain('"confirm"');
+    // Destructive actions are confirmed by the app after its policy check, not by Slack before it.
+    expect(buttons).toContain('"style":"danger"');
+    expect(buttons).not.toContain('"confirm"');
   });
 
   it("creates no proposals for a healthy deployment or a failed diagnosis", async () => {

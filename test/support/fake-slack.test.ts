@@ -239,3 +239,34 @@ describe("response_url", () => {
     expect(fake.responses(fake.responseUrl())).toEqual([]);
   });
 });
+
+describe("conversations.members", () => {
+  it("pages member ids with Slack's cursor (next_cursor empty on the last page)", async () => {
+    const members = Array.from({ length: 5 }, (_, i) => `U0MEMBER0${i}`);
+    fake.setChannelMembers(CHANNEL, members);
+    const first = await client.conversations.members({ channel: CHANNEL, limit: 2 });
+    expect(first).toMatchObject({ ok: true, members: members.slice(0, 2) });
+    const cursor = first.response_metadata?.next_cursor ?? "";
+    expect(cursor).not.toBe("");
+    const all = [...(first.members ?? [])];
+    for (let next = cursor; next !== ""; ) {
+      const page = await client.conversations.members({ channel: CHANNEL, limit: 2, cursor: next });
+      all.push(...(page.members ?? []));
+      next = page.response_metadata?.next_cursor ?? "";
+    }
+    expect(all).toEqual(members);
+    expect((await client.conversations.members({ channel: CHANNEL })).response_metadata?.next_cursor).toBe(
+      "",
+    );
+  });
+
+  it("answers channel_not_found for a channel it does not know, invalid_cursor for a bad cursor", async () => {
+    expect(await slackError(client.conversations.members({ channel: "C0NOWHERE1" }))).toBe(
+      "channel_not_found",
+    );
+    fake.setChannelMembers(CHANNEL, ["U0A"]);
+    expect(await slackError(client.conversations.members({ channel: CHANNEL, cursor: "bm9wZQ==" }))).toBe(
+      "invalid_cursor",
+    );
+  });
+});

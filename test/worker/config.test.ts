@@ -1,6 +1,6 @@
 // The worker's configuration: defaults, every problem in one error, and the cluster clock.
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadWorkerConfig } from "../../src/config.ts";
+import { ConfigError, loadWorkerConfig, redactSecrets } from "../../src/config.ts";
 import { clusterClock } from "../../src/worker/main.ts";
 
 const REQUIRED = { REDIS_URL: "redis://127.0.0.1:6379", SLACK_BOT_TOKEN: "xoxb-1-2-3" };
@@ -74,6 +74,36 @@ describe("loadWorkerConfig", () => {
       'ROLLOUT_DEADLINE: must be longer than 0 (got "0s")',
       expect.stringMatching(/^ALLOW_DELETE_FALLBACK: must be true or false/),
     ]);
+  });
+
+  it("never echoes a secret: URL credentials and tokens are redacted wherever a value is shown", () => {
+    const problems = problemsOf({
+      REDIS_URL: "rediss//:hunter2@redis.internal:6380",
+      SLACK_BOT_TOKEN: "xoxb-1-2-3",
+      PROMETHEUS_URL: "http://admin:s3cret@prometheus xoxb-9-9-leaked",
+      APPROVAL_SIGNING_KEY: "short-key",
+      RDEV_SELECTOR: "app=x,token=xapp-1-A-secret",
+    });
+    const all = problems.join("\n");
+    for (const secret of ["hunter2", "s3cret", "xoxb-9-9-leaked", "short-key", "xapp-1-A-secret"])
+      expect(all).not.toContain(secret);
+    expect(problems).toContainEqual(
+      'REDIS_URL: must look like redis://host:6379 (got "rediss//***@redis.internal:6380")',
+    );
+    expect(problems).toContainEqual(
+      "APPROVAL_SIGNING_KEY: must be at least 32 characters (openssl rand -hex 32) (value hidden)",
+    );
+  });
+
+  it.each([
+    ["redis://:pass@host:6379/0", "redis://***@host:6379/0"],
+    ["rediss://user:pass@host", "rediss://***@host"],
+    ["rediss//:pass@host", "rediss//***@host"],
+    ["redis://host:6379", "redis://host:6379"],
+    ["user:pass@host:6379", "***@host:6379"],
+    ["token xoxb-123-abc and xapp-1-X", "token xox*-*** and xox*-***"],
+  ])("redactSecrets(%j) = %j", (text, expected) => {
+    expect(redactSecrets(text)).toBe(expected);
   });
 
   it("needs the epoch when the cluster clock is sped up", () => {

@@ -14,17 +14,13 @@ import { createIncidentStore, type IncidentStore } from "../../src/incidents/sto
 import { createCluster } from "../../src/k8s/client.ts";
 import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
 import type { Cluster } from "../../src/k8s/types.ts";
-import {
-  type ActionKind,
-  type ActionParams,
-  QUEUES,
-  type RemediateJob,
-  type ReplyTo,
-} from "../../src/queue/jobs.ts";
+import { type ActionKind, type ActionParams, QUEUES, type ReplyTo } from "../../src/queue/jobs.ts";
 import { createQueues, type Queues } from "../../src/queue/queues.ts";
 import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { createProposalStore, type ProposalStore } from "../../src/remediation/proposals.ts";
+import { type AddApprovalOutcome, addApproval } from "../../src/remediation/approval.ts";
+import { createProposalStore, type Proposal, type ProposalStore } from "../../src/remediation/proposals.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
+import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
 import type { WorkerEvent } from "../../src/worker/deps.ts";
 import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
@@ -33,6 +29,9 @@ import { startRedis, type TestRedis } from "../support/redis.ts";
 
 export const CHANNEL = "C0ALERTS01";
 export const APPROVER = "U0APPROVER";
+export const APPROVER_2 = "U0APPROVR2";
+/** Who asked for the harness' proposals (a person: one approval is enough for any action). */
+export const REQUESTER = "U0REQUESTR";
 
 const firing = parseAlertmanagerWebhook(
   JSON.parse(
@@ -69,7 +68,20 @@ export type Harness = {
   startWorker(overrides?: Record<string, string>): Promise<WorkerProcess>;
   /** An open incident with its root message posted in CHANNEL; replyTo points at its thread. */
   openIncident(): Promise<{ incidentId: string; rootTs: string; replyTo: ReplyTo }>;
+  /**
+   * Proposes `action` (as REQUESTER), has APPROVER approve it as the app does (sealed) and queues
+   * its job; the same proposalId twice queues the same approved proposal again.
+   */
   remediate(replyTo: ReplyTo, action: ActionKind, params: ActionParams, proposalId?: string): Promise<string>;
+  /** A pending proposal of `action` in replyTo's thread, as a diagnosis makes them. */
+  propose(
+    replyTo: ReplyTo,
+    action: ActionKind,
+    params: ActionParams,
+    requestedBy?: string,
+  ): Promise<Proposal>;
+  /** `userId` approves `proposal` through the app's approval logic (policy, two people, seal). */
+  approve(proposal: Proposal, userId?: string, at?: number): Promise<AddApprovalOutcome>;
   /** The thread's replies' text, in order (root excluded). */
   threadTexts(rootTs: string): string[];
   /** Waits until the job is completed or failed, then reads it (so its fields are final). */
@@ -113,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WORKER_STALLED_INTERVAL: "1s",
     WORKER_SHUTDOWN_GRACE: "2s",
     ROOT_UPDATE_MIN_INTERVAL: "100ms",
+    APPROVER_USER_IDS: `${APPROVER},${APPROVER_2}`,
     LOG_LEVEL: "silent",
     ...options.env,
   };
@@ -124,9 +137,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const verifyQueue = new Queue(QUEUES.verify, { connection: producer });
   const remediateQueue = queues.remediate;
   const incidents = createIncidentStore({ redis: producer, prefix });
-  const proposals = createProposalStore({ redis: producer, prefix });
+  const proposals = createProposalStore({ redis: producer, prefix, signingKey: config.approvalSigningKey });
   const events: WorkerEvent[] = [];
   const started: WorkerProcess[] = [];
+  const approvedByKey = new Map<string, Promise<Proposal>>();
   const bot = new WebClient(slack.token, { slackApiUrl: slack.url });
 
   const h: Harness = {
@@ -172,17 +186,50 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         replyTo: { channel: CHANNEL, threadTs: rootTs, incidentId: incident.id },
       };
     },
-    async remediate(replyTo, action, params, proposalId = `p${++counter}${Date.now()}`) {
-      const job: RemediateJob = {
-        proposalId,
-        action,
-        params,
-        target: { namespace: "rdev", deployment: "rdev-api" },
-        replyTo,
-        approvedBy: APPROVER,
-        approvedAt: Date.now(),
-      };
-      const { jobId } = await queues.enqueueRemediate(job);
+    async propose(replyTo, action, params, requestedBy = REQUESTER) {
+      const proposed = params;
+      const pod = proposed.pod
+        ? { pod: proposed.pod, ...(proposed.podUid ? { podUid: proposed.podUid } : {}) }
+        : {};
+      const id = await proposals.createProposal({
+        incidentId: replyTo.incidentId,
+        action: { kind: action, params: proposed },
+        target: { namespace: "rdev", deployment: "rdev-api", ...pod },
+        requestedBy,
+        channel: replyTo.channel,
+        threadTs: replyTo.threadTs,
+        messageTs: null,
+        expiresAt: Date.now() + 3_600_000,
+      });
+      const proposal = await proposals.get(id);
+      if (!proposal) throw new Error("the proposal vanished");
+      return proposal;
+    },
+    async approve(proposal, userId = APPROVER, at = Date.now()) {
+      return await addApproval(
+        {
+          proposals,
+          policy: config.approval,
+          signingKey: config.approvalSigningKey,
+          groupsOf: async () => [],
+        },
+        proposal,
+        { userId, at },
+      );
+    },
+    async remediate(replyTo, action, params, proposalId) {
+      const key = proposalId ?? `p${++counter}`;
+      let approved = approvedByKey.get(key);
+      if (!approved) {
+        approved = (async () => {
+          const proposal = await h.propose(replyTo, action, params);
+          const outcome = await h.approve(proposal, APPROVER);
+          if (outcome.kind !== "claimed") throw new Error(`not approved: ${JSON.stringify(outcome)}`);
+          return outcome.proposal;
+        })();
+        approvedByKey.set(key, approved);
+      }
+      const { jobId } = await queues.enqueueRemediate(remediateJob(await approved));
       return jobId;
     },
     threadTexts(rootTs) {

@@ -153,7 +153,9 @@ describe("invalid job data", () => {
     const jobId = await h.remediate(replyTo, "restart-pod", { pod: pod.name });
     const { state } = await finished(h, jobId);
     expect(state).toBe("failed");
-    expect(h.threadTexts(rootTs)).toEqual([expect.stringMatching(/Refused: the job names no pod and UID/)]);
+    expect(h.threadTexts(rootTs)).toEqual([
+      expect.stringMatching(/worker refused a remediation job \(wrong_target\).*Nothing was changed/),
+    ]);
     expect(evictions(h)).toEqual([]);
   });
 });

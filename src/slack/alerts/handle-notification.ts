@@ -9,6 +9,7 @@
 
 import { formatDuration } from "../../diagnostics/format.ts";
 import { recordWithdrawn } from "../../history/record.ts";
+import { inAlertFamily } from "../../incidents/alert-family.ts";
 import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
 import { incidentKey } from "../../incidents/incident-key.ts";
 import type { Incident } from "../../incidents/model.ts";
@@ -37,15 +38,16 @@ export function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> 
 /** The diagnose job id of an incident's thread: one per incident, however many notifications. */
 export const incidentRequestId = (incidentId: string) => `incident-${incidentId}`;
 
-/** Is the incident about the runbook's workload (the only one the worker may read)? */
+/** Is the incident the runbook's (its alerts, on the one workload the worker may read)? */
 const isTarget = (deps: NotificationDeps, incident: Incident) =>
   incident.namespace === deps.config.runbook.target.namespace &&
-  incident.workload === deps.config.runbook.target.deployment;
+  incident.workload === deps.config.runbook.target.deployment &&
+  inAlertFamily(incident.alertName, deps.config.alerts.runbookAlerts);
 
 async function enqueueDiagnosis(deps: NotificationDeps, incident: Incident): Promise<void> {
   const { namespace, deployment } = deps.config.runbook.target;
   if (!incident.root || deps.diagnosed.has(incident.id)) return;
-  // Only the configured workload is diagnosed; other alerts still get their thread.
+  // Only the runbook's alerts on the configured workload are diagnosed; others keep a plain thread.
   if (!isTarget(deps, incident)) return;
   await deps.queues.enqueueDiagnose({
     requestId: incidentRequestId(incident.id),
@@ -142,7 +144,12 @@ export async function handleNotification(
   deps: NotificationDeps,
   webhook: AlertmanagerWebhook,
 ): Promise<NotificationResult> {
-  const groups = groupByIncident(webhook.alerts);
+  // OTHER_ALERTS=ignore: alerts outside the runbook's family open nothing at all.
+  const { runbookAlerts, others } = deps.config.alerts;
+  const wanted = webhook.alerts.filter(
+    (a) => others === "thread" || inAlertFamily(a.labels.alertname ?? "", runbookAlerts),
+  );
+  const groups = groupByIncident(wanted);
   const results = await Promise.all([...groups].map(([key, alerts]) => foldGroup(deps, key, alerts)));
   return { incidents: results.filter((r) => r !== null) };
 }

@@ -12,11 +12,18 @@ export function registerWatchListener(app: App, deps: AppDeps): void {
   if (deps.config.watchChannels.length === 0) return;
   const { namespace, deployment } = deps.config.runbook.target;
   app.event("message", async ({ event, context }) => {
-    const alert = notifierAlert(event as NotifierEvent, {
-      alertName: RUNBOOK_ALERT,
-      watchChannels: deps.config.watchChannels,
-      ownBotId: context.botId ?? null,
-    });
+    // Only the runbook's alert family (RUNBOOK_ALERTS) is answered with a diagnosis.
+    const families = deps.config.alerts.runbookAlerts;
+    const alert =
+      families
+        .map((alertName) =>
+          notifierAlert(event as NotifierEvent, {
+            alertName,
+            watchChannels: deps.config.watchChannels,
+            ownBotId: context.botId ?? null,
+          }),
+        )
+        .find((a) => a !== null) ?? null;
     if (alert?.status !== "firing") return;
     deps.metrics.slackRequests.inc({ kind: "notifier_message" });
     // Slack redelivers events it thinks were lost, and replicas share the work: answer once.
@@ -29,7 +36,7 @@ export function registerWatchListener(app: App, deps: AppDeps): void {
     );
     if (first === null) return;
     const open = await deps.incidents.findOpen(
-      formatIncidentKey({ alertName: RUNBOOK_ALERT, namespace, workload: deployment }),
+      formatIncidentKey({ alertName: families[0] ?? RUNBOOK_ALERT, namespace, workload: deployment }),
     );
     await deps.slack.chat.postMessage({
       channel: alert.channel,

@@ -1,14 +1,22 @@
-// Approving a proposal: policy, then an atomic claim, then the remediate job. Decided order:
-// PING Redis before claiming (a dead Redis changes nothing and the user is told; a proposal the
-// caller has just read proves the same, so then neither the PING nor a second read is made), and
-// RELEASE the claim if the job cannot be queued after all, so no claim is left dangling without
-// its job. The claim is atomic and checks the state itself, so a just-read proposal is safe to use.
+// Approving a proposal: policy, then an atomic approval (two people for the actions in
+// FOUR_EYES_ACTIONS that the bot proposed on its own), then, once the last approval lands, the
+// remediate job. Decided order: PING Redis before approving (a dead Redis changes nothing and the
+// user is told; a proposal the caller has just read proves the same, so then neither the PING nor
+// a second read is made), and RELEASE the claim if the job cannot be queued after all, so no claim
+// is left dangling without its job. The job names the proposal; the worker trusts nothing else in
+// it and checks the sealed proposal again.
 import { recordApproval, recordRefusal } from "../../history/record.ts";
 import { findOpenIncident } from "../../incidents/find-open.ts";
 import type { ActionParams, RemediateJob } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
-import { type ApprovalDecision, mayApprove } from "../../remediation/policy.ts";
-import { type ClaimFailure, claimFailureMessage, type Proposal } from "../../remediation/proposals.ts";
+import { addApproval, decideFor } from "../../remediation/approval.ts";
+import type { ApprovalDecision } from "../../remediation/policy.ts";
+import {
+  type ClaimFailure,
+  claimFailureMessage,
+  type Proposal,
+  replyToOf,
+} from "../../remediation/proposals.ts";
 import type { AppDeps } from "../deps.ts";
 import type { GroupMembership } from "./user-groups.ts";
 
@@ -22,61 +30,53 @@ export type ApproveDeps = Pick<
 export type ApproveInput = {
   proposalId: string;
   userId: string;
-  /** The thread the worker should answer in. */
-  threadTs: string | null;
   /** Values the approver changed in the modal. */
   overrides?: Partial<ActionParams>;
   /** The proposal as the caller has just read it (Redis answered): saves a PING and a read. */
   proposal?: Proposal;
 };
 
-export type ApproveFailureReason = ClaimFailure["reason"] | "denied" | "redis_unavailable" | "queue_failed";
+export type ApproveFailureReason =
+  | ClaimFailure["reason"]
+  | "denied"
+  | "params_differ"
+  | "redis_unavailable"
+  | "queue_failed";
 
 export type ApproveOutcome =
-  | { ok: true; proposal: Proposal; job: RemediateJob; jobId: string }
+  | { ok: true; kind: "queued"; proposal: Proposal; job: RemediateJob; jobId: string }
+  | { ok: true; kind: "partial"; proposal: Proposal; needed: string }
   | { ok: false; reason: ApproveFailureReason; message: string };
 
 const REDIS_DOWN =
   ":warning: I cannot reach Redis right now, so nothing was approved or started. Please try again in a minute.";
 
-/** The approval policy's answer for `userId` on `proposal` (looks up user groups when needed). */
+const approvalDeps = (deps: Pick<ApproveDeps, "config" | "groups" | "proposals">) => ({
+  proposals: deps.proposals,
+  policy: deps.config.approval,
+  signingKey: deps.config.approvalSigningKey,
+  groupsOf: (userId: string) => deps.groups.groupsOf(userId, deps.config.approval.approverGroupIds),
+});
+
+/** The approval policy's answer for `userId` on `proposal` now (looks up user groups when needed). */
 export async function checkPolicy(
-  deps: Pick<ApproveDeps, "config" | "groups">,
+  deps: Pick<ApproveDeps, "config" | "groups" | "proposals">,
   proposal: Proposal,
   userId: string,
 ): Promise<ApprovalDecision> {
-  const policy = deps.config.approval;
-  const needGroups =
-    !policy.anyoneMayApprove &&
-    !policy.approverUserIds.includes(userId) &&
-    policy.approverGroupIds.length > 0;
-  const userGroups = needGroups ? await deps.groups.groupsOf(userId, policy.approverGroupIds) : [];
-  return mayApprove({
-    userId,
-    userGroups,
-    requestedBy: proposal.requestedBy,
-    actionKind: proposal.action.kind,
-    policy,
-  });
+  return await decideFor(approvalDeps(deps), proposal, userId);
 }
 
-function remediateJob(
-  proposal: Proposal,
-  input: ApproveInput,
-  at: number,
-  incidentId: string | null,
-): RemediateJob {
-  const params: ActionParams = { ...proposal.action.params, ...input.overrides };
-  // A rollout restart writes this fixed value: a retried job restarts once, not twice.
-  if (proposal.action.kind === "rolling-restart") params.restartedAt = new Date(at).toISOString();
+/** The job for a claimed proposal: its id and, for the record, what was approved. */
+export function remediateJob(p: Proposal): RemediateJob {
   return {
-    proposalId: proposal.id,
-    action: proposal.action.kind,
-    params,
-    target: { namespace: proposal.target.namespace, deployment: proposal.target.deployment },
-    replyTo: { channel: proposal.channel, threadTs: input.threadTs, incidentId },
-    approvedBy: input.userId,
-    approvedAt: at,
+    proposalId: p.id,
+    action: p.action.kind,
+    params: p.approvedParams ?? p.action.params,
+    target: { namespace: p.target.namespace, deployment: p.target.deployment },
+    replyTo: replyToOf(p),
+    approvedBy: p.claimedBy ?? "unknown",
+    approvedAt: p.claimedAt ?? 0,
   };
 }
 
@@ -108,8 +108,6 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   }
   const proposal = input.proposal ?? (await deps.proposals.get(input.proposalId));
   if (!proposal) return fail("not_found", claimFailureMessage({ ok: false, reason: "not_found" }));
-  const decision = await checkPolicy(deps, proposal, input.userId);
-  if (!decision.allowed) return await refuse(proposal, "denied", decision.message);
   if (proposal.incidentId && proposal.status === "pending") {
     const incident = await deps.incidents.get(proposal.incidentId);
     // Proposals from before the resolution are withdrawn with it; a next step offered after a fix
@@ -128,19 +126,50 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
     }
   }
   const at = deps.now();
-  const claim = await deps.proposals.claim(input.proposalId, input.userId, at);
-  if (!claim.ok) return await refuse(proposal, claim.reason, claimFailureMessage(claim));
-  // A proposal from a status thread belongs to the workload's open incident, if one is open now.
-  const incidentId =
+  // A proposal from a status thread belongs to the workload's open incident, if one is open now
+  // (the worker credits it the same way when it runs the job).
+  const creditedIncident =
     proposal.incidentId ??
     (await findOpenIncident(deps.incidents, proposal.target).catch(() => null))?.id ??
     null;
-  const job = remediateJob(claim.proposal, input, at, incidentId);
+  const added = await addApproval(approvalDeps(deps), proposal, {
+    userId: input.userId,
+    at,
+    ...(input.overrides ? { overrides: input.overrides } : {}),
+  });
+  switch (added.kind) {
+    case "denied":
+      return await refuse(proposal, "denied", added.message);
+    case "params_differ":
+      return await refuse(proposal, "params_differ", added.message);
+    case "failed":
+      return await refuse(proposal, added.failure.reason, claimFailureMessage(added.failure));
+    case "partial": {
+      deps.metrics.approvals.inc({ outcome: "partial" });
+      deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: "approved_partially" });
+      await recordApproval(deps.incidents, {
+        at,
+        incidentId: creditedIncident,
+        threadTs: proposal.threadTs,
+        proposalId: proposal.id,
+        action: proposal.action.kind,
+        params: added.proposal.approvedParams ?? {},
+        jobId: null,
+        by: input.userId,
+      });
+      return { ok: true, kind: "partial", proposal: added.proposal, needed: added.needed };
+    }
+    case "claimed":
+      break;
+  }
+  const claimed = added.proposal;
+  const job = remediateJob(claimed);
   let jobId: string;
   try {
     jobId = (await deps.queues.enqueueRemediate(job)).jobId;
   } catch (error) {
-    const released = await deps.proposals.release(input.proposalId, input.userId).catch(() => false);
+    const prior = claimed.approvals.slice(0, -1);
+    const released = await deps.proposals.release(claimed.id, input.userId, prior).catch(() => false);
     deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "failed" });
     const why =
       error instanceof RedisUnavailableError ? "Redis is unavailable" : "the job could not be queued";
@@ -157,13 +186,13 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   // An incident expired after its retention is not recorded; the job is queued all the same.
   await recordApproval(deps.incidents, {
     at,
-    incidentId,
-    threadTs: input.threadTs,
+    incidentId: creditedIncident,
+    threadTs: claimed.threadTs,
     proposalId: proposal.id,
     action: job.action,
     params: job.params,
     jobId,
     by: input.userId,
   });
-  return { ok: true, proposal: claim.proposal, job, jobId };
+  return { ok: true, kind: "queued", proposal: claimed, job, jobId };
 }

@@ -1,8 +1,7 @@
 // After an approval: rewrite the message that carried the button (chat.update works only on the
 // bot's own, non-ephemeral messages) to show who approved what and when; else replace it through
 // the interaction's response_url; else say it in the thread.
-import type { KnownBlock } from "@slack/types";
-import { markDecided } from "../blocks/approval.ts";
+import { markDecided, markPending } from "../blocks/approval.ts";
 import type { AppDeps, WebClient } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
 import { slackErrorCode } from "../slack-errors.ts";
@@ -17,6 +16,8 @@ export type DecidedMessage = {
   message: { text: string; blocks: unknown[] } | null;
   isEphemeral: boolean;
   responseUrl: string | null;
+  /** "pending": the buttons stay (a two-person action waiting for its second approver). */
+  mode?: "decided" | "pending";
 };
 
 /** The bot's message `ts` in `channel` (in thread `threadTs`), or null when Slack will not say. */
@@ -41,6 +42,7 @@ export async function showDecided(
   d: DecidedMessage,
 ): Promise<"updated" | "replaced" | "replied"> {
   const { slack } = deps;
+  const mark = d.mode === "pending" ? markPending : markDecided;
   const original =
     d.message ??
     (d.messageTs
@@ -50,7 +52,7 @@ export async function showDecided(
         })
       : null);
   if (original && d.messageTs && !d.isEphemeral) {
-    const blocks = markDecided(original.blocks, d.proposalId, d.line) as KnownBlock[];
+    const blocks = mark(original.blocks, d.proposalId, d.line);
     const updated = await slack.chat
       .update({ channel: d.channel, ts: d.messageTs, text: original.text, blocks })
       .then(() => true)
@@ -61,7 +63,7 @@ export async function showDecided(
     if (updated) return "updated";
   }
   if (original && d.responseUrl) {
-    const blocks = markDecided(original.blocks, d.proposalId, d.line) as KnownBlock[];
+    const blocks = mark(original.blocks, d.proposalId, d.line);
     await postToResponseUrl(
       d.responseUrl,
       { text: original.text, blocks, replace_original: true },

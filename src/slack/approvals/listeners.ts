@@ -1,45 +1,64 @@
 // Approval buttons and the modal for parameterised actions. A button's value is only a proposal
-// id; everything else comes from the proposal store. Answers to the clicker are ephemeral.
+// id; everything else (the action, who may approve, where the answer goes) comes from the proposal
+// store. The policy is checked at the click, before any dialog, and a refusal is said once,
+// privately. Two-person actions show who approved and who is still needed under their button.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { recordRefusal } from "../../history/record.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { claimFailureMessage, type Proposal } from "../../remediation/proposals.ts";
 import {
+  APPROVAL_CONFIRM_CALLBACK,
   APPROVAL_MODAL_CALLBACK,
   approvalModal,
   approvedLine,
+  confirmModal,
   MODAL_ACTION_ID,
   MODAL_BLOCK_ID,
   type ModalKind,
+  pendingLine,
   refusalModal,
 } from "../blocks/approval.ts";
 import { PROPOSAL_ACTION_PREFIX } from "../blocks/diagnosis.ts";
 import type { AppDeps } from "../deps.ts";
 import { PARAMETERISED } from "../proposal-input.ts";
 import { postToResponseUrl } from "../reply.ts";
-import { type ApproveDeps, approveProposal, checkPolicy } from "./approve.ts";
-import { showDecided } from "./decided-message.ts";
+import { type ApproveDeps, type ApproveOutcome, approveProposal, checkPolicy } from "./approve.ts";
+import { type DecidedMessage, showDecided } from "./decided-message.ts";
 import { describeProposal } from "./describe.ts";
 import { validateModalValue } from "./validate.ts";
 
 const REDIS_DOWN =
   ":warning: I cannot reach Redis right now, so nothing was approved or started. Please try again.";
 
-/** What the modal's submission needs back; kept short (private_metadata holds 3000 characters). */
-const ModalMetadata = z.object({
-  p: z.string(),
-  c: z.string(),
-  m: z.string().nullable(),
-  t: z.string().nullable(),
-});
+/** What the modal's submission needs back: the proposal id only (the rest is in the store). */
+export const ModalMetadata = z.object({ p: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
+
+/** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
+const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart"]);
+const CONFIRM_LABEL: Record<string, string> = {
+  "restart-pod": "Restart pod",
+  "rolling-restart": "Rolling restart",
+};
+
+const BAD_METADATA =
+  "This form is damaged or out of date, so nothing was approved. Close it and click the button again.";
+
+/** The proposal id of a modal's private_metadata, or null when it is not ours (tampered, truncated). */
+export function modalProposalId(privateMetadata: string | undefined): string | null {
+  try {
+    const parsed = ModalMetadata.safeParse(JSON.parse(privateMetadata ?? ""));
+    return parsed.success ? parsed.data.p : null;
+  } catch {
+    return null;
+  }
+}
 
 export type Click = {
   proposalId: string;
   userId: string;
   channel: string;
   messageTs: string | null;
-  threadTs: string | null;
   isEphemeral: boolean;
   responseUrl: string;
   triggerId: string;
@@ -48,19 +67,12 @@ export type Click = {
 
 /** The parts of a block_actions payload an approval needs. Pure. */
 export function clickOf(body: BlockAction<ButtonAction>, action: ButtonAction): Click {
-  const container = body.container as {
-    channel_id?: string;
-    message_ts?: string;
-    thread_ts?: string;
-    is_ephemeral?: boolean;
-  };
-  const messageTs = body.message?.ts ?? container.message_ts ?? null;
+  const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
   return {
     proposalId: action.value ?? "",
     userId: body.user.id,
     channel: body.channel?.id ?? container.channel_id ?? "",
-    messageTs,
-    threadTs: (body.message?.thread_ts as string | undefined) ?? container.thread_ts ?? messageTs,
+    messageTs: body.message?.ts ?? container.message_ts ?? null,
     isEphemeral: container.is_ephemeral === true,
     responseUrl: body.response_url,
     triggerId: body.trigger_id,
@@ -70,13 +82,58 @@ export function clickOf(body: BlockAction<ButtonAction>, action: ButtonAction): 
   };
 }
 
-const modalValue = (p: Proposal): string =>
-  (p.action.kind === "raise-memory-limit" ? p.action.params.memoryLimit : p.action.params.ttl) ?? "";
+const modalValue = (p: Proposal): string => {
+  const params = p.approvedParams ?? p.action.params;
+  return (p.action.kind === "raise-memory-limit" ? params.memoryLimit : params.ttl) ?? "";
+};
+
+/** The message showing the decision: the proposal's own message, wherever the click came from. */
+function decidedMessage(p: Proposal, click: Click | null, line: string, mode: DecidedMessage["mode"]) {
+  const same = click !== null && click.messageTs === p.messageTs && click.channel === p.channel;
+  return {
+    proposalId: p.id,
+    line,
+    mode,
+    channel: p.channel,
+    messageTs: p.messageTs,
+    threadTs: p.threadTs ?? p.messageTs,
+    message: same ? click.message : null,
+    isEphemeral: same ? click.isEphemeral : false,
+    responseUrl: same ? click.responseUrl : null,
+  } satisfies DecidedMessage;
+}
 
 export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps): void {
   const limits = deps.config.runbook.limits;
   const ephemeral = (url: string, text: string) =>
     postToResponseUrl(url, { text, response_type: "ephemeral", replace_original: false }, deps.fetch);
+
+  /** After an approval that counted: the buttons' message (and, for a half-approved one, the thread). */
+  const show = async (
+    outcome: ApproveOutcome & { ok: true },
+    userId: string,
+    click: Click | null,
+    value?: string,
+  ) => {
+    const p = outcome.proposal;
+    const params = outcome.kind === "queued" ? outcome.job.params : (p.approvedParams ?? p.action.params);
+    const title = describeProposal({ ...p, action: { ...p.action, params } });
+    const userIds = p.approvals.length > 0 ? p.approvals.map((a) => a.userId) : [userId];
+    const at = p.approvals.at(-1)?.at ?? deps.now();
+    if (outcome.kind === "queued") {
+      const line = approvedLine({ userIds, title, at, jobId: outcome.jobId, value: value ?? null });
+      await showDecided(deps, decidedMessage(p, click, line, "decided"));
+      return;
+    }
+    const line = pendingLine({ userIds, title, at, needed: outcome.needed, value: value ?? null });
+    await showDecided(deps, decidedMessage(p, click, line, "pending"));
+    // The thread hears it too, so the people who can give the second approval are asked.
+    await deps.slack.chat.postMessage({
+      channel: p.channel,
+      text: line,
+      ...(p.threadTs || p.messageTs ? { thread_ts: p.threadTs ?? p.messageTs ?? undefined } : {}),
+    });
+  };
 
   app.action<BlockAction<ButtonAction>>(
     { type: "block_actions", action_id: new RegExp(`^${PROPOSAL_ACTION_PREFIX}`) },
@@ -92,26 +149,8 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
       if (proposal === null)
         return await ephemeral(click.responseUrl, claimFailureMessage({ ok: false, reason: "not_found" }));
       const open = proposal.status === "pending" && proposal.expiresAt > deps.now();
-      if (open && PARAMETERISED.has(proposal.action.kind)) {
-        // trigger_id expires 3 s after the click: open the modal before anything slow.
-        const opened = await deps.slack.views.open({
-          trigger_id: click.triggerId,
-          view: approvalModal({
-            kind: proposal.action.kind as ModalKind,
-            title: describeProposal(proposal),
-            initialValue: modalValue(proposal),
-            hint:
-              proposal.action.kind === "raise-memory-limit"
-                ? `A quantity like 1Gi, at most ${limits.memoryLimitMax}`
-                : "A duration like 15s, 5m or 1h",
-            privateMetadata: JSON.stringify({
-              p: proposal.id,
-              c: click.channel,
-              m: click.messageTs,
-              t: click.threadTs,
-            }),
-          }),
-        });
+      if (open) {
+        // Refuse early and once: before any dialog, one private message.
         const decision = await checkPolicy(deps, proposal, click.userId);
         if (!decision.allowed) {
           deps.metrics.approvals.inc({ outcome: "denied" });
@@ -124,38 +163,76 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
             message: decision.message,
             by: click.userId,
           });
-          if (opened.view?.id)
-            await deps.slack.views.update({ view_id: opened.view.id, view: refusalModal(decision.message) });
-          await ephemeral(click.responseUrl, decision.message);
+          return await ephemeral(click.responseUrl, decision.message);
         }
+      }
+      const fixed = proposal.approvals.length > 0;
+      if (open && CONFIRMED.has(proposal.action.kind)) {
+        await deps.slack.views.open({
+          trigger_id: click.triggerId,
+          view: confirmModal({
+            kind: proposal.action.kind,
+            title: describeProposal(proposal),
+            confirmLabel: CONFIRM_LABEL[proposal.action.kind] ?? "Approve",
+            note: fixed
+              ? `Approved by ${proposal.approvals.map((a) => `<@${a.userId}>`).join(" and ")}; yours is the second approval.`
+              : null,
+            privateMetadata: JSON.stringify({ p: proposal.id }),
+          }),
+        });
+        return;
+      }
+      if (open && PARAMETERISED.has(proposal.action.kind)) {
+        const kind = proposal.action.kind as ModalKind;
+        await deps.slack.views.open({
+          trigger_id: click.triggerId,
+          view: approvalModal({
+            kind,
+            title: describeProposal(proposal),
+            initialValue: modalValue(proposal),
+            hint: fixed
+              ? `The value <@${proposal.approvals[0]?.userId}> approved; the second approval is for the same value`
+              : kind === "raise-memory-limit"
+                ? `A quantity like 1Gi, at most ${limits.memoryLimitMax}`
+                : "A duration like 15s, 5m or 1h",
+            privateMetadata: JSON.stringify({ p: proposal.id }),
+          }),
+        });
         return;
       }
       const outcome = await approveProposal(deps, {
         proposalId: click.proposalId,
         userId: click.userId,
-        threadTs: click.threadTs,
         proposal,
       });
       if (!outcome.ok) return await ephemeral(click.responseUrl, outcome.message);
-      await showDecided(deps, {
-        ...click,
-        line: approvedLine({
-          userId: click.userId,
-          title: describeProposal(outcome.proposal),
-          at: outcome.job.approvedAt,
-          jobId: outcome.jobId,
-        }),
-      });
+      await show(outcome, click.userId, click);
     },
   );
 
+  /** The proposal a modal was opened for, or a sentence saying why there is none. */
+  const modalProposal = async (
+    privateMetadata: string | undefined,
+    userId: string,
+  ): Promise<{ error: string } | { proposal: Proposal }> => {
+    const proposalId = modalProposalId(privateMetadata);
+    if (proposalId === null) {
+      deps.logger.warn({ userId }, "approval modal with malformed private_metadata");
+      return { error: BAD_METADATA };
+    }
+    const proposal = await deps.proposals.get(proposalId);
+    if (!proposal) return { error: claimFailureMessage({ ok: false, reason: "not_found" }) };
+    return { proposal };
+  };
+
   app.view(APPROVAL_MODAL_CALLBACK, async ({ ack, body, view }) => {
     deps.metrics.slackRequests.inc({ kind: "view" });
-    const meta = ModalMetadata.parse(JSON.parse(view.private_metadata || "{}"));
     const fieldError = (message: string) =>
       ack({ response_action: "errors", errors: { [MODAL_BLOCK_ID]: message.slice(0, 300) } });
-    const proposal = await deps.proposals.get(meta.p);
-    if (!proposal || !PARAMETERISED.has(proposal.action.kind)) {
+    const found = await modalProposal(view.private_metadata, body.user.id);
+    if ("error" in found) return await fieldError(found.error);
+    const { proposal } = found;
+    if (!PARAMETERISED.has(proposal.action.kind)) {
       return await fieldError(claimFailureMessage({ ok: false, reason: "not_found" }));
     }
     const raw = view.state.values[MODAL_BLOCK_ID]?.[MODAL_ACTION_ID]?.value;
@@ -164,30 +241,26 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
     const outcome = await approveProposal(deps, {
       proposalId: proposal.id,
       userId: body.user.id,
-      threadTs: meta.t,
       overrides: valid.params,
       proposal,
     });
     if (!outcome.ok) return await fieldError(outcome.message);
     await ack();
-    await showDecided(deps, {
-      proposalId: proposal.id,
-      channel: meta.c,
-      messageTs: meta.m,
-      threadTs: meta.t,
-      message: null,
-      isEphemeral: false,
-      responseUrl: null,
-      line: approvedLine({
-        userId: body.user.id,
-        title: describeProposal({
-          ...outcome.proposal,
-          action: { ...outcome.proposal.action, params: outcome.job.params },
-        }),
-        at: outcome.job.approvedAt,
-        jobId: outcome.jobId,
-        value: valid.value,
-      }),
-    });
+    await show(outcome, body.user.id, null, valid.value);
+  });
+
+  app.view(APPROVAL_CONFIRM_CALLBACK, async ({ ack, body, view }) => {
+    deps.metrics.slackRequests.inc({ kind: "view" });
+    // The confirmation has no input to hang an error on: the modal itself says why not.
+    const refuse = (message: string) => ack({ response_action: "update", view: refusalModal(message) });
+    const found = await modalProposal(view.private_metadata, body.user.id);
+    if ("error" in found) return await refuse(found.error);
+    const { proposal } = found;
+    if (!CONFIRMED.has(proposal.action.kind))
+      return await refuse(claimFailureMessage({ ok: false, reason: "not_found" }));
+    const outcome = await approveProposal(deps, { proposalId: proposal.id, userId: body.user.id, proposal });
+    if (!outcome.ok) return await refuse(outcome.message);
+    await ack();
+    await show(outcome, body.user.id, null);
   });
 }

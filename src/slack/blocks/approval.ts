@@ -5,6 +5,8 @@ import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
 export const APPROVAL_MODAL_CALLBACK = "rdev_approve_params";
+/** The confirmation of an action without parameters (restart-pod, rolling-restart). */
+export const APPROVAL_CONFIRM_CALLBACK = "rdev_approve_confirm";
 export const MODAL_BLOCK_ID = "value";
 export const MODAL_ACTION_ID = "value";
 
@@ -39,18 +41,58 @@ export function markDecided(blocks: readonly unknown[], proposalId: string, line
   return out.slice(0, L.blocksPerMessage) as KnownBlock[];
 }
 
+/** Where the approvals of a two-person action are shown under its button. */
+export const approvalsBlockId = (proposalId: string) => `approvals-${proposalId}`.slice(0, 255);
+
+/**
+ * The message's blocks with the proposal's button(s) kept and `line` shown right after them (in
+ * place of an earlier such line): who has approved and who is still needed.
+ */
+export function markPending(blocks: readonly unknown[], proposalId: string, line: string): KnownBlock[] {
+  const blockId = approvalsBlockId(proposalId);
+  const note: KnownBlock = {
+    type: "context",
+    block_id: blockId,
+    elements: [{ type: "mrkdwn", text: clip(line, L.contextText) }],
+  };
+  const kept = blocks.filter((b) => (b as { block_id?: string }).block_id !== blockId);
+  const at = kept.findIndex((raw) => {
+    const block = raw as LooseBlock;
+    return (
+      block.accessory?.value === proposalId ||
+      (block.type === "actions" && (block.elements ?? []).some((e) => e.value === proposalId))
+    );
+  });
+  const out = at === -1 ? [...kept, note] : [...kept.slice(0, at + 1), note, ...kept.slice(at + 1)];
+  return out.slice(0, L.blocksPerMessage) as KnownBlock[];
+}
+
 const utcTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-/** "✅ <@U1> approved Restart pod (restart-pod) at 2026-11-26 03:12 UTC: queued as remediate-…" */
+const people = (ids: readonly string[]) => ids.map((u) => `<@${u}>`).join(" and ");
+
+/** "✅ <@U1> and <@U2> approved Rolling restart of rdev/rdev-api at 2026-11-26 03:12 UTC; queued as remediate-…" */
 export function approvedLine(options: {
-  userId: string;
+  userIds: readonly string[];
   title: string;
   at: number;
   jobId: string;
   value?: string | null;
 }): string {
   const value = options.value ? ` with ${code(options.value)}` : "";
-  return `:white_check_mark: <@${options.userId}> approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; queued as ${code(options.jobId)}`;
+  return `:white_check_mark: ${people(options.userIds)} approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; queued as ${code(options.jobId)}`;
+}
+
+/** "⏳ <@U1> approved Rolling restart … at …; it needs a second approver: <@U2> or anyone in …" */
+export function pendingLine(options: {
+  userIds: readonly string[];
+  title: string;
+  at: number;
+  needed: string;
+  value?: string | null;
+}): string {
+  const value = options.value ? ` with ${code(options.value)}` : "";
+  return `:hourglass_flowing_sand: ${people(options.userIds)} approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; it needs a second, different approver: ${options.needed}.`;
 }
 
 export type ModalKind = "raise-memory-limit" | "set-cache-ttl";
@@ -104,6 +146,40 @@ export function approvalModal(o: ApprovalModalOptions): ModalView {
         },
       },
     ],
+  };
+}
+
+/** What each action does, for its confirmation. */
+export const CONFIRM_TEXT: Record<string, string> = {
+  "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
+  "rolling-restart": "Every pod is replaced, one at a time.",
+};
+
+/**
+ * "Restart pod rdev-api-x?" with Approve/Cancel: opened by the app after the policy allowed the
+ * click (a Slack `confirm` on the button would show before the app could refuse).
+ */
+export function confirmModal(o: {
+  kind: string;
+  /** What the action does, e.g. "Restart pod rdev-api-7c9". */
+  title: string;
+  /** The submit button, e.g. "Restart pod". */
+  confirmLabel: string;
+  /** Who else approved already (a two-person action), as a sentence; null for none. */
+  note: string | null;
+  privateMetadata: string;
+}): ModalView {
+  const text = [`*${escapeMrkdwn(o.title)}?*`, CONFIRM_TEXT[o.kind] ?? "", o.note ?? ""]
+    .filter((t) => t !== "")
+    .join("\n");
+  return {
+    type: "modal",
+    callback_id: APPROVAL_CONFIRM_CALLBACK,
+    private_metadata: o.privateMetadata,
+    title: { type: "plain_text", text: "Approve remediation" },
+    submit: { type: "plain_text", text: clip(plain(o.confirmLabel), 24) },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text, L.sectionText) } }],
   };
 }
 

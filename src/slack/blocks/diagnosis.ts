@@ -144,31 +144,15 @@ const DEFAULT_LABEL: Record<Action["kind"], (a: Action) => string> = {
   advice: () => "Done",
 };
 
-function confirmFor(a: Action) {
-  const what: Record<Action["kind"], string> = {
-    "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
-    "rolling-restart": "Every pod is replaced, one at a time.",
-    "raise-memory-limit": "Changing the deployment replaces every pod, one at a time.",
-    "set-cache-ttl": "Changing the deployment replaces every pod, one at a time.",
-    "capture-heap-profile": "",
-    advice: "",
-  };
-  return {
-    title: plainText(`${a.title}?`, L.confirmTitle),
-    text: plainText(`${what[a.kind]} ${a.reason}`, L.confirmText),
-    confirm: plainText(DEFAULT_LABEL[a.kind](a), L.confirmButton),
-    deny: plainText("Cancel", L.confirmButton),
-    style: "danger" as const,
-  };
-}
-
 function button(a: Action, b: ActionButton, index: number): Button {
   return {
     type: "button",
     text: plainText(b.label ?? DEFAULT_LABEL[a.kind](a), L.buttonText),
     action_id: `${PROPOSAL_ACTION_PREFIX}${a.kind}:${index}`.slice(0, L.actionId),
     value: b.proposalId.slice(0, L.buttonValue),
-    ...(a.destructive ? { style: "danger" as const, confirm: confirmFor(a) } : {}),
+    // No Slack `confirm`: it would show before the app can check who clicked. The app refuses
+    // early or opens its own confirmation (src/slack/approvals/listeners.ts).
+    ...(a.destructive ? { style: "danger" as const } : {}),
   };
 }
 

@@ -12,8 +12,10 @@ const LOOKALIKES: Record<string, string> = {
 };
 const ZERO_WIDTH_SPACE = "\u200b";
 
+// Control characters, and the bidirectional-text controls (U+202A-202E, U+2066-2069, LRM, RLM,
+// ALM) that reorder what people read.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
 /** &, < and > as entities: no <@U123>, <!channel>, <#C1> or <http://x|link> survives. */
 export function escapeEntities(text: string): string {

@@ -44,7 +44,9 @@ export function actionStartingMessage(i: StartingInput): Message {
     ? ":arrows_counterclockwise: *Resuming* (an earlier attempt stopped part-way; checking what it applied first):"
     : ":arrow_forward: *About to:*";
   const blocks: KnownBlock[] = [
-    section(`${lead} ${escapeMrkdwn(i.plan.summary)}\nApproved by ${who(i.approvedBy)}.`),
+    section(
+      `${lead} ${escapeMrkdwn(i.plan.summary)}\nApproved by ${i.approvedBy.split(",").map(who).join(" and ")}.`,
+    ),
     section(`*kubectl equivalent*\n${codeBlock(i.plan.kubectl)}`),
   ];
   if (i.plan.mechanism) blocks.push(context(escapeMrkdwn(i.plan.mechanism)));

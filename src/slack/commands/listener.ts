@@ -1,5 +1,6 @@
 // The `/rdev` slash command: ack at once (Slack waits 3 s at most), then answer.
 import type { App } from "@slack/bolt";
+import type { ReaderCheck } from "../access/readers.ts";
 import { helpBlocks } from "../blocks/help.ts";
 import type { AppDeps } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
@@ -10,7 +11,7 @@ import { runStatus } from "./status.ts";
 
 export const RDEV_COMMAND = "/rdev";
 
-export function registerRdevCommand(app: App, deps: AppDeps): void {
+export function registerRdevCommand(app: App, deps: AppDeps & { readers: ReaderCheck }): void {
   const { namespace, deployment } = deps.config.runbook.target;
   app.command(RDEV_COMMAND, async ({ ack, command }) => {
     await ack();
@@ -26,9 +27,18 @@ export function registerRdevCommand(app: App, deps: AppDeps): void {
           responseUrl,
         });
       case "history":
+      case "incident": {
+        // Incidents are for the alert channel's members (or INCIDENT_READER_GROUP_IDS).
+        const access = await deps.readers.check(command.user_id);
+        if (!access.allowed)
+          return await postToResponseUrl(
+            responseUrl,
+            { text: access.message, response_type: "ephemeral" },
+            deps.fetch,
+          );
+        if (parsed.kind === "incident") return await runIncident(deps, { id: parsed.id, responseUrl });
         return await runHistory(deps, { responseUrl, ...(parsed.limit ? { limit: parsed.limit } : {}) });
-      case "incident":
-        return await runIncident(deps, { id: parsed.id, responseUrl });
+      }
       case "refused":
         return await postToResponseUrl(
           responseUrl,

@@ -1,6 +1,7 @@
 // The history surfaces' listeners: App Home (app_home_opened), the "Timeline" buttons of history
 // rows and Home, and "Export postmortem draft". Registered from src/slack/listeners.ts.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { ReaderCheck } from "../access/readers.ts";
 import { SHOW_INCIDENT_ACTION } from "../blocks/history.ts";
 import { EXPORT_POSTMORTEM_ACTION } from "../blocks/timeline.ts";
 import { runIncident } from "../commands/incident.ts";
@@ -9,7 +10,33 @@ import type { AppDeps } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
 import { publishHome } from "./publish.ts";
 
-export function registerHistoryListeners(app: App, deps: AppDeps): void {
+export function registerHistoryListeners(app: App, deps: AppDeps & { readers: ReaderCheck }): void {
+  /** Says why not (privately, or in a modal from App Home) when `userId` may not read incidents. */
+  const refused = async (
+    userId: string,
+    where: { responseUrl?: string | undefined; triggerId: string },
+  ): Promise<boolean> => {
+    const access = await deps.readers.check(userId);
+    if (access.allowed) return false;
+    if (where.responseUrl)
+      await postToResponseUrl(
+        where.responseUrl,
+        { text: access.message, response_type: "ephemeral", replace_original: false },
+        deps.fetch,
+      );
+    else
+      await deps.slack.views.open({
+        trigger_id: where.triggerId,
+        view: {
+          type: "modal",
+          title: { type: "plain_text", text: "Not allowed" },
+          close: { type: "plain_text", text: "Close" },
+          blocks: [{ type: "section", text: { type: "mrkdwn", text: access.message } }],
+        },
+      });
+    return true;
+  };
+
   app.event("app_home_opened", async ({ event }) => {
     deps.metrics.slackRequests.inc({ kind: "event" });
     if (event.tab !== "home") return;
@@ -20,6 +47,7 @@ export function registerHistoryListeners(app: App, deps: AppDeps): void {
     await ack();
     deps.metrics.slackRequests.inc({ kind: "action" });
     const id = action.value ?? "";
+    if (await refused(body.user.id, { responseUrl: body.response_url, triggerId: body.trigger_id })) return;
     // Buttons in messages come with a response_url; App Home's do not, so a modal shows it there.
     if (body.response_url) await runIncident(deps, { id, responseUrl: body.response_url });
     else await runIncident(deps, { id, triggerId: body.trigger_id });
@@ -28,6 +56,8 @@ export function registerHistoryListeners(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(EXPORT_POSTMORTEM_ACTION, async ({ ack, body, action }) => {
     await ack();
     deps.metrics.slackRequests.inc({ kind: "action" });
+    if (await refused(body.user.id, { responseUrl: body.response_url, triggerId: body.trigger_id })) return;
+    // Only ever into the incident's own thread (from the store), whatever the click came with.
     const result = await exportPostmortem(deps, { incidentId: action.value ?? "", userId: body.user.id });
     if (!body.response_url) return;
     const text = result.ok

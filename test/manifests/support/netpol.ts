@@ -7,7 +7,7 @@ import type { K8sObject } from "./render.ts";
 type Port = { port?: number | string; endPort?: number; protocol?: string };
 type Peer = {
   ipBlock?: { cidr: string; except?: string[] };
-  podSelector?: unknown;
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
   namespaceSelector?: unknown;
 };
 type Rule = { ports?: Port[]; from?: Peer[]; to?: Peer[] };
@@ -21,7 +21,14 @@ type Policy = {
 };
 
 export type Direction = "Ingress" | "Egress";
-export type Flow = { direction: Direction; ip: string; port: number; protocol?: "TCP" | "UDP" };
+/** A connection; `pod` when the other end is a pod (its namespace and labels), for podSelector peers. */
+export type Flow = {
+  direction: Direction;
+  ip: string;
+  port: number;
+  protocol?: "TCP" | "UDP";
+  pod?: { namespace: string; labels: Record<string, string> };
+};
 
 function ipv4(ip: string): number {
   const parts = ip.split(".").map(Number);
@@ -51,11 +58,21 @@ function portMatches(ports: Port[] | undefined, flow: Flow): boolean {
   });
 }
 
-function peerMatches(peers: Peer[] | undefined, flow: Flow): boolean {
+function peerMatches(peers: Peer[] | undefined, flow: Flow, policyNamespace: string): boolean {
   if (!peers || peers.length === 0) return true;
   return peers.some((peer) => {
-    if (peer.podSelector || peer.namespaceSelector) {
-      throw new Error("pod/namespace selector peers are not supported by this evaluator: extend it");
+    if (peer.namespaceSelector || peer.podSelector?.matchExpressions) {
+      throw new Error(
+        "namespace selectors and matchExpressions are not supported by this evaluator: extend it",
+      );
+    }
+    if (peer.podSelector) {
+      // A podSelector alone selects pods in the policy's own namespace.
+      return (
+        flow.pod !== undefined &&
+        flow.pod.namespace === policyNamespace &&
+        labelsMatch(peer.podSelector.matchLabels, flow.pod.labels)
+      );
     }
     const block = peer.ipBlock;
     return !!block && inCidr(flow.ip, block.cidr) && !(block.except ?? []).some((c) => inCidr(flow.ip, c));
@@ -73,6 +90,8 @@ export function allows(objects: K8sObject[], namespace: string, labels: Record<s
   return policies.some((p) => {
     const ingress = flow.direction === "Ingress";
     const rules = (ingress ? p.spec.ingress : p.spec.egress) ?? [];
-    return rules.some((r) => portMatches(r.ports, flow) && peerMatches(ingress ? r.from : r.to, flow));
+    return rules.some(
+      (r) => portMatches(r.ports, flow) && peerMatches(ingress ? r.from : r.to, flow, namespace),
+    );
   });
 }

@@ -39,6 +39,8 @@ export function containerEnv(
       env[e.name] = value;
     } else if (secretKey) {
       const value = lookup(sources.secrets, "Secret", secretKey.name ?? "")[secretKey.key];
+      // optional: true: the kubelet starts the container without the variable.
+      if (value === undefined && secretKey.optional) continue;
       if (value === undefined) throw new Error(`Secret ${secretKey.name} has no key ${secretKey.key}`);
       env[e.name] = value;
     }

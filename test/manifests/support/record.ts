@@ -3,6 +3,7 @@
 // it (method + path, split into RBAC attributes like the API server's RequestInfoFactory).
 import { ManualClock } from "../../../src/clock.ts";
 import type { Config } from "../../../src/config.ts";
+import { NODE_EVENTS_NAMESPACE, NODE_WARNINGS } from "../../../src/diagnostics/gather.ts";
 import { createCluster } from "../../../src/k8s/client.ts";
 import { kubeConfigFromString } from "../../../src/k8s/kubeconfig.ts";
 import type { RequestInfo } from "../../../src/k8s/request.ts";
@@ -36,10 +37,10 @@ export function drivers(t: Target, sim: Simulator): Record<MethodName, (c: Clust
   return {
     listPods: (c) => c.listPods(t.namespace, t.selector),
     podMetrics: (c) => c.podMetrics(t.namespace, t.selector),
-    // Both shapes the diagnosis uses: the target namespace, and every namespace (node events).
+    // Both shapes the diagnosis uses: the target namespace, and "default" (node events).
     listEvents: async (c) => {
       await c.listEvents(t.namespace);
-      await c.listEvents(null, "involvedObject.kind=Node");
+      await c.listEvents(NODE_EVENTS_NAMESPACE, NODE_WARNINGS);
     },
     proxyGet: async (c) => {
       for (const path of [t.metricsPath, t.readyPath, t.pprofPath]) {

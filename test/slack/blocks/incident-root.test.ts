@@ -312,7 +312,7 @@ describe("approval views", () => {
 
   it("replaces the decided button by who approved it, keeping the others", () => {
     const line = approvedLine({
-      userId: "U0LEAD0001",
+      userIds: ["U0LEAD0001"],
       title: "Restart pod rdev-api-x",
       at: T0,
       jobId: "remediate-p1",

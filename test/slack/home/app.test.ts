@@ -240,3 +240,77 @@ describe("approvals on the timeline", () => {
     expect(refused).toMatchObject({ by: STRANGER, data: { reason: "denied", proposalId: proposal?.id } });
   });
 });
+
+describe("who may read and export incidents", () => {
+  it("someone outside the alert channel is refused the timeline, the history and the export, privately", async () => {
+    const { id, threadTs } = await incidentWithDiagnosis();
+    const members = `for members of <#${ALERT_CHANNEL}>; join it to read them`;
+    for (const text of [`incident ${id.slice(0, 8)}`, "mem history"]) {
+      const answer = await command(text, STRANGER);
+      expect(answer).toContain(members);
+      expect(answer).not.toContain("RdevAPIHighMemory");
+    }
+    const timeline = await click(SHOW_INCIDENT_ACTION, id, { user: STRANGER });
+    const exported = await click(EXPORT_POSTMORTEM_ACTION, id, { user: STRANGER });
+    for (const url of [timeline, exported]) {
+      const [reply] = await eventually(() =>
+        h.fake.responses(url).length > 0 ? h.fake.responses(url) : false,
+      );
+      expect(JSON.stringify(reply?.body)).toContain(members);
+    }
+    // From App Home (no response_url): a modal that says so, not the timeline.
+    await click(SHOW_INCIDENT_ACTION, id, { user: STRANGER, responseUrl: null });
+    const open = await h.fake.waitForCall("views.open");
+    expect(JSON.stringify(open.args.view)).toContain(members);
+    expect(JSON.stringify(open.args.view)).not.toContain("Diagnosis");
+    expect(h.fake.callsTo("files.getUploadURLExternal")).toEqual([]);
+    expect(h.fake.thread(ALERT_CHANNEL, threadTs).some((m) => m.files?.length)).toBe(false);
+    // One conversations.members call answered them all (cached).
+    expect(h.fake.callsTo("conversations.members")).toHaveLength(1);
+  });
+
+  it("the export goes into the incident's own thread even when clicked from another conversation", async () => {
+    const { id, threadTs } = await incidentWithDiagnosis();
+    const payload = blockActions({
+      actionId: EXPORT_POSTMORTEM_ACTION,
+      value: id,
+      user: { id: APPROVER },
+      channelId: "D0DIRECTMS",
+      triggerId: h.fake.issueTriggerId(),
+      responseUrl: h.fake.responseUrl(),
+    });
+    expect((await signedInteraction(events(), SIGNING_SECRET, payload)).status).toBe(200);
+    const done = await h.fake.waitForCall("files.completeUploadExternal");
+    expect(done.args).toMatchObject({ channel_id: ALERT_CHANNEL, thread_ts: threadTs });
+    expect(h.fake.messages("D0DIRECTMS")).toEqual([]);
+  });
+
+  it("with INCIDENT_READER_GROUP_IDS, the group's members read, other channel members do not", async () => {
+    await h.stop();
+    h = await startHarness(redisServer, { env: { INCIDENT_READER_GROUP_IDS: "S0ONCALL01" } });
+    const { id } = await incidentWithDiagnosis();
+    expect(await command(`incident ${id.slice(0, 8)}`, "U0ONCALL01")).toContain(
+      "RdevAPIHighMemory: rdev/rdev-api",
+    );
+    expect(await command(`incident ${id.slice(0, 8)}`, APPROVER)).toContain(
+      "Incident timelines and postmortems are for members of <!subteam^S0ONCALL01>",
+    );
+  });
+
+  it("reads every page of a large channel, and refuses with the reason when Slack cannot say", async () => {
+    const { id } = await incidentWithDiagnosis();
+    const crowd = Array.from({ length: 2500 }, (_, i) => `U0CROWD${String(i).padStart(4, "0")}`);
+    h.fake.setChannelMembers(ALERT_CHANNEL, [...crowd, "U0LATECOMR"]);
+    expect(await command(`incident ${id.slice(0, 8)}`, "U0LATECOMR")).toContain(
+      "RdevAPIHighMemory: rdev/rdev-api",
+    );
+    expect(h.fake.callsTo("conversations.members").map((c) => c.args.cursor ?? null)).toHaveLength(3);
+
+    await h.stop();
+    h = await startHarness(redisServer, { fake: { channelMembers: {} } });
+    const again = await incidentWithDiagnosis();
+    expect(await command(`incident ${again.id.slice(0, 8)}`, APPROVER)).toContain(
+      "I could not check who is in <#C0RDEVALRT> (Slack said channel_not_found",
+    );
+  });
+});
