@@ -79,7 +79,8 @@ export async function startStack(options: {
   const [redis, sim, slack] = await Promise.all([
     startRedis(),
     startSimulator({ port: 0, scenario: options.scenario, replicas: 3, clock, tickMs: 20 }),
-    startFakeSlack(),
+    // The on-call people are in the alert channel (reading incidents needs membership).
+    startFakeSlack({ channelMembers: { [ALERT_CHANNEL]: [APPROVER, "U0E2ESTRNG"] } }),
   ]);
   const config = loadAppConfig({
     SLACK_BOT_TOKEN: slack.token,
