@@ -48,6 +48,8 @@ export const AppEnvSchema = z.object({
   PROPOSAL_TTL: duration.default("30m"),
   WATCH_CHANNELS: idList("CG", "C0123ABCD"),
   ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
+  /** While an incident is silenced, how often Alertmanager is asked whether its alerts still fire. */
+  SILENCE_WATCH_INTERVAL: duration.default("30s"),
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
 
@@ -73,6 +75,7 @@ export type AppConfig = {
   proposalTtlMs: number;
   watchChannels: string[];
   rootUpdateMinIntervalMs: number;
+  silenceWatchIntervalMs: number;
 };
 /** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -108,5 +111,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
     watchChannels: e.WATCH_CHANNELS,
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
+    silenceWatchIntervalMs: parseDuration(e.SILENCE_WATCH_INTERVAL) ?? 30_000,
   };
 }
