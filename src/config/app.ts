@@ -40,6 +40,8 @@ export const AppEnvSchema = z.object({
   OTHER_ALERTS: z.enum(["thread", "ignore"]).default("thread"),
   /** User groups whose members may read incident timelines and export postmortems; empty: the alert channel's members. */
   INCIDENT_READER_GROUP_IDS: idList("S", "S0123ABCD"),
+  /** While an incident is silenced, how often Alertmanager is asked whether its alerts still fire. */
+  SILENCE_WATCH_INTERVAL: duration.default("30s"),
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
 
@@ -66,6 +68,7 @@ export type AppConfig = {
   incidentReaderGroupIds: string[];
   watchChannels: string[];
   rootUpdateMinIntervalMs: number;
+  silenceWatchIntervalMs: number;
 };
 /** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -98,5 +101,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
     watchChannels: e.WATCH_CHANNELS,
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
+    silenceWatchIntervalMs: parseDuration(e.SILENCE_WATCH_INTERVAL) ?? 30_000,
   };
 }

@@ -66,6 +66,13 @@ export const EnvSchema = z.object({
   // Kubernetes access: KUBECONFIG file, or in-cluster ServiceAccount when unset.
   KUBECONFIG: z.string().min(1).optional(),
   /**
+   * Alertmanager's base URL: the Silence control on incident roots creates silences through its v2
+   * API (the app calls it; the worker only renders the control). Unset: no Silence control.
+   */
+  ALERTMANAGER_URL: z
+    .url({ error: "must be a URL like http://alertmanager-main.monitoring.svc:9093" })
+    .optional(),
+  /**
    * Dashboard link on every incident root: an http(s) URL with {namespace}, {deployment}, {pod},
    * {from} and {to} (ms since the epoch, Grafana's form) filled in and URI-encoded.
    */
@@ -123,6 +130,8 @@ export type Config = {
     traefik: boolean;
   };
   kubeconfig: string | undefined;
+  /** ALERTMANAGER_URL without a trailing slash; null: silences are not offered. */
+  alertmanagerUrl: string | null;
   /** DASHBOARD_URL: the incident's dashboard link template; null: no link. */
   dashboardUrl: string | null;
   /** RUNBOOK_URL: the runbook link in threads and postmortems; null: none. */
@@ -187,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kubeconfig: e.KUBECONFIG,
     dashboardUrl: e.DASHBOARD_URL ?? null,
     runbookUrl: e.RUNBOOK_URL ?? null,
+    alertmanagerUrl: e.ALERTMANAGER_URL ? e.ALERTMANAGER_URL.replace(/\/+$/, "") : null,
     logLevel: e.LOG_LEVEL,
     historyRetentionMs: parseDuration(e.HISTORY_RETENTION) ?? 90 * 86_400_000,
   };

@@ -70,6 +70,14 @@ export function describeEntry(e: ParsedEntry): Described {
         text: e.data.previous ? "Took the incident over" : "Took the incident",
         by: e.data.owner,
       };
+    case ENTRY.silenceCreated:
+      return {
+        icon: "no_bell",
+        text: `Silenced in Alertmanager until ${new Date(e.data.until).toISOString().slice(11, 16)} UTC${e.data.untilResolved ? " (until resolved)" : ""}`,
+        by,
+      };
+    case ENTRY.silenceRemoved:
+      return { icon: "bell", text: `Silence ended (${e.data.reason})`, by };
     case ENTRY.statusThreadLinked:
       return {
         icon: "link",

@@ -37,6 +37,9 @@ export const ENTRY = {
   statusThreadLinked: "status_thread_linked",
   /** Someone took the incident ("I'm on it", "Take over"). */
   ownerSet: "owner_set",
+  /** An Alertmanager silence made from the root, and its end (unsilenced, resolved, expired). */
+  silenceCreated: "silence_created",
+  silenceRemoved: "silence_removed",
 } as const;
 export type EntryType = (typeof ENTRY)[keyof typeof ENTRY];
 
@@ -176,6 +179,11 @@ export const HistoryEntry = z.discriminatedUnion("type", [
   entry(ENTRY.outcome, OutcomeData),
   entry(ENTRY.statusThreadLinked, z.looseObject({ channel: str, ts: str })),
   entry(ENTRY.ownerSet, z.looseObject({ owner: str, previous: optStr })),
+  entry(
+    ENTRY.silenceCreated,
+    z.looseObject({ silenceId: str, until: num, untilResolved: z.boolean().default(false) }),
+  ),
+  entry(ENTRY.silenceRemoved, z.looseObject({ silenceId: str, reason: str })),
   entry(
     ENTRY.postmortemExported,
     z.looseObject({ fileId: optStr, channel: optStr, threadTs: optStr }).default({}),

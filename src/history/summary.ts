@@ -47,6 +47,21 @@ export type TakenAction = {
   elsewhere: boolean;
 };
 
+export type ActiveSilence = { id: string; by: string | null; until: number; untilResolved: boolean };
+
+/** The latest silence made from the root that has neither been ended nor run out by `now`. */
+function activeSilence(entries: readonly ParsedEntry[], now: number): ActiveSilence | null {
+  const ended = new Set(entriesOf(entries, ENTRY.silenceRemoved).map((e) => e.data.silenceId));
+  const last = entriesOf(entries, ENTRY.silenceCreated).at(-1);
+  if (!last || ended.has(last.data.silenceId) || last.data.until <= now) return null;
+  return {
+    id: last.data.silenceId,
+    by: last.by ?? null,
+    until: last.data.until,
+    untilResolved: last.data.untilResolved,
+  };
+}
+
 /** A next step the worker offered after a failed verification, still waiting for approval. */
 export type OfferedStep = { proposalId: string; kind: string };
 
@@ -77,6 +92,8 @@ export type IncidentSummary = {
   fixedBy: string[];
   /** Who took the incident ("I'm on it"), the latest; null when nobody has. */
   owner: string | null;
+  /** The bot's Alertmanager silence in force now (not ended, not past its end), if any. */
+  silence: ActiveSilence | null;
   root: { channel: string; ts: string } | null;
   permalink: string | null;
   entries: ParsedEntry[];
@@ -257,6 +274,7 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
     ending,
     nextSteps: offeredSteps(entries),
     owner: entriesOf(entries, ENTRY.ownerSet).at(-1)?.data.owner ?? null,
+    silence: activeSilence(entries, now),
     fixedBy: [...new Set(actions.flatMap((a) => (a.approvedBy ? [a.approvedBy] : [])))],
     root: incident.root,
     permalink: record.permalink,

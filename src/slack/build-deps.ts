@@ -10,6 +10,7 @@ import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges
 import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
+import { createAlertmanagerApi } from "../silences/alertmanager-api.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import type { AppDeps } from "./deps.ts";
 import { createHttpFetch, type HttpFetch } from "./http/http-fetch.ts";
@@ -89,5 +90,8 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     newId: options.newId ?? (() => randomUUID()),
     instanceId: options.instanceId ?? randomUUID(),
     userNames: createUserNames(slack, { now }),
+    alertmanager: config.runbook.alertmanagerUrl
+      ? createAlertmanagerApi({ baseUrl: config.runbook.alertmanagerUrl })
+      : null,
   };
 }

@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import { createReaderCheck } from "./access/readers.ts";
 import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
+import { startSilenceWatch } from "./alerts/silence-watch.ts";
 import { createGroupMembership } from "./approvals/user-groups.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackClientOptions } from "./build-deps.ts";
@@ -20,6 +21,8 @@ export type SlackAppHandle = {
   url: string;
   port: number;
   rootUpdater: RootUpdater;
+  /** The silence watch (ALERTMANAGER_URL set): check() runs a round now. */
+  silenceWatch: { check(): Promise<number> } | null;
   stop(): Promise<void>;
 };
 
@@ -67,6 +70,11 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     logger.error({ err: error.original ?? error, code: error.code }, "slack listener failed");
   });
 
+  const notificationDeps = { ...deps, rootUpdater, diagnosed: new Set<string>() };
+  // Silenced alerts send no notifications, not even their resolution: ask Alertmanager meanwhile.
+  const silenceWatch = deps.alertmanager
+    ? startSilenceWatch(notificationDeps, deps.alertmanager, config.silenceWatchIntervalMs)
+    : null;
   const server = createHttpServer({
     slack:
       receiver instanceof HTTPReceiver
@@ -80,7 +88,7 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
             }),
           }
         : null,
-    alertmanager: alertmanagerRoute({ ...deps, rootUpdater, diagnosed: new Set() }),
+    alertmanager: alertmanagerRoute(notificationDeps),
     redis: deps.redis,
     metrics: deps.metrics,
     logger,
@@ -99,7 +107,9 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     url,
     port,
     rootUpdater,
+    silenceWatch,
     async stop() {
+      await silenceWatch?.stop();
       rootUpdater.close();
       if (receiver instanceof SocketModeReceiver) await app.stop();
       server.closeAllConnections();

@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
+import type { AlertmanagerApi } from "../silences/alertmanager-api.ts";
 import type { HttpFetch } from "./http/http-fetch.ts";
 import type { UserNames } from "./user-names.ts";
 
@@ -37,6 +38,8 @@ export type AppDeps = {
   newId: () => string;
   /** People's display names (users.info, cached), for files where a mention stays an id. */
   userNames: UserNames;
+  /** Alertmanager's v2 API (silences), when ALERTMANAGER_URL is set. */
+  alertmanager: AlertmanagerApi | null;
   /** Distinguishes app replicas in claims and logs. */
   instanceId: string;
 };

@@ -4,6 +4,7 @@ import type { ReaderCheck } from "./access/readers.ts";
 import { registerDiagnoseAgain } from "./alerts/diagnose-again-listener.ts";
 import { registerOwnListener } from "./alerts/own-listener.ts";
 import type { RootUpdater } from "./alerts/root-updater.ts";
+import { registerSilenceListeners } from "./alerts/silence-listener.ts";
 import { registerWatchListener } from "./alerts/watch-listener.ts";
 import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
@@ -21,4 +22,5 @@ export function registerListeners(
   registerHistoryListeners(app, deps);
   registerDiagnoseAgain(app, deps);
   registerOwnListener(app, deps);
+  registerSilenceListeners(app, deps);
 }

@@ -74,6 +74,8 @@ export async function startStack(options: {
   scenario: "sse-leak" | "steady";
   speed: number;
   env?: Record<string, string>;
+  /** Extra settings of the app (the worker's are `env`). */
+  appEnv?: Record<string, string>;
 }): Promise<Stack> {
   const clock = new VariableClock(options.speed);
   const [redis, sim, slack] = await Promise.all([
@@ -94,6 +96,7 @@ export async function startStack(options: {
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
+    ...options.appEnv,
   });
   const logger = pino({ level: "silent" });
   const appRedis = createRedis(redis.url, { role: "producer" });

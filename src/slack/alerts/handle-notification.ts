@@ -8,7 +8,9 @@
 //                    thread why it ended (OOM kill, an action, a rollout, ...), never guessing here
 
 import { formatDuration } from "../../diagnostics/format.ts";
+import { ENTRY } from "../../history/entries.ts";
 import { recordWithdrawn } from "../../history/record.ts";
+import { summariseIncident } from "../../history/summary.ts";
 import { inAlertFamily } from "../../incidents/alert-family.ts";
 import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
 import { incidentKey } from "../../incidents/incident-key.ts";
@@ -18,7 +20,16 @@ import { type RootUpdater, renderRoot } from "./root-updater.ts";
 
 export type NotificationDeps = Pick<
   AppDeps,
-  "config" | "slack" | "incidents" | "proposals" | "queues" | "metrics" | "logger" | "now" | "instanceId"
+  | "config"
+  | "slack"
+  | "incidents"
+  | "proposals"
+  | "queues"
+  | "metrics"
+  | "logger"
+  | "now"
+  | "instanceId"
+  | "alertmanager"
 > & { rootUpdater: RootUpdater; diagnosed: Set<string> };
 
 export type NotificationResult = {
@@ -69,6 +80,7 @@ async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Inc
   }
   const rendered = await renderRoot(deps.incidents, incident.id, deps.now(), {
     dashboardUrl: deps.config.runbook.dashboardUrl,
+    silences: deps.config.runbook.alertmanagerUrl !== null,
   });
   if (!rendered) return incident;
   const posted = await deps.slack.chat.postMessage({
@@ -83,12 +95,35 @@ async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Inc
   return { ...incident, root };
 }
 
+/**
+ * A silence made for the incident ends with it: a later incident of the same alerts must notify.
+ * Best effort: if Alertmanager cannot be reached the silence runs out on its own; the record says.
+ */
+async function endSilence(deps: NotificationDeps, incidentId: string): Promise<void> {
+  const [record] = await deps.incidents.readMany([incidentId]);
+  const silence = record ? summariseIncident(record, deps.now()).silence : null;
+  if (!silence) return;
+  let reason = "resolved";
+  try {
+    await deps.alertmanager?.expireSilence(silence.id);
+  } catch (error) {
+    deps.logger.warn({ err: error, incidentId, silenceId: silence.id }, "could not expire a silence");
+    reason = "resolved; Alertmanager could not be reached, so it runs out on its own";
+  }
+  await deps.incidents.appendTimeline(incidentId, {
+    type: ENTRY.silenceRemoved,
+    by: "app",
+    data: { silenceId: silence.id, reason },
+  });
+}
+
 async function resolve(deps: NotificationDeps, incident: Incident): Promise<void> {
   const result = await deps.incidents.resolve(incident.id, "alertmanager");
   if (result.outcome !== "resolved") return;
   deps.metrics.incidentsResolved.inc();
   const withdrawn = await deps.proposals.expireForIncident(incident.id);
   await recordWithdrawn(deps.incidents, { incidentId: incident.id, count: withdrawn });
+  await endSilence(deps, incident.id);
   const resolved = result.incident;
   await deps.rootUpdater.changed(incident.id);
   if (isTarget(deps, resolved)) {
@@ -119,7 +154,8 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
   });
 }
 
-async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {
+/** Folds alerts of one incident key into the store, opening, updating or resolving the incident. */
+export async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {
   const results = await Promise.all(alerts.map((alert) => deps.incidents.openOrUpdate(key, alert)));
   let latest: Incident | null = null;
   let created = false;

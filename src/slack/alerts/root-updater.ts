@@ -40,7 +40,10 @@ export type RootUpdaterDeps = {
   /** Real time. */
   now: () => number;
   instanceId: string;
-  config: { rootUpdateMinIntervalMs: number; runbook: { dashboardUrl: string | null } };
+  config: {
+    rootUpdateMinIntervalMs: number;
+    runbook: { dashboardUrl: string | null; alertmanagerUrl: string | null };
+  };
 };
 
 /** The root message of an incident as stored now; null when it is unknown or has no root yet. */
@@ -91,6 +94,7 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
   async function render(id: string): Promise<void> {
     const rendered = await renderRoot(deps.incidents, id, deps.now(), {
       dashboardUrl: deps.config.runbook.dashboardUrl,
+      silences: deps.config.runbook.alertmanagerUrl !== null,
     });
     if (!rendered?.root) return;
     try {

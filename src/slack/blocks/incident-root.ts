@@ -3,7 +3,7 @@
 // since when, the actions taken and who owns them, the latest verification, and, once resolved, why
 // it ended. The app and the worker both render it from the store (root-updater.ts), so no process
 // can drop another's facts. Every string from Alertmanager is escaped and every field clipped.
-import type { Button, KnownBlock } from "@slack/types";
+import type { Button, KnownBlock, StaticSelect } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import { actionLabel } from "../../history/action-label.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
@@ -12,6 +12,7 @@ import { dashboardLink } from "../../incidents/dashboard.ts";
 import type { Incident } from "../../incidents/model.ts";
 import type { IncidentRecord } from "../../incidents/store.ts";
 import { describeOutcome } from "../../resolution/describe.ts";
+import { SILENCE_CHOICES } from "../../silences/matchers.ts";
 import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
@@ -133,10 +134,17 @@ const section = (text: string): KnownBlock => ({
 });
 
 export const OWN_ACTION = "incident_own";
+export const SILENCE_ACTION = "incident_silence";
+export const UNSILENCE_ACTION = "incident_unsilence";
 
 /** The controls of an open incident: take it, ask again, open the dashboard. */
-function controls(incident: Incident, s: IncidentSummary, dashboard: string | null): KnownBlock | null {
-  const elements: Button[] = [];
+function controls(
+  incident: Incident,
+  s: IncidentSummary,
+  dashboard: string | null,
+  silences: boolean,
+): KnownBlock | null {
+  const elements: (Button | StaticSelect)[] = [];
   if (incident.status === "open") {
     elements.push({
       type: "button",
@@ -145,6 +153,24 @@ function controls(incident: Incident, s: IncidentSummary, dashboard: string | nu
       value: incident.id,
       ...(s.owner ? {} : { style: "primary" as const }),
     });
+    if (silences && s.silence) {
+      elements.push({
+        type: "button",
+        action_id: UNSILENCE_ACTION,
+        text: { type: "plain_text", text: "Unsilence", emoji: true },
+        value: incident.id,
+      });
+    } else if (silences) {
+      elements.push({
+        type: "static_select",
+        action_id: SILENCE_ACTION,
+        placeholder: { type: "plain_text", text: "Silence…", emoji: true },
+        options: SILENCE_CHOICES.map((c) => ({
+          text: { type: "plain_text", text: c.label, emoji: true },
+          value: `${incident.id}|${c.value}`,
+        })),
+      });
+    }
     elements.push(...(diagnoseAgainBlock(incident.id).elements as Button[]));
   }
   if (dashboard) {
@@ -161,7 +187,19 @@ function controls(incident: Incident, s: IncidentSummary, dashboard: string | nu
 export type RootOptions = {
   /** DASHBOARD_URL (a template); null: no dashboard link. */
   dashboardUrl?: string | null;
+  /** ALERTMANAGER_URL is set: offer the Silence control. */
+  silences?: boolean;
 };
+
+/** "Silenced by @alice until 12:30 UTC", while the bot's silence is in force. */
+function silenceLine(s: IncidentSummary): string | null {
+  if (!s.silence) return null;
+  const by = s.silence.by ? ` by ${SLACK_OUTCOME_FORMAT.who(s.silence.by)}` : "";
+  const until = s.silence.untilResolved
+    ? `until it resolves (at the latest ${hhmm(s.silence.until)})`
+    : `until ${hhmm(s.silence.until)}`;
+  return `:no_bell: *Silenced*${by} ${until}: Alertmanager sends no notifications; the bot still watches its alerts.`;
+}
 
 /** The root message of an incident thread, as of `now`, from the stored incident and timeline. */
 export function incidentRootBlocks(
@@ -200,6 +238,8 @@ export function incidentRootBlocks(
     { type: "section", fields: fields.map((f) => ({ type: "mrkdwn", text: clip(f, L.sectionFieldText) })) },
   ];
   if (incident.status === "open") blocks.push(section(`*Pods firing*\n${podLines(incident)}`));
+  const silenced = incident.status === "open" ? silenceLine(s) : null;
+  if (silenced) blocks.push(section(silenced));
   const actions = actionLines(s);
   if (actions) blocks.push(section(actions));
   const outcome = outcomeLine(incident, s);
@@ -209,6 +249,7 @@ export function incidentRootBlocks(
     incident,
     s,
     dashboardUrl && /^https?:\/\/[^\s<>|]+$/.test(dashboardUrl) ? dashboardUrl : null,
+    options.silences ?? false,
   );
   if (buttons) blocks.push(buttons);
   const context = [
