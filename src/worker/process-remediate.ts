@@ -120,7 +120,12 @@ export async function processRemediate(deps: WorkerDeps, job: Job, token?: strin
         deps,
         log,
         data.replyTo,
-        actionFailedMessage({ title, reason: failure.message, retry }),
+        actionFailedMessage({
+          title,
+          reason: failure.message,
+          retry,
+          diagnoseAgain: { incidentId: data.replyTo.incidentId },
+        }),
       );
       await record(deps, log, data.replyTo, final ? "action_failed" : "action_retry", {
         proposalId: data.proposalId,

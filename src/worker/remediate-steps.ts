@@ -169,7 +169,13 @@ export async function watch(ctx: StepContext): Promise<void> {
     await postOnce(
       ctx,
       "finished",
-      actionFinishedMessage({ plan: ctx.plan, progress: progress.summary, tookMs, verifyInMs }),
+      actionFinishedMessage({
+        plan: ctx.plan,
+        progress: progress.summary,
+        tookMs,
+        verifyInMs,
+        diagnoseAgain: { incidentId: data.replyTo.incidentId },
+      }),
     );
     await record(deps, ctx.log, data.replyTo, "action_finished", {
       proposalId: data.proposalId,

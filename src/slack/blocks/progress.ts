@@ -5,6 +5,7 @@ import type { KnownBlock } from "@slack/types";
 import { formatBytes, formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import type { HeapSummary } from "../../diagnostics/pprof.ts";
 import type { Outcome, Plan } from "../../remediation/actions/types.ts";
+import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, codeBlock, escapeMrkdwn } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
@@ -81,6 +82,8 @@ export type FinishedInput = {
   tookMs: number;
   /** When verification runs (null: no verification for this action). */
   verifyInMs: number | null;
+  /** Offer "Diagnose again" for this incident (undefined: no button). */
+  diagnoseAgain?: { incidentId: string | null };
 };
 
 export function actionFinishedMessage(i: FinishedInput): Message {
@@ -89,7 +92,10 @@ export function actionFinishedMessage(i: FinishedInput): Message {
       ? ""
       : ` Verification (memory, OOM kills, /ready) in ${formatDuration(i.verifyInMs)}, after the stabilisation window.`;
   const text = `:white_check_mark: *Finished* in ${formatTook(i.tookMs)}: ${escapeMrkdwn(i.progress)}.${verify}`;
-  return { text: fallback(`Finished in ${formatTook(i.tookMs)}: ${i.progress}`), blocks: [section(text)] };
+  return {
+    text: fallback(`Finished in ${formatTook(i.tookMs)}: ${i.progress}`),
+    blocks: [section(text), ...(i.diagnoseAgain ? [diagnoseAgainBlock(i.diagnoseAgain.incidentId)] : [])],
+  };
 }
 
 export type FailedInput = {
@@ -97,6 +103,8 @@ export type FailedInput = {
   reason: string;
   /** Another attempt follows (transient error); null when this is final. */
   retry: { attempt: number; of: number } | null;
+  /** Offer "Diagnose again" for this incident after a final failure (undefined: no button). */
+  diagnoseAgain?: { incidentId: string | null };
 };
 
 export function actionFailedMessage(i: FailedInput): Message {
@@ -106,7 +114,8 @@ export function actionFailedMessage(i: FailedInput): Message {
   const short = i.retry
     ? `${i.title}: attempt ${i.retry.attempt} of ${i.retry.of} failed, retrying with backoff: ${i.reason}`
     : `${i.title} failed: ${i.reason}`;
-  return { text: fallback(short), blocks: [section(`${lead}\n${escapeMrkdwn(i.reason)}`)] };
+  const again = i.diagnoseAgain && !i.retry ? [diagnoseAgainBlock(i.diagnoseAgain.incidentId)] : [];
+  return { text: fallback(short), blocks: [section(`${lead}\n${escapeMrkdwn(i.reason)}`), ...again] };
 }
 
 export function rolloutStuckMessage(i: { plan: Plan; progress: string; waitedMs: number }): Message {

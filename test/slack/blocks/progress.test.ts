@@ -126,3 +126,33 @@ describe("progress messages", () => {
     expect(who(id)).toBe(shown);
   });
 });
+
+describe("a way forward after any action", () => {
+  const again = (blocks: unknown[]) => JSON.stringify(blocks).includes('"action_id":"diagnose_again"');
+
+  it("offers Diagnose again when an action finished, and after a final failure, not while retrying", () => {
+    const finished = actionFinishedMessage({
+      plan,
+      progress: "3/3 pods updated",
+      tookMs: 1200,
+      verifyInMs: 300_000,
+      diagnoseAgain: { incidentId: "inc-1" },
+    });
+    expect(again(finished.blocks)).toBe(true);
+    expect(JSON.stringify(finished.blocks)).toContain('"value":"inc-1"');
+    const final = actionFailedMessage({
+      title: "Restart",
+      reason: "403",
+      retry: null,
+      diagnoseAgain: { incidentId: null },
+    });
+    expect(again(final.blocks)).toBe(true);
+    const retrying = actionFailedMessage({
+      title: "Restart",
+      reason: "timeout",
+      retry: { attempt: 1, of: 3 },
+      diagnoseAgain: { incidentId: null },
+    });
+    expect(again(retrying.blocks)).toBe(false);
+  });
+});
