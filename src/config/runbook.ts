@@ -37,6 +37,17 @@ export const EnvSchema = z.object({
     .default("CACHE_TTL"),
   CACHE_TTL_PROPOSED: duration.default("15s"),
   OOM_LOOKBACK: duration.default("1h"),
+  /**
+   * Restart budget "N/window": past N restarts of the workload in the window (the bot's restarts and
+   * the kubelet's, OOM kills included), restarts stop being offered: they are hiding a leak.
+   */
+  RESTART_BUDGET: z
+    .string()
+    .default("3/6h")
+    .refine(
+      (t) => /^\d{1,3}\/\S+$/.test(t) && (parseDuration(t.split("/")[1] ?? "") ?? 0) > 0,
+      "must look like 3/6h (restarts / window)",
+    ),
   // Metric names on rdev-api's /metrics (configurable: a renamed metric must not break diagnosis).
   METRIC_SSE_CONNECTIONS: z.string().min(1).default("sse_connections_active"),
   METRIC_COMMANDS: z.string().min(1).default("commands_active"),
@@ -130,6 +141,8 @@ export type Config = {
     traefik: boolean;
   };
   kubeconfig: string | undefined;
+  /** RESTART_BUDGET: at most `max` restarts of the workload per `windowMs` before restarts stop being offered. */
+  restartBudget: { max: number; windowMs: number };
   /** ALERTMANAGER_URL without a trailing slash; null: silences are not offered. */
   alertmanagerUrl: string | null;
   /** DASHBOARD_URL: the incident's dashboard link template; null: no link. */
@@ -195,6 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     kubeconfig: e.KUBECONFIG,
     dashboardUrl: e.DASHBOARD_URL ?? null,
+    restartBudget: {
+      max: Number(e.RESTART_BUDGET.split("/")[0]),
+      windowMs: parseDuration(e.RESTART_BUDGET.split("/")[1] ?? "") ?? 6 * 3_600_000,
+    },
     runbookUrl: e.RUNBOOK_URL ?? null,
     alertmanagerUrl: e.ALERTMANAGER_URL ? e.ALERTMANAGER_URL.replace(/\/+$/, "") : null,
     logLevel: e.LOG_LEVEL,

@@ -12,6 +12,7 @@ import { formatAgo, formatBytes, formatDuration, formatPercent } from "./format.
 import type { Observations } from "./gather.ts";
 import { compareByMemory, podMemory, targetContainer } from "./memory.ts";
 import { mergeOomKills, oomKillBeforeWindow, oomKillsFromEvents, oomKillsFromPods } from "./oom.ts";
+import { restartBudget } from "./restart-budget.ts";
 import { atLeast, overallTrend, podTrend, severityForPercent, worstSeverity } from "./severity.ts";
 import type {
   Diagnosis,
@@ -30,6 +31,8 @@ export type AnalyseInput = {
   durationMs: number;
   /** Real time of the diagnosis (ms) when the cluster's clock is not real time; default obs.nowMs. */
   takenAtMs?: number;
+  /** Restarts the bot made in the restart budget's window; undefined: no history, no budget. */
+  botRestarts?: number;
 };
 
 function targetOf(runbook: HighMemoryRunbook): Diagnosis["target"] {
@@ -218,7 +221,17 @@ export function analyse(input: AnalyseInput): Diagnosis {
   const ttlEnv = worstPod
     ? targetContainer(worstPod, runbook.target.container)?.env[runbook.cache.envName]
     : undefined;
+  const budget =
+    input.botRestarts === undefined
+      ? null
+      : restartBudget({
+          pods: obs.pods,
+          nowMs: obs.nowMs,
+          budget: runbook.restartBudget,
+          botRestarts: input.botRestarts,
+        });
   const actions = planActions({
+    restartBudget: budget,
     runbook,
     rows,
     severity,
@@ -260,6 +273,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
     },
     oomLookbackMs: lookback,
     oomKills,
+    restartBudget: budget,
     oomKillBeforeWindow: oomKills.length === 0 ? oomKillBeforeWindow(obs.pods, obs.nowMs, lookback) : null,
     causes,
     actions,

@@ -25,6 +25,8 @@ export type DiagnoseOptions = {
   heap?: HeapMode;
   /** The previous snapshot of the same workload, for trends and growth evidence. */
   previous?: PreviousDiagnosis | null;
+  /** Restarts the bot made within RESTART_BUDGET's window (from its history); unset: no budget. */
+  botRestarts?: number;
 };
 
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
@@ -62,6 +64,7 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
     previous: options.previous ?? null,
     durationMs: elapsed() - started,
     takenAtMs,
+    ...(options.botRestarts === undefined ? {} : { botRestarts: options.botRestarts }),
   });
   const heap = obs.heap;
   const heapProfile =

@@ -183,7 +183,7 @@ export type CaptureHeapProfileAction = ActionBase & {
 export type AdviceAction = ActionBase & {
   kind: "advice";
   params: {
-    topic: CauseId | "post-incident";
+    topic: CauseId | "post-incident" | "restart-budget";
     steps: string[];
     /** kubectl commands: to run by hand, or (when `evidence` is given) the reference for what was read. */
     commands: string[];
@@ -227,6 +227,17 @@ export type NoteSource =
 /** `terms`: commands or names in the message to show as code (the message itself has no markup). */
 export type Note = { source: NoteSource; message: string; terms?: readonly string[] };
 
+/** Restarts of the workload in the budget's window (restart-budget.ts). */
+export type RestartBudget = {
+  count: number;
+  kubelet: number;
+  bot: number;
+  max: number;
+  windowMs: number;
+  /** At or past the budget: restarts are no longer offered. */
+  exceeded: boolean;
+};
+
 export type Diagnosis = {
   version: 1;
   runbook: "high-memory";
@@ -251,6 +262,8 @@ export type Diagnosis = {
   oomKills: OomKill[];
   /** The newest OOM kill before the look-back window, when a container's lastState still shows one. */
   oomKillBeforeWindow?: { pod: string; at: string } | null;
+  /** The restart budget (RESTART_BUDGET), when the bot's history was available to count its restarts. */
+  restartBudget?: RestartBudget | null;
   causes: RankedCause[];
   actions: Action[];
   heap: HeapReport | null;

@@ -30,7 +30,7 @@ export type WorkerDeps = {
   /** Rejects rate-limited calls (the job is delayed by Retry-After instead of the worker sleeping). */
   slack: WebClient;
   /** timeline: the incident's last diagnosis, the baseline of the next one's trend. */
-  incidents: Pick<IncidentStore, "get" | "appendTimeline" | "timeline" | "readMany" | "listOpen">;
+  incidents: Pick<IncidentStore, "get" | "appendTimeline" | "timeline" | "readMany" | "listOpen" | "listIds">;
   /** Re-renders an incident's root from the store (coalesced with the app's renders). */
   roots: { changed(incidentId: string): Promise<void> };
   /** Each workload's latest diagnosis snapshot (the baseline outside an incident). */

@@ -8,6 +8,7 @@ import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
 import type { Diagnosis } from "../diagnostics/types.ts";
 import { previousDiagnosis } from "../history/previous.ts";
 import { recordDiagnosis } from "../history/record.ts";
+import { botRestartsSince } from "../history/restarts.ts";
 import { statusRootText } from "../slack/commands/status-root.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
 import { slackErrorCode } from "../slack/slack-errors.ts";
@@ -72,7 +73,16 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       );
       const run = await runDiagnosis(
         { cluster: deps.cluster, clock: { now: deps.now }, realNow: deps.realNow },
-        { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto", previous },
+        {
+          runbook: deps.runbook,
+          heap: data.heapProfile ? "always" : "auto",
+          previous,
+          botRestarts: await botRestartsSince(
+            incidents,
+            deps.realNow() - deps.runbook.restartBudget.windowMs,
+            deps.realNow(),
+          ),
+        },
       );
       const d = run.diagnosis;
       diagnosis = d;

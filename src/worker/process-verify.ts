@@ -5,6 +5,7 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
+import { botRestartsSince } from "../history/restarts.ts";
 import { rolloutProgress } from "../remediation/actions/rollout.ts";
 import { beforeAfter, nextSteps, storeSample, type Verdict, verifyVerdict } from "../remediation/verify.ts";
 import { actionFailedMessage } from "../slack/blocks/progress.ts";
@@ -26,7 +27,15 @@ async function proposeNextSteps(
 ): Promise<NextStepButton[]> {
   const { diagnosis } = await runDiagnosis(
     { cluster: deps.cluster, clock: { now: deps.now }, realNow: deps.realNow },
-    { runbook: deps.runbook, heap: "never" },
+    {
+      runbook: deps.runbook,
+      heap: "never",
+      botRestarts: await botRestartsSince(
+        deps.incidents,
+        deps.realNow() - deps.runbook.restartBudget.windowMs,
+        deps.realNow(),
+      ),
+    },
   );
   const steps = nextSteps({
     action: data.action,

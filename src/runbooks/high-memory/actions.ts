@@ -1,6 +1,6 @@
 // The runbook's remediation, in its order, each with the reason it applies here. Pure: the Slack
 // app turns these into proposals and buttons; the worker executes them.
-import { formatBytes, formatPercent } from "../../diagnostics/format.ts";
+import { formatBytes, formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import { compareByMemory } from "../../diagnostics/memory.ts";
 import type {
   Action,
@@ -10,6 +10,7 @@ import type {
   OomKill,
   PodRow,
   RankedCause,
+  RestartBudget,
   SeverityOrUnknown,
   TraefikReport,
 } from "../../diagnostics/types.ts";
@@ -30,7 +31,30 @@ export type ActionInput = {
   /** What the logs and the Traefik routes say (the advice then carries it). */
   logs?: LogReport | null;
   traefik?: TraefikReport | null;
+  /** Restarts in RESTART_BUDGET's window; past the budget no restart is offered. */
+  restartBudget?: RestartBudget | null;
 };
+
+/** Past the restart budget: say plainly that restarts hide a leak, and what addresses it instead. */
+function budgetAdvice(b: RestartBudget, deployment: string): AdviceAction {
+  return {
+    id: `restart-budget:${deployment}`,
+    kind: "advice",
+    title: "Restarts are hiding a leak",
+    reason: `${b.count} restarts of ${deployment} in the last ${formatDuration(b.windowMs)} (${b.bot} by the bot, ${b.kubelet} by the kubelet, OOM kills included), past the budget of ${b.max}: another restart buys minutes and hides the leak, so restarts are not offered.`,
+    destructive: false,
+    kubectl: null,
+    params: {
+      topic: "restart-budget",
+      steps: [
+        "Capture heap profiles while the pod climbs and hand them to the service owners.",
+        "Apply the likely cause's own fix (below), or raise the memory limit to buy hours, not minutes.",
+        "Tell the service owners: a leak that needs restarts is a bug to fix, not to operate around.",
+      ],
+      commands: [],
+    },
+  };
+}
 
 type AdviceContext = { ns: string; sel: string; deployment: string; port: number; metric: string };
 
@@ -83,8 +107,13 @@ export function planActions(input: ActionInput): Action[] {
   const troubled = severity === "warning" || severity === "critical" || input.oomKills.length > 0;
   if (!troubled) return actions;
 
+  const overBudget = input.restartBudget?.exceeded === true;
+  if (overBudget && input.restartBudget) actions.push(budgetAdvice(input.restartBudget, deployment));
   const restartEach =
-    critical.length > 0 && critical.length <= runbook.maxPodRestarts && critical.length < rows.length;
+    !overBudget &&
+    critical.length > 0 &&
+    critical.length <= runbook.maxPodRestarts &&
+    critical.length < rows.length;
   if (restartEach) {
     for (const r of critical) {
       actions.push({
@@ -99,7 +128,7 @@ export function planActions(input: ActionInput): Action[] {
     }
   }
   const manyElevated = elevated.length >= 2 && elevated.length * 2 >= rows.length;
-  if ((critical.length > 0 && !restartEach) || manyElevated) {
+  if (!overBudget && ((critical.length > 0 && !restartEach) || manyElevated)) {
     const why =
       critical.length > 0 && !restartEach
         ? `${critical.length} of ${rows.length} pod(s) are critical (above ${runbook.thresholds.criticalPercent}%): replace them one at a time rather than all at once`

@@ -29,6 +29,8 @@ export type HighMemoryRunbook = {
   diagnostics: Config["diagnostics"];
   /** At most this many pods get a restart-pod action; more critical pods call for a rolling restart. */
   maxPodRestarts: number;
+  /** RESTART_BUDGET: past `max` restarts per `windowMs`, restarts are no longer offered. */
+  restartBudget: { max: number; windowMs: number };
 };
 
 export function highMemoryRunbook(
@@ -66,6 +68,7 @@ export function highMemoryRunbook(
     cache: { envName: config.cache.envName, proposedTtl: config.cache.proposedTtl },
     diagnostics: config.diagnostics,
     maxPodRestarts: 2,
+    restartBudget: config.restartBudget,
   };
 }
 

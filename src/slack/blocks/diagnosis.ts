@@ -77,6 +77,11 @@ function summaryBlocks(d: Diagnosis): KnownBlock[] {
     `*Worst pod*\n${worst ? `${code(worst.name)} ${formatPercent(worst.memory.percentOfLimit)} of ${formatBytes(worst.memory.limitBytes)}` : "none"}`,
     `*OOM kills (last ${formatDuration(d.oomLookbackMs)})*\n${d.oomKills.length}${olderKill(d)}`,
     `*Trend*\n${d.trend ? trendText(d.trend) : "no previous snapshot"}`,
+    ...(d.restartBudget
+      ? [
+          `*Restarts (last ${formatDuration(d.restartBudget.windowMs)})*\n${d.restartBudget.count} of a budget of ${d.restartBudget.max}${d.restartBudget.exceeded ? ": :no_entry_sign: restarts hide the leak, none offered" : ""}`,
+        ]
+      : []),
   ];
   return [
     section(`${SEVERITY_EMOJI[d.severity]} *${SEVERITY_WORD[d.severity]}*: ${escapeMrkdwn(d.headline)}`),
