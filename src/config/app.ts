@@ -1,6 +1,7 @@
 // The Slack app's settings (src/app.ts), validated together with the runbook settings.
 import { z } from "zod";
 import { ActionKind } from "../queue/jobs.ts";
+import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { booleanFlag, duration, parseDuration } from "./shared.ts";
 
@@ -48,6 +49,7 @@ export const AppEnvSchema = z.object({
   PROPOSAL_TTL: duration.default("30m"),
   WATCH_CHANNELS: idList("CG", "C0123ABCD"),
   ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
+  ...LIMITS_ENV,
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
 
@@ -73,6 +75,8 @@ export type AppConfig = {
   proposalTtlMs: number;
   watchChannels: string[];
   rootUpdateMinIntervalMs: number;
+  /** Caps and rate limits at the app's edges (config/limits.ts). */
+  limits: Limits;
 };
 /** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -108,5 +112,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     proposalTtlMs: parseDuration(e.PROPOSAL_TTL) ?? 1_800_000,
     watchChannels: e.WATCH_CHANNELS,
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
+    limits: limitsFrom(e),
   };
 }

@@ -2,15 +2,17 @@
 // error handler, and the HTTP server for Slack, health, metrics and Alertmanager.
 import type { Server } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { createRedis } from "../redis.ts";
 import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
 import { createGroupMembership } from "./approvals/user-groups.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackClientOptions } from "./build-deps.ts";
 import type { AppDeps } from "./deps.ts";
 import { alertmanagerRoute } from "./http/alertmanager-route.ts";
-import { createReplayGuard } from "./http/replay-guard.ts";
+import { createReplayGuard, replayCheckedOf } from "./http/replay-guard.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { registerListeners } from "./listeners.ts";
+import { type OutboxRuntime, startOutboxWorker } from "./outbox/runtime.ts";
 
 export type SlackAppHandle = {
   app: App;
@@ -19,10 +21,17 @@ export type SlackAppHandle = {
   url: string;
   port: number;
   rootUpdater: RootUpdater;
+  /** The app's Slack outbox worker (null when started without one). */
+  outbox: OutboxRuntime | null;
   stop(): Promise<void>;
 };
 
-export type StartOptions = { port?: number; host?: string };
+export type StartOptions = {
+  port?: number;
+  host?: string;
+  /** Serve the Slack outbox queue in this process (default true; benches of the bare path turn it off). */
+  outboxWorker?: boolean;
+};
 
 export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): Promise<SlackAppHandle> {
   const { config, logger } = deps;
@@ -41,6 +50,9 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
           signingSecret: config.slack.signingSecret ?? "",
           // The replay guard in front of it (http/replay-guard.ts) verifies every request once.
           signatureVerification: false,
+          bodyLimit: config.limits.slackEventsBodyLimit,
+          // Listeners that change state refuse a request whose replay could not be ruled out.
+          customPropertiesExtractor: (req) => ({ replayChecked: replayCheckedOf(req) }),
           logger: blog,
         });
   const app = new App({
@@ -59,6 +71,17 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
   });
 
   const rootUpdater = createRootUpdater(deps);
+  const diagnosed = new Set<string>();
+  const outbox: OutboxRuntime | null =
+    options.outboxWorker === false
+      ? null
+      : startOutboxWorker(
+          { ...deps, rootUpdater, diagnosed },
+          {
+            connection: createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-app-outbox" }),
+            prefix: deps.bullPrefix,
+          },
+        );
   const server = createHttpServer({
     slack:
       receiver instanceof HTTPReceiver
@@ -69,10 +92,12 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
               redis: deps.redis,
               prefix: deps.prefix,
               logger,
+              bodyLimit: config.limits.slackEventsBodyLimit,
             }),
+            maxPending: config.limits.slackEventsMaxPending,
           }
         : null,
-    alertmanager: alertmanagerRoute({ ...deps, rootUpdater, diagnosed: new Set() }),
+    alertmanager: alertmanagerRoute({ ...deps, rootUpdater, diagnosed, outbox: deps.queues.outbox }),
     redis: deps.redis,
     metrics: deps.metrics,
     logger,
@@ -91,8 +116,10 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     url,
     port,
     rootUpdater,
+    outbox,
     async stop() {
       rootUpdater.close();
+      await outbox?.close();
       if (receiver instanceof SocketModeReceiver) await app.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -95,7 +95,7 @@ describe("openOrUpdate", () => {
 
   it("ignores a resolved notification when no incident is open", async () => {
     const store = createIncidentStore({ redis: await client(), prefix: uniquePrefix() });
-    expect(await store.openOrUpdate(KEY, resolvedA)).toEqual({ incident: null, created: false });
+    expect(await store.openOrUpdate(KEY, resolvedA)).toMatchObject({ incident: null, created: false });
     expect(await store.listOpen()).toEqual([]);
   });
 
@@ -134,7 +134,7 @@ describe("resolve", () => {
   it("resolves, clears the key so the next firing opens a new incident, and expires after retention", async () => {
     const prefix = uniquePrefix();
     const r = await client();
-    const store = createIncidentStore({ redis: r, prefix, retentionMs: 3_600_000 });
+    const store = createIncidentStore({ redis: r, prefix, retentionMs: 3_600_000, flapWindowMs: 0 });
     const { incident } = await store.openOrUpdate(KEY, alertA);
     const id = incident?.id ?? "";
     const resolved = await store.resolve(id, "U123");
