@@ -43,7 +43,8 @@ async function post(body: unknown): Promise<Answer> {
 const podSuffix = (i: number) => {
   const alphabet = "bcdfghjklmnpqrstvwxz2456789";
   let out = "";
-  for (let n = i, k = 0; k < 5; k++, n = Math.floor(n / alphabet.length)) out += alphabet[n % alphabet.length];
+  for (let n = i, k = 0; k < 5; k++, n = Math.floor(n / alphabet.length))
+    out += alphabet[n % alphabet.length];
   return out;
 };
 
