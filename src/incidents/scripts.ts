@@ -14,7 +14,8 @@
  *       map), 5 timeline max, 6 retention ms, 7 "opened" timeline entry JSON, 8 alerts kept per
  *       incident, 9 items JSON: [{f fingerprint, s status, a stored alert JSON, t timeline entry
  *       JSON, r severity rank of a firing alert (-1 when resolved), v severity, m summary}],
- *       10 new incidents allowed per minute (0: no cap), 11 "reopened" timeline entry JSON.
+ *       10 new incidents allowed per minute (0: no cap), 11 "reopened" timeline entry JSON,
+ *       12 flap window ms (the pointer's expiry is real time; this check uses the caller's clock).
  * No open incident and nothing firing: nothing happens. No open incident but one of this key
  * resolved within the flap window (the pointer, set by RESOLVE): it is reopened. Otherwise a new
  * one opens; past the per-minute cap it is kept but marked suppressed (no thread of its own).
@@ -37,7 +38,9 @@ if not id then
   end
   if not firing then return {'', 0, {}, {}, 0, 0, 0} end
   local recent = redis.call('GET', KEYS[4])
-  if recent and redis.call('HGET', ARGV[1] .. recent, 'status') == 'resolved' then
+  local resolvedAt = recent and tonumber(redis.call('HGET', ARGV[1] .. recent, 'resolvedAt') or '') or nil
+  if resolvedAt and now - resolvedAt <= tonumber(ARGV[12])
+      and redis.call('HGET', ARGV[1] .. recent, 'status') == 'resolved' then
     id = recent
     local base = ARGV[1] .. id
     redis.call('HSET', base, 'status', 'open', 'updatedAt', ARGV[3])

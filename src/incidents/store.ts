@@ -165,6 +165,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
             JSON.stringify(items),
             fold.exempt ? 0 : perMinuteMax,
             JSON.stringify(reopened),
+            flapWindowMs,
           ],
         ),
       )) as [string, number, unknown, unknown, number, number, number];

@@ -1,7 +1,7 @@
 // The `/rdev` slash command: ack at once (Slack waits 3 s at most), then answer. Every command gets
 // an answer: past a rate limit, with Redis unreachable, or when the command itself fails.
 import type { App } from "@slack/bolt";
-import { RedisUnavailableError } from "../../redis.ts";
+import { isConnectionError } from "../../redis.ts";
 import { helpBlocks } from "../blocks/help.ts";
 import type { AppDeps } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
@@ -63,7 +63,7 @@ export function registerRdevCommand(app: App, deps: AppDeps): void {
           return await runIncident(deps, { id: parsed.id, responseUrl });
       }
     } catch (error) {
-      if (error instanceof RedisUnavailableError) return await ephemeral(REDIS_DOWN_TEXT);
+      if (isConnectionError(error)) return await ephemeral(REDIS_DOWN_TEXT);
       deps.logger.error({ err: error, command: parsed.kind }, "/rdev command failed");
       await ephemeral(":warning: That command failed on my side; nothing was changed. Please try again.");
     }
