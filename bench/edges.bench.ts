@@ -21,6 +21,7 @@ const AM_TOKEN = "am-token-0123456789abcdef";
 const ALERT_CHANNEL = "C0RDEVALRT";
 const SIZES = [100, 1000, 5000];
 const REPEATS = 3;
+const HEAP_MIB = Number(process.env.BENCH_HEAP_MIB ?? 160);
 
 const children: ChildProcess[] = [];
 process.once("exit", () => {
@@ -71,10 +72,9 @@ function notification(
     alerts: Array.from({ length: n }, (_, i) => ({
       status,
       labels: { alertname: name(i), namespace: "rdev", pod: `${workload}-7d9f8b6c5d-${podSuffix(i)}` },
-      annotations: {},
       startsAt: "2026-11-26T02:51:03Z",
       endsAt: status === "resolved" ? "2026-11-26T03:30:00Z" : "0001-01-01T00:00:00Z",
-      fingerprint: `${name(i)}-${i}`,
+      fingerprint: i.toString(36),
     })),
   });
 }
@@ -93,6 +93,8 @@ const env = {
   LOG_LEVEL: "silent",
   BENCH_PREFIX: `bench${tag}`,
   BENCH_BULL_PREFIX: `bull${tag}`,
+  // As in manifests/app.yaml: the heap bound that keeps the container under its limit.
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${HEAP_MIB}`.trim(),
 };
 const ours = await child<{ url: string }>("app", env);
 const bare = await child<{ url: string }>("bare", env);
@@ -196,6 +198,7 @@ admin.disconnect();
 const afterStorms = { ours: rssMiB(ours.pid), bare: rssMiB(bare.pid) };
 
 const data = {
+  heapMiB: HEAP_MIB,
   caps: { alertsPerNotification: 5000, alertsPerIncident: 1000, incidentsPerMinute: 20, flapWindow: "5m" },
   webhook: { runs: webhook, perSize },
   alertStorm: {
@@ -241,7 +244,7 @@ Alert storm, 10 notifications x 1,000 distinct alert names (cap 20 new threads p
 
 Flapping storm, 1,250 fire/resolve cycles of one alert (flap window 5m): ${incidentIds.size} incident, ${data.flapStorm.threads} thread, ${data.flapStorm.slackCalls} Slack calls, diagnose jobs ${flapJobs.diagnoses}, reviews now ${flapJobs.reviewsNow} (+${flapJobs.reviewsDelayed} waiting out the flap window, run only if still resolved), ${flapMs} ms; app RSS ${flapBefore.rss} → ${flapAfter.rss} MiB.
 
-RSS (MiB), same run: app at rest ${atRest.ours} vs bare Bolt ${atRest.bare}; after the storms app ${afterStorms.ours} vs bare ${afterStorms.bare}.`;
+Both apps ran with \`--max-old-space-size=${HEAP_MIB}\` (manifests/app.yaml). RSS (MiB), same run: app at rest ${atRest.ours} vs bare Bolt ${atRest.bare}; after the storms app ${afterStorms.ours} vs bare ${afterStorms.bare}.`;
 
 await writeResult("edges", data, md);
 console.log(md);
