@@ -62,6 +62,27 @@ export function createMetrics(options: { prefix?: string; defaultMetrics?: boole
       help: "Incidents opened from Alertmanager notifications",
       registers,
     }),
+    /** What the storm guards did: reopened (flap), suppressed (per-minute cap), dropped (caps). */
+    alertGuards: new Counter({
+      name: `${p}alert_guard_total`,
+      help: "Alert storm guards: incidents reopened within the flap window, incidents suppressed past the per-minute cap, alerts dropped past the per-incident cap, alerts truncated past the per-notification cap",
+      labelNames: ["guard"] as const,
+      registers,
+    }),
+    /** Slack posts the app's outbox queue made, by kind and outcome. */
+    outboxJobs: new Counter({
+      name: `${p}slack_outbox_jobs_total`,
+      help: "Slack outbox job runs (root posts, cleared lines, flood summaries), by kind and outcome",
+      labelNames: ["kind", "outcome"] as const,
+      registers,
+    }),
+    /** Requests refused by the app's own limits, by limit. */
+    limited: new Counter({
+      name: `${p}limited_total`,
+      help: "Requests refused by a limit (per-user and per-channel command rates, busy /slack/events)",
+      labelNames: ["limit"] as const,
+      registers,
+    }),
     incidentsResolved: new Counter({
       name: `${p}incidents_resolved_total`,
       help: "Incidents resolved",

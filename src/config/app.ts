@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
 import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
+import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { duration, parseDuration } from "./shared.ts";
 
@@ -42,6 +43,7 @@ export const AppEnvSchema = z.object({
   INCIDENT_READER_GROUP_IDS: idList("S", "S0123ABCD"),
   /** While an incident is silenced, how often Alertmanager is asked whether its alerts still fire. */
   SILENCE_WATCH_INTERVAL: duration.default("30s"),
+  ...LIMITS_ENV,
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
 
@@ -69,6 +71,8 @@ export type AppConfig = {
   watchChannels: string[];
   rootUpdateMinIntervalMs: number;
   silenceWatchIntervalMs: number;
+  /** Caps and rate limits at the app's edges (config/limits.ts). */
+  limits: Limits;
 };
 /** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -102,5 +106,6 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     watchChannels: e.WATCH_CHANNELS,
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
     silenceWatchIntervalMs: parseDuration(e.SILENCE_WATCH_INTERVAL) ?? 30_000,
+    limits: limitsFrom(e),
   };
 }

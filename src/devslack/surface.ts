@@ -24,6 +24,7 @@ export type SurfaceParts = {
   /** Tells subscribers (the dev workspace's page) that something changed. */
   changed(): void;
   failNext(method: string, status: number, n: number, retryAfter: number): void;
+  setLatency(method: string, ms: number): void;
   close(): Promise<void>;
 };
 
@@ -83,6 +84,11 @@ export function fakeSlackSurface(p: SurfaceParts) {
     /** The next `n` calls of `method` answer `status` (429 with Retry-After: retryAfter seconds). */
     failNext: (method: string, status: number, n = 1, retryAfter = 1): void =>
       p.failNext(method, status, n, retryAfter),
+    /**
+     * A slow Slack: calls of `method` ("*" for all) are handled and answered only after `ms`
+     * (0 restores it). A caller that gives up meanwhile does not undo the call, as with Slack.
+     */
+    setLatency: (method: string, ms: number): void => p.setLatency(method, ms),
     /** Resolves with the first (past or future) call of `method` matching `match` (default: ok). */
     waitForCall: (
       method: string,

@@ -109,6 +109,8 @@ export async function startFakeSlackServer(
   const calls: FakeSlackCall[] = [];
   const responseUrls = createResponseUrls(ws, clock);
   const scripted = new Map<string, { status: number; retryAfter: number }[]>();
+  /** A slow Slack: calls of a method are answered (and take effect) only after this many ms. */
+  const latency = new Map<string, number>();
   const rateLimited = createRateLimiter(options.rateLimits);
   const listeners = new Set<(call: FakeSlackCall | null) => void>();
   let origin = "";
@@ -128,9 +130,12 @@ export async function startFakeSlackServer(
     res: ServerResponse,
     url: URL,
   ): Promise<void> {
-    const at = clock.now();
     const contentType = req.headers["content-type"] ?? "";
     const body = await readBody(req);
+    const slow = latency.get(method) ?? latency.get("*") ?? 0;
+    // A caller that gives up meanwhile does not undo the call: Slack would still do it.
+    if (slow > 0) await new Promise((r) => setTimeout(r, slow));
+    const at = clock.now();
     let args: Args;
     try {
       args = req.method === "GET" ? Object.fromEntries(url.searchParams) : await parseArgs(contentType, body);
@@ -247,6 +252,10 @@ export async function startFakeSlackServer(
     ...internals,
     identity,
     responsePosts: responseUrls.posts,
+    setLatency: (method, ms) => {
+      if (ms > 0) latency.set(method, ms);
+      else latency.delete(method);
+    },
     failNext: (method, status, n, retryAfter) => {
       const queue = scripted.get(method) ?? [];
       for (let i = 0; i < n; i++) queue.push({ status, retryAfter });

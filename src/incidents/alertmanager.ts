@@ -8,10 +8,39 @@ export const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
 
 const LabelSet = z.record(z.string(), z.string());
 
+/**
+ * RFC 3339 date-time as Go marshals time.Time: date, "T", time with optional fraction (up to
+ * nanoseconds), and "Z" or an offset. Date.parse alone accepts "1" (the year 2001), so the shape is
+ * checked first; the date must also exist (no February 30th).
+ */
+export const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** True for a strict RFC 3339 timestamp (or Go's zero time). Pure. */
+export function isRfc3339(text: string): boolean {
+  const m = RFC3339.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  if (year === 1 && month === 1 && day === 1) return true;
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
+  return (
+    date.getUTCMonth() === (month ?? 1) - 1 &&
+    date.getUTCDate() === day &&
+    (hour ?? 0) < 24 &&
+    (minute ?? 0) < 60 &&
+    (second ?? 0) < 61 &&
+    !Number.isNaN(Date.parse(text))
+  );
+}
+
 /** RFC 3339 timestamp as Go marshals time.Time (nanoseconds, any offset, or the zero time). */
 const Timestamp = z
   .string()
-  .refine((s) => s === GO_ZERO_TIME || !Number.isNaN(Date.parse(s)), "must be an RFC 3339 timestamp");
+  .max(64)
+  .refine(
+    (s) => s === GO_ZERO_TIME || isRfc3339(s),
+    "must be an RFC 3339 timestamp like 2026-01-01T10:00:00Z",
+  );
 
 export const AlertStatus = z.enum(["firing", "resolved"]);
 export type AlertStatus = z.infer<typeof AlertStatus>;

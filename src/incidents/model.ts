@@ -8,6 +8,9 @@
 //   P:incident:<id>:timeline   list     TimelineEntry JSON, oldest first, capped at timelineMax
 //   P:incident:<id>:root-claim string   lease held by the replica posting the Slack root message
 //   P:incident-key:<key>       string   id of the OPEN incident for an incident key
+//   P:incident-recent:<key>    string   id of the incident of that key resolved within the flap
+//                                       window (a re-fire reopens it), expires with the window
+//   P:incident-rate:<minute>   string   incidents opened in that minute (the per-minute cap)
 //   P:incidents:open           zset     open incident ids, score createdAt
 //   P:incidents:all            zset     every incident id, score createdAt, trimmed to the retention
 // An open incident never expires. Once resolved, its keys expire after the retention setting.
@@ -66,6 +69,12 @@ export type Incident = {
   root: { channel: string; ts: string } | null;
   resolvedAt: number | null;
   resolvedBy: string | null;
+  /** Times it re-fired within the flap window after resolving and was reopened. */
+  reopened: number;
+  /** Opened past the new-incidents-per-minute cap: no thread of its own (the flood summary counts it). */
+  suppressed: boolean;
+  /** Alerts (new fingerprints) not kept because the incident already kept the per-incident cap. */
+  alertsDropped: number;
 };
 
 /** Entry types the incident store writes itself; later stages add their own (diagnostics, ...). */
@@ -75,6 +84,7 @@ export const TIMELINE_TYPES = {
   alertResolved: "alert_resolved",
   rootPosted: "root_posted",
   resolved: "incident_resolved",
+  reopened: "incident_reopened",
 } as const;
 
 export type TimelineEntry = {
@@ -178,6 +188,9 @@ export function decodeIncident(
     root: rootChannel && rootTs ? { channel: rootChannel, ts: rootTs } : null,
     resolvedAt: num(hash.resolvedAt),
     resolvedBy: str(hash.resolvedBy),
+    reopened: num(hash.reopened) ?? 0,
+    suppressed: hash.suppressed === "1",
+    alertsDropped: num(hash.alertsDropped) ?? 0,
   };
 }
 

@@ -18,7 +18,15 @@ import {
   TIMELINE_TYPES,
   type TimelineEntry,
 } from "./model.ts";
-import { APPEND_TIMELINE, CLAIM_ROOT, OPEN_OR_UPDATE, RESOLVE, SET_FIELD, SET_ROOT } from "./scripts.ts";
+import {
+  APPEND_TIMELINE,
+  CLAIM_ROOT,
+  OPEN_OR_UPDATE,
+  RELEASE_IF_OWNER,
+  RESOLVE,
+  SET_FIELD,
+  SET_ROOT,
+} from "./scripts.ts";
 
 export type IncidentStoreOptions = {
   redis: Redis;
@@ -34,12 +42,26 @@ export type IncidentStoreOptions = {
   rootClaimLeaseMs?: number;
   /** RUNBOOK_URL: the runbook link incidents show. The alert's own runbook_url is never used. */
   runbookUrl?: string | null;
+  /** Alerts (label sets) kept per incident; further new ones are counted, not kept. Default 1000. */
+  alertsPerIncidentMax?: number;
+  /** A key that re-fires within this long after resolving reopens its incident. Default 5 min; 0 off. */
+  flapWindowMs?: number;
+  /** New incidents per minute with threads of their own; more are kept but suppressed. Default 20; 0 off. */
+  incidentsPerMinuteMax?: number;
+};
+
+/** What the caller knows about the alerts it folds in. */
+export type FoldOptions = {
+  /** Exempt from the per-minute cap (the runbook's own workload always gets its thread). */
+  exempt?: boolean;
 };
 
 export type OpenOrUpdateResult =
-  | { incident: Incident; created: boolean }
+  | { incident: Incident; created: boolean; reopened: boolean; suppressed: boolean; dropped: number }
   /** A resolved notification for a key with no open incident: nothing to update. */
-  | { incident: null; created: false };
+  | { incident: null; created: false; reopened: false; suppressed: false; dropped: 0 };
+
+const NOTHING = { incident: null, created: false, reopened: false, suppressed: false, dropped: 0 } as const;
 
 export type ResolveResult =
   | { outcome: "resolved" | "already_resolved"; incident: Incident }
@@ -61,6 +83,9 @@ export function createIncidentStore(options: IncidentStoreOptions) {
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
   const timelineMax = options.timelineMax ?? 500;
   const leaseMs = options.rootClaimLeaseMs ?? 30_000;
+  const alertsMax = options.alertsPerIncidentMax ?? 1000;
+  const flapWindowMs = options.flapWindowMs ?? 300_000;
+  const perMinuteMax = options.incidentsPerMinuteMax ?? 20;
 
   const keys = {
     incidentPrefix: `${prefix}:incident:`,
@@ -69,6 +94,9 @@ export function createIncidentStore(options: IncidentStoreOptions) {
     timeline: (id: string) => `${prefix}:incident:${id}:timeline`,
     rootClaim: (id: string) => `${prefix}:incident:${id}:root-claim`,
     indexPrefix: `${prefix}:incident-key:`,
+    recentPrefix: `${prefix}:incident-recent:`,
+    recent: (key: string) => `${prefix}:incident-recent:${key}`,
+    rate: (minute: number) => `${prefix}:incident-rate:${minute}`,
     index: (key: string) => `${prefix}:incident-key:${key}`,
     open: `${prefix}:incidents:open`,
     all: `${prefix}:incidents:all`,
@@ -86,76 +114,85 @@ export function createIncidentStore(options: IncidentStoreOptions) {
   }
 
   return {
+    /** Folds one alert into the open incident for `key` (see openOrUpdateMany). */
+    async openOrUpdate(key: string, alert: Alert, fold: FoldOptions = {}): Promise<OpenOrUpdateResult> {
+      return await this.openOrUpdateMany(key, [alert], fold);
+    },
+
     /**
-     * Folds one alert of a notification into the open incident for `key`, opening it if the alert
-     * fires and none is open. Atomic: concurrent calls for one key create exactly one incident.
+     * Folds the alerts of one notification that share the incident key `key` into its open
+     * incident, in one atomic call: opening it if one fires and none is open, reopening the one
+     * resolved within the flap window, or marking a new one suppressed past the per-minute cap.
+     * Concurrent calls for one key create exactly one incident.
      */
-    async openOrUpdate(key: string, alert: Alert): Promise<OpenOrUpdateResult> {
+    async openOrUpdateMany(
+      key: string,
+      alerts: readonly Alert[],
+      fold: FoldOptions = {},
+    ): Promise<OpenOrUpdateResult> {
+      if (alerts.length === 0) return NOTHING;
       const at = now();
       const id = newId();
       if (!ID_PATTERN.test(id))
         throw new Error(`newId() returned ${JSON.stringify(id)}: ids must match ${ID_PATTERN}`);
-      const parts = incidentKeyParts(alert.labels);
+      const first = alerts.find((a) => a.status === "firing") ?? alerts[0];
+      const parts = incidentKeyParts(first?.labels ?? {});
       const fields: Record<string, string> = { key, alertName: oneLine(parts.alertName) };
       const optional = {
         namespace: parts.namespace,
         workload: parts.workload,
         runbookUrl: options.runbookUrl ?? null,
       };
-      const severity = oneLine(alert.labels.severity ?? "");
-      const summary = oneLine(alert.annotations.summary ?? alert.annotations.description ?? "");
-      const alertName = alert.labels.alertname ? oneLine(alert.labels.alertname) : null;
       for (const [name, value] of Object.entries(optional)) if (value) fields[name] = value;
-      const pod = alert.labels.pod ?? null;
-      const stored = {
-        status: alert.status,
-        alertName,
-        severity: severity || null,
-        pod,
-        container: alert.labels.container ?? null,
-        startsAt: alertTime(alert.startsAt),
-        endsAt: alertTime(alert.endsAt),
-        lastSeenAt: at,
-      };
       const opened: TimelineEntry = { at, type: TIMELINE_TYPES.opened, by: "alertmanager", data: { key } };
-      const alertEntry: TimelineEntry = {
+      const reopened: TimelineEntry = {
         at,
-        type: alert.status === "firing" ? TIMELINE_TYPES.alertFiring : TIMELINE_TYPES.alertResolved,
+        type: TIMELINE_TYPES.reopened,
         by: "alertmanager",
-        data: {
-          fingerprint: alert.fingerprint,
-          alertName,
-          severity: severity || null,
-          pod,
-          value: alertPercent(alert),
-        },
+        data: { key, flapWindowMs },
       };
+      const items = alerts.map((alert) => foldItem(alert, at));
       const reply = (await withRedis("open or update an incident", () =>
         evalScript(
           redis,
           OPEN_OR_UPDATE,
-          [keys.index(key), keys.open, keys.all],
+          [keys.index(key), keys.open, keys.all, keys.recent(key), keys.rate(Math.floor(at / 60_000))],
           [
             keys.incidentPrefix,
             id,
             at,
-            alert.status,
-            alert.fingerprint,
-            JSON.stringify(stored),
             JSON.stringify(fields),
             timelineMax,
             retentionMs,
             JSON.stringify(opened),
-            JSON.stringify(alertEntry),
-            alert.status === "firing" ? severityRank(severity) : -1,
-            severity,
-            summary,
+            alertsMax,
+            JSON.stringify(items),
+            fold.exempt ? 0 : perMinuteMax,
+            JSON.stringify(reopened),
+            flapWindowMs,
           ],
         ),
-      )) as [string, number, unknown, unknown];
+      )) as [string, number, unknown, unknown, number, number, number];
       const incident = decodeReply(reply[2], reply[3]);
-      if (reply[0] === "" || incident === null) return { incident: null, created: false };
-      return { incident, created: reply[1] === 1 };
+      if (reply[0] === "" || incident === null) return NOTHING;
+      return {
+        incident,
+        created: reply[1] === 1,
+        reopened: reply[4] === 1,
+        suppressed: reply[5] === 1,
+        dropped: reply[6],
+      };
+    },
+
+    /** Alerts kept per incident, flap window, per-minute cap: the caps this store enforces. */
+    caps: { alertsPerIncidentMax: alertsMax, flapWindowMs, incidentsPerMinuteMax: perMinuteMax },
+
+    /** Incidents opened in the minute that starts at `minuteStartMs` (counted against the cap). */
+    async openedInMinute(minuteStartMs: number): Promise<number> {
+      const n = await withRedis("count new incidents", () =>
+        redis.get(keys.rate(Math.floor(minuteStartMs / 60_000))),
+      );
+      return Number(n ?? 0);
     },
 
     async get(id: string): Promise<Incident | null> {
@@ -265,7 +302,17 @@ export function createIncidentStore(options: IncidentStoreOptions) {
           redis,
           RESOLVE,
           [keys.incident(id), keys.open],
-          [id, at, by, retentionMs, JSON.stringify(entry), keys.indexPrefix, timelineMax],
+          [
+            id,
+            at,
+            by,
+            retentionMs,
+            JSON.stringify(entry),
+            keys.indexPrefix,
+            timelineMax,
+            keys.recentPrefix,
+            flapWindowMs,
+          ],
         ),
       )) as [string, unknown, unknown];
       const incident = decodeReply(reply[1], reply[2]);
@@ -283,6 +330,13 @@ export function createIncidentStore(options: IncidentStoreOptions) {
         evalScript(redis, CLAIM_ROOT, [keys.incident(id), keys.rootClaim(id)], [owner, leaseMs]),
       );
       return reply === 1;
+    },
+
+    /** Gives up a root claim this owner holds (its post failed, so another may try). */
+    async releaseRoot(id: string, owner: string): Promise<void> {
+      await withRedis("release an incident's root claim", () =>
+        evalScript(redis, RELEASE_IF_OWNER, [keys.rootClaim(id)], [owner]),
+      );
     },
 
     /** Records the Slack root message; false when one was recorded already. */
@@ -321,6 +375,45 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       );
       return raw.map(decodeTimelineEntry);
     },
+  };
+}
+
+/** One alert as the fold script takes it. Pure. */
+function foldItem(alert: Alert, at: number) {
+  // One line, without bidirectional controls: alert text must not spoof what people read.
+  const severity = oneLine(alert.labels.severity ?? "");
+  const alertName = alert.labels.alertname ? oneLine(alert.labels.alertname) : null;
+  const pod = alert.labels.pod ?? null;
+  const stored = {
+    status: alert.status,
+    alertName,
+    severity: severity || null,
+    pod,
+    container: alert.labels.container ?? null,
+    startsAt: alertTime(alert.startsAt),
+    endsAt: alertTime(alert.endsAt),
+    lastSeenAt: at,
+  };
+  const entry: TimelineEntry = {
+    at,
+    type: alert.status === "firing" ? TIMELINE_TYPES.alertFiring : TIMELINE_TYPES.alertResolved,
+    by: "alertmanager",
+    data: {
+      fingerprint: alert.fingerprint,
+      alertName,
+      severity: severity || null,
+      pod,
+      value: alertPercent(alert),
+    },
+  };
+  return {
+    f: alert.fingerprint,
+    s: alert.status,
+    a: JSON.stringify(stored),
+    t: JSON.stringify(entry),
+    r: alert.status === "firing" ? severityRank(severity) : -1,
+    v: severity,
+    m: oneLine(alert.annotations.summary ?? alert.annotations.description ?? ""),
   };
 }
 

@@ -6,6 +6,8 @@ export const QUEUES = {
   diagnose: "rdev-diagnose",
   remediate: "rdev-remediate",
   verify: "rdev-verify",
+  /** The app's own queue of Slack posts (incident roots, cleared lines, flood summaries). */
+  slack: "rdev-slack",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -66,6 +68,8 @@ export const ResolveJob = z.object({
   target: Target,
   /** Pending approvals the app withdrew at the resolution (the closing line says so). */
   withdrawn: z.number().int().nonnegative().default(0),
+  /** Times the incident was reopened before this resolution (flap damping); 0 for the first. */
+  round: z.number().int().nonnegative().default(0),
   requestedAt: z.number().int(),
 });
 export type ResolveJob = z.infer<typeof ResolveJob>;
@@ -107,7 +111,9 @@ export type VerifyJob = z.infer<typeof VerifyJob>;
 
 export const jobIds = {
   diagnose: (requestId: string) => JobId.parse(`diagnose-${requestId}`),
-  resolve: (incidentId: string) => JobId.parse(`resolve-${incidentId}`),
+  /** The first resolution's review; a reopened incident's later ones carry their round. */
+  resolve: (incidentId: string, round = 0) =>
+    JobId.parse(round > 0 ? `resolve-${incidentId}-r${round}` : `resolve-${incidentId}`),
   remediate: (proposalId: string) => JobId.parse(`remediate-${proposalId}`),
   verify: (proposalId: string) => JobId.parse(`verify-${proposalId}`),
 };

@@ -5,6 +5,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { RedisUnavailableError, withRedis } from "../redis.ts";
+import { createOutbox } from "../slack/outbox/queue.ts";
 import { DiagnoseJob, jobIds, QUEUES, RESOLVE_JOB_NAME, RemediateJob, ResolveJob } from "./jobs.ts";
 
 export type QueuesOptions = {
@@ -47,6 +48,9 @@ export function createQueues(options: QueuesOptions) {
     },
   });
 
+  // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
+  const outbox = createOutbox(common);
+
   const ensureConnected = () => {
     if (connection.status !== "ready") {
       throw new RedisUnavailableError(
@@ -58,6 +62,7 @@ export function createQueues(options: QueuesOptions) {
   return {
     diagnose,
     remediate,
+    outbox,
 
     /** Resolves when Redis answers PING; throws RedisUnavailableError otherwise (fast). */
     async ping(): Promise<void> {
@@ -75,11 +80,14 @@ export function createQueues(options: QueuesOptions) {
     },
 
     /** Adds the review of an ended incident (one per incident, ever) to the diagnose queue. */
-    async enqueueResolve(data: ResolveJob): Promise<EnqueueResult> {
+    async enqueueResolve(data: ResolveJob, options: { delayMs?: number } = {}): Promise<EnqueueResult> {
       const job = ResolveJob.parse(data);
-      const jobId = jobIds.resolve(job.incidentId);
+      const jobId = jobIds.resolve(job.incidentId, job.round);
       ensureConnected();
-      await withRedis("queue an incident review", () => diagnose.add(RESOLVE_JOB_NAME, job, { jobId }));
+      const delay = options.delayMs && options.delayMs > 0 ? { delay: options.delayMs } : {};
+      await withRedis("queue an incident review", () =>
+        diagnose.add(RESOLVE_JOB_NAME, job, { jobId, ...delay }),
+      );
       return { queue: QUEUES.diagnose, jobId };
     },
 
@@ -94,7 +102,7 @@ export function createQueues(options: QueuesOptions) {
 
     /** Closes the queues; the shared connection stays open (its owner closes it). */
     async close(): Promise<void> {
-      await Promise.all([diagnose.close(), remediate.close()]);
+      await Promise.all([diagnose.close(), remediate.close(), outbox.close()]);
     },
   };
 }

@@ -57,6 +57,11 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     now,
     retentionMs: config.runbook.historyRetentionMs,
     runbookUrl: config.runbook.runbookUrl,
+    alertsPerIncidentMax: config.limits.alertsPerIncidentMax,
+    flapWindowMs: config.limits.flapWindowMs,
+    incidentsPerMinuteMax: config.limits.incidentsPerMinuteMax,
+    // Longer than an outbox post may take, so a slow Slack cannot let a second root through.
+    rootClaimLeaseMs: Math.max(30_000, 3 * config.limits.slackPostTimeoutMs),
   });
   const queues = createQueues({
     connection: redis,
@@ -64,7 +69,12 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   });
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
-  registerQueueGauges(metrics.registry, metrics.prefix, [queues.diagnose, queues.remediate], now);
+  registerQueueGauges(
+    metrics.registry,
+    metrics.prefix,
+    [queues.diagnose, queues.remediate, queues.outbox.queue],
+    now,
+  );
   const slack = new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi);
   return {
     config,
@@ -79,9 +89,23 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
       },
       metrics.slackApi,
     ),
+    // The outbox's posts: no client-side retries (the queue retries, and delays 429s by
+    // Retry-After) and a timeout, so a hanging Slack frees the job instead of holding it.
+    slackOutbox: new CountedWebClient(
+      config.slack.botToken,
+      {
+        ...clientOptions,
+        fetch: createHttpFetch({ idleTimeoutMs: config.limits.slackPostTimeoutMs }),
+        timeout: config.limits.slackPostTimeoutMs,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      },
+      metrics.slackApi,
+    ),
     incidents,
     proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
+    bullPrefix: options.bullPrefix ?? "bull",
     redis,
     prefix,
     metrics,

@@ -2,6 +2,7 @@
 // error handler, and the HTTP server for Slack, health, metrics and Alertmanager.
 import type { Server } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { createRedis } from "../redis.ts";
 import { createReaderCheck } from "./access/readers.ts";
 import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
 import { startSilenceWatch } from "./alerts/silence-watch.ts";
@@ -10,9 +11,10 @@ import { boltLogger } from "./bolt-logger.ts";
 import { slackClientOptions } from "./build-deps.ts";
 import type { AppDeps } from "./deps.ts";
 import { alertmanagerRoute } from "./http/alertmanager-route.ts";
-import { createReplayGuard } from "./http/replay-guard.ts";
+import { createReplayGuard, replayCheckedOf } from "./http/replay-guard.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { registerListeners } from "./listeners.ts";
+import { type OutboxRuntime, startOutboxWorker } from "./outbox/runtime.ts";
 
 export type SlackAppHandle = {
   app: App;
@@ -23,10 +25,17 @@ export type SlackAppHandle = {
   rootUpdater: RootUpdater;
   /** The silence watch (ALERTMANAGER_URL set): check() runs a round now. */
   silenceWatch: { check(): Promise<number> } | null;
+  /** The app's Slack outbox worker (null when started without one). */
+  outbox: OutboxRuntime | null;
   stop(): Promise<void>;
 };
 
-export type StartOptions = { port?: number; host?: string };
+export type StartOptions = {
+  port?: number;
+  host?: string;
+  /** Serve the Slack outbox queue in this process (default true; benches of the bare path turn it off). */
+  outboxWorker?: boolean;
+};
 
 export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): Promise<SlackAppHandle> {
   const { config, logger } = deps;
@@ -45,6 +54,9 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
           signingSecret: config.slack.signingSecret ?? "",
           // The replay guard in front of it (http/replay-guard.ts) verifies every request once.
           signatureVerification: false,
+          bodyLimit: config.limits.slackEventsBodyLimit,
+          // Listeners that change state refuse a request whose replay could not be ruled out.
+          customPropertiesExtractor: (req) => ({ replayChecked: replayCheckedOf(req) }),
           logger: blog,
         });
   const app = new App({
@@ -70,7 +82,18 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     logger.error({ err: error.original ?? error, code: error.code }, "slack listener failed");
   });
 
-  const notificationDeps = { ...deps, rootUpdater, diagnosed: new Set<string>() };
+  const diagnosed = new Set<string>();
+  const outbox: OutboxRuntime | null =
+    options.outboxWorker === false
+      ? null
+      : startOutboxWorker(
+          { ...deps, rootUpdater, diagnosed },
+          {
+            connection: createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-app-outbox" }),
+            prefix: deps.bullPrefix,
+          },
+        );
+  const notificationDeps = { ...deps, rootUpdater, diagnosed, outbox: deps.queues.outbox };
   // Silenced alerts send no notifications, not even their resolution: ask Alertmanager meanwhile.
   const silenceWatch = deps.alertmanager
     ? startSilenceWatch(notificationDeps, deps.alertmanager, config.silenceWatchIntervalMs)
@@ -85,7 +108,9 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
               redis: deps.redis,
               prefix: deps.prefix,
               logger,
+              bodyLimit: config.limits.slackEventsBodyLimit,
             }),
+            maxPending: config.limits.slackEventsMaxPending,
           }
         : null,
     alertmanager: alertmanagerRoute(notificationDeps),
@@ -108,9 +133,11 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     port,
     rootUpdater,
     silenceWatch,
+    outbox,
     async stop() {
       await silenceWatch?.stop();
       rootUpdater.close();
+      await outbox?.close();
       if (receiver instanceof SocketModeReceiver) await app.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,11 +23,15 @@ export type AppDeps = {
    * root updater can push its gate back by Retry-After and render the latest state later.
    */
   slackUpdates: WebClient;
+  /** Web API client of the Slack outbox: no retries of its own, 429s rejected, a timeout. */
+  slackOutbox: WebClient;
   /** HTTP client of both WebClients and of response_url posts (keep-alive node:http). */
   fetch: HttpFetch;
   incidents: IncidentStore;
   proposals: ProposalStore;
   queues: Queues;
+  /** BullMQ's key prefix ("bull"), for the app's own outbox worker. */
+  bullPrefix: string;
   /** Producer connection (fails fast): update gates, replay guard, readiness. */
   redis: Redis;
   /** Key prefix for the app's own Redis keys (gates, replay guard). */

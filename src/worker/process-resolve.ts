@@ -78,6 +78,11 @@ export async function processResolve(deps: WorkerDeps, job: Job, token?: string)
     }
     const realNow = deps.realNow();
     const { incident } = record;
+    if (incident.status === "open") {
+      // It re-fired within the flap window and was reopened: the last resolution gets the review.
+      log.info({ round: data.round }, "incident reopened before its review; skipped");
+      return { kind: "reopened" };
+    }
     if (!data.recorded) {
       const summary = summariseIncident(record, realNow);
       const { namespace, selector, container } = deps.runbook.target;

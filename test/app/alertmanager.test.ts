@@ -120,9 +120,10 @@ describe("incident threads", () => {
     expect(body.incidents).toHaveLength(1);
     const incident = body.incidents[0];
     expect(incident).toMatchObject({ key: "RdevAPIHighMemory/rdev/rdev-api", created: true });
-    const [root] = h.fake.messages(ALERT_CHANNEL);
-    expect(root?.text).toContain("[FIRING:3] RdevAPIHighMemory rdev/rdev-api");
-    const job = await h.queue("diagnose").getJob(`diagnose-incident-${incident?.id}`);
+    // The root is posted by the app's Slack outbox, after the webhook answered.
+    const root = await eventually(() => h.fake.messages(ALERT_CHANNEL)[0]);
+    expect(root.text).toContain("[FIRING:3] RdevAPIHighMemory rdev/rdev-api");
+    const job = await eventually(() => h.queue("diagnose").getJob(`diagnose-incident-${incident?.id}`));
     expect(DiagnoseJob.parse(job?.data)).toMatchObject({
       requestedBy: "alertmanager",
       replyTo: { channel: ALERT_CHANNEL, threadTs: root?.ts, incidentId: incident?.id },
@@ -142,8 +143,8 @@ describe("incident threads", () => {
       ),
     );
     expect(new Set(results)).toEqual(new Set([200]));
+    await eventually(async () => (await h.queue("diagnose").count()) === 1, 10_000);
     expect(h.fake.messages(ALERT_CHANNEL)).toHaveLength(1);
-    expect(await h.queue("diagnose").count()).toBe(1);
     const notifications = results.length + 0;
     // The last state is rendered in the end, however the updates were coalesced.
     await eventually(
@@ -161,6 +162,7 @@ describe("incident threads", () => {
 
   it("backs off by Retry-After when chat.update is rate limited, then renders the latest state", async () => {
     await post(JSON.stringify(notification(pods(1))));
+    await eventually(() => h.fake.messages(ALERT_CHANNEL)[0]);
     h.fake.failNext("chat.update", 429, 1, 1);
     await post(JSON.stringify(notification(pods(2))));
     // Wait for the root post's gate to open, then the 429 and the retry after Retry-After.
@@ -178,6 +180,7 @@ describe("incident threads", () => {
     const id = started.incidents[0]?.id ?? "";
     const deps = h.instances[0]?.deps;
     if (!deps) throw new Error("no instance");
+    await eventually(() => h.fake.messages(ALERT_CHANNEL)[0]);
     const proposalId = await deps.proposals.createProposal({
       incidentId: id,
       action: { kind: "rolling-restart", params: {} },
@@ -202,9 +205,14 @@ describe("incident threads", () => {
       () => rootText().includes("RESOLVED") && rootText().includes("checking the cluster for why"),
       5000,
     );
-    // A new firing after resolution opens a new incident and thread.
-    await post(JSON.stringify(notification(pods(1))));
-    expect(h.fake.messages(ALERT_CHANNEL)).toHaveLength(2);
+    // Firing again within the flap window reopens the same incident: no second thread.
+    const again = (await (await post(JSON.stringify(notification(pods(1))))).json()) as {
+      incidents: { id: string; reopened: boolean; created: boolean }[];
+    };
+    expect(again.incidents).toEqual([expect.objectContaining({ id, reopened: true, created: false })]);
+    expect((await deps.incidents.get(id))?.status).toBe("open");
+    await eventually(() => !rootText().includes("RESOLVED"), 5000);
+    expect(h.fake.messages(ALERT_CHANNEL)).toHaveLength(1);
   });
 });
 

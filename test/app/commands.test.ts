@@ -122,6 +122,8 @@ describe("/rdev help and history", () => {
       body: firing,
     });
     expect(am.status).toBe(200);
+    // The thread is posted by the app's Slack outbox, after the webhook answered.
+    await eventually(async () => (await h.queue("diagnose").count()) > 0);
     const { responseUrl } = await command("mem history");
     const [post] = await responses(responseUrl);
     const text = JSON.stringify(post?.body);

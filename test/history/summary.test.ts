@@ -30,6 +30,9 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: null,
     resolvedBy: null,
+    reopened: 0,
+    suppressed: false,
+    alertsDropped: 0,
     ...overrides,
   };
 }

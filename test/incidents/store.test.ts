@@ -95,7 +95,7 @@ describe("openOrUpdate", () => {
 
   it("ignores a resolved notification when no incident is open", async () => {
     const store = createIncidentStore({ redis: await client(), prefix: uniquePrefix() });
-    expect(await store.openOrUpdate(KEY, resolvedA)).toEqual({ incident: null, created: false });
+    expect(await store.openOrUpdate(KEY, resolvedA)).toMatchObject({ incident: null, created: false });
     expect(await store.listOpen()).toEqual([]);
   });
 
@@ -134,7 +134,7 @@ describe("resolve", () => {
   it("resolves, clears the key so the next firing opens a new incident, and expires after retention", async () => {
     const prefix = uniquePrefix();
     const r = await client();
-    const store = createIncidentStore({ redis: r, prefix, retentionMs: 3_600_000 });
+    const store = createIncidentStore({ redis: r, prefix, retentionMs: 3_600_000, flapWindowMs: 0 });
     const { incident } = await store.openOrUpdate(KEY, alertA);
     const id = incident?.id ?? "";
     const resolved = await store.resolve(id, "U123");
@@ -154,6 +154,50 @@ describe("resolve", () => {
     expect(again.incident?.id).not.toBe(id);
     expect((await store.get(id))?.status).toBe("resolved");
     expect(await store.listIds(0, Number.MAX_SAFE_INTEGER)).toEqual([again.incident?.id, id]);
+  });
+});
+
+describe("flap window", () => {
+  it("reopens the incident its key resolved within the window, and opens a new one after it", async () => {
+    const clock = new ManualClock();
+    const store = createIncidentStore({
+      redis: await client(),
+      prefix: uniquePrefix(),
+      now: () => clock.now(),
+      flapWindowMs: 60_000,
+    });
+    const id = (await store.openOrUpdate(KEY, alertA)).incident?.id ?? "";
+    await store.resolve(id, "alertmanager");
+    clock.advance(59_000);
+    const again = await store.openOrUpdate(KEY, alertA);
+    expect(again).toMatchObject({
+      created: false,
+      reopened: true,
+      incident: { id, status: "open", reopened: 1 },
+    });
+    expect(again.incident?.resolvedAt).toBeNull();
+    expect((await store.timeline(id)).map((e) => e.type)).toContain("incident_reopened");
+    expect(await store.listOpen()).toHaveLength(1);
+    await store.resolve(id, "alertmanager");
+    clock.advance(61_000);
+    const fresh = await store.openOrUpdate(KEY, alertA);
+    expect(fresh).toMatchObject({ created: true, reopened: false });
+    expect(fresh.incident?.id).not.toBe(id);
+  });
+
+  it("keeps new incidents past the per-minute cap, marked suppressed; exempt keys are not counted", async () => {
+    const clock = new ManualClock();
+    const store = createIncidentStore({
+      redis: await client(),
+      prefix: uniquePrefix(),
+      now: () => clock.now(),
+      incidentsPerMinuteMax: 2,
+    });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await store.openOrUpdate(`K${i}`, alertA));
+    expect(results.map((r) => r.suppressed)).toEqual([false, false, true, true]);
+    expect((await store.openOrUpdate("exempt", alertA, { exempt: true })).suppressed).toBe(false);
+    expect(await store.countOpen()).toBe(5);
   });
 });
 

@@ -40,6 +40,9 @@ const incident = (alerts: IncidentAlert[]): Incident => ({
   root: { channel: "C1", ts: "1.1" },
   resolvedAt: null,
   resolvedBy: null,
+  reopened: 0,
+  suppressed: false,
+  alertsDropped: 0,
 });
 
 describe("silences", () => {

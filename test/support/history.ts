@@ -301,6 +301,9 @@ export function realisticRecord(
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: resolved ? m(13) : null,
     resolvedBy: resolved ? "alertmanager" : null,
+    reopened: 0,
+    suppressed: false,
+    alertsDropped: 0,
   };
   return {
     incident,

@@ -1,27 +1,34 @@
-// One Alertmanager notification -> incidents -> Slack. Alerts are grouped by incident key (alert
-// name + namespace + workload) and folded into the store atomically, so any number of notifications
-// through any number of replicas open one incident and one thread:
-//   first firing  -> claimRoot -> root message in ALERT_CHANNEL -> setRoot -> diagnose job
-//   later ones    -> coalesced root update
-//   all resolved  -> incident resolved, pending approvals withdrawn, root update, and (for the
-//                    runbook's workload) a review job: the worker reads the cluster and says in the
-//                    thread why it ended (OOM kill, an action, a rollout, ...), never guessing here
+// One Alertmanager notification -> incidents, durably, without waiting for Slack. Alerts are
+// grouped by incident key (alert name + namespace + workload) and each group is folded into the
+// store in one atomic call, so any number of notifications through any number of replicas open one
+// incident per key, and the work is linear in the alerts. Slack posts go on the app's outbox queue
+// (outbox/): the webhook answers as soon as Redis holds the alerts and the jobs.
+//   first firing   -> root job (outbox posts the root, then queues the diagnosis)
+//   later ones     -> root re-render (coalesced, in the background)
+//   re-fire soon after resolving -> the same incident reopens (flap window)
+//   past the per-minute cap      -> kept without a thread; one flood summary per minute
+//   all resolved   -> incident resolved, pending approvals withdrawn, root re-render, and for the
+//                     runbook's workload a review job (the worker says why it ended), else a
+//                     "cleared" line from the outbox. A reopened incident's later resolutions are
+//                     reviewed after the flap window, and only if it stayed resolved.
 
-import { formatDuration } from "../../diagnostics/format.ts";
 import { ENTRY } from "../../history/entries.ts";
 import { recordWithdrawn } from "../../history/record.ts";
 import { summariseIncident } from "../../history/summary.ts";
 import { inAlertFamily } from "../../incidents/alert-family.ts";
 import type { Alert, AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
-import { incidentKey } from "../../incidents/incident-key.ts";
+import { incidentKey, incidentKeyParts } from "../../incidents/incident-key.ts";
 import type { Incident } from "../../incidents/model.ts";
 import type { AppDeps } from "../deps.ts";
-import { type RootUpdater, renderRoot } from "./root-updater.ts";
+import type { Outbox } from "../outbox/queue.ts";
+import { enqueueDiagnosis, type IncidentJobDeps, isRunbookIncident, isTarget } from "./incident-jobs.ts";
+import type { RootUpdater } from "./root-updater.ts";
+
+export { incidentRequestId } from "./incident-jobs.ts";
 
 export type NotificationDeps = Pick<
   AppDeps,
   | "config"
-  | "slack"
   | "incidents"
   | "proposals"
   | "queues"
@@ -30,69 +37,30 @@ export type NotificationDeps = Pick<
   | "now"
   | "instanceId"
   | "alertmanager"
-> & { rootUpdater: RootUpdater; diagnosed: Set<string> };
+> &
+  IncidentJobDeps & { rootUpdater: RootUpdater; outbox: Outbox };
 
 export type NotificationResult = {
-  incidents: { id: string; key: string; status: string; created: boolean }[];
+  incidents: { id: string; key: string; status: string; created: boolean; reopened: boolean }[];
+  /** Incidents opened past the per-minute cap (kept, without a thread). */
+  suppressed: number;
+  /** Alerts not kept: past the per-incident cap. */
+  dropped: number;
 };
 
-/** Alerts grouped by incident key, in the order they came. Pure. */
+/** How long the flood summary waits for the burst to pass (later ones update it). */
+export const FLOOD_SUMMARY_DELAY_MS = 3000;
+
+/** Alerts grouped by incident key, in the order they came. Pure, linear. */
 export function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
   const groups = new Map<string, Alert[]>();
   for (const alert of alerts) {
     const key = incidentKey(alert.labels);
-    groups.set(key, [...(groups.get(key) ?? []), alert]);
+    const group = groups.get(key);
+    if (group) group.push(alert);
+    else groups.set(key, [alert]);
   }
   return groups;
-}
-
-/** The diagnose job id of an incident's thread: one per incident, however many notifications. */
-export const incidentRequestId = (incidentId: string) => `incident-${incidentId}`;
-
-/** Is the incident the runbook's (its alerts, on the one workload the worker may read)? */
-const isTarget = (deps: NotificationDeps, incident: Incident) =>
-  incident.namespace === deps.config.runbook.target.namespace &&
-  incident.workload === deps.config.runbook.target.deployment &&
-  inAlertFamily(incident.alertName, deps.config.alerts.runbookAlerts);
-
-async function enqueueDiagnosis(deps: NotificationDeps, incident: Incident): Promise<void> {
-  const { namespace, deployment } = deps.config.runbook.target;
-  if (!incident.root || deps.diagnosed.has(incident.id)) return;
-  // Only the runbook's alerts on the configured workload are diagnosed; others keep a plain thread.
-  if (!isTarget(deps, incident)) return;
-  await deps.queues.enqueueDiagnose({
-    requestId: incidentRequestId(incident.id),
-    target: { namespace, deployment },
-    replyTo: { channel: incident.root.channel, threadTs: incident.root.ts, incidentId: incident.id },
-    requestedBy: "alertmanager",
-    heapProfile: false,
-    requestedAt: deps.now(),
-  });
-  deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
-  deps.diagnosed.add(incident.id);
-}
-
-async function postRoot(deps: NotificationDeps, incident: Incident): Promise<Incident> {
-  if (!(await deps.incidents.claimRoot(incident.id, deps.instanceId))) {
-    // Another replica is posting the root; it renders whatever changed meanwhile.
-    await deps.rootUpdater.markDirty(incident.id);
-    return incident;
-  }
-  const rendered = await renderRoot(deps.incidents, incident.id, deps.now(), {
-    dashboardUrl: deps.config.runbook.dashboardUrl,
-    silences: deps.config.runbook.alertmanagerUrl !== null,
-  });
-  if (!rendered) return incident;
-  const posted = await deps.slack.chat.postMessage({
-    channel: deps.config.alertChannel,
-    ...rendered.message,
-    unfurl_links: false,
-  });
-  const root = { channel: posted.channel ?? deps.config.alertChannel, ts: String(posted.ts) };
-  await deps.incidents.setRoot(incident.id, root);
-  await deps.rootUpdater.rootPosted(incident.id);
-  deps.logger.info({ incidentId: incident.id, key: incident.key, root }, "incident thread opened");
-  return { ...incident, root };
 }
 
 /**
@@ -125,67 +93,97 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
   await recordWithdrawn(deps.incidents, { incidentId: incident.id, count: withdrawn });
   await endSilence(deps, incident.id);
   const resolved = result.incident;
-  await deps.rootUpdater.changed(incident.id);
-  if (isTarget(deps, resolved)) {
+  await deps.rootUpdater.touch(incident.id);
+  // A reopened incident's closing words wait out the flap window: only the last one is said.
+  const round = resolved.reopened;
+  const delayMs = round > 0 ? deps.incidents.caps.flapWindowMs : 0;
+  if (isRunbookIncident(deps.config, resolved)) {
     // The worker reads the cluster and says why it ended; the root shows "checking why" meanwhile.
-    await deps.queues.enqueueResolve({
-      incidentId: resolved.id,
-      target: {
-        namespace: deps.config.runbook.target.namespace,
-        deployment: deps.config.runbook.target.deployment,
+    await deps.queues.enqueueResolve(
+      {
+        incidentId: resolved.id,
+        target: {
+          namespace: deps.config.runbook.target.namespace,
+          deployment: deps.config.runbook.target.deployment,
+        },
+        withdrawn,
+        round,
+        requestedAt: deps.now(),
       },
-      withdrawn,
-      requestedAt: deps.now(),
-    });
+      { delayMs },
+    );
     deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
     return;
   }
   // Not the runbook's workload: the bot cannot read it, so it only says that the alerts cleared.
-  if (!resolved.root) return;
-  const lasted = formatDuration(
-    (resolved.resolvedAt ?? deps.now()) - (resolved.startsAt ?? resolved.createdAt),
-  );
-  const note =
-    withdrawn > 0 ? ` ${withdrawn} pending approval${withdrawn === 1 ? " was" : "s were"} withdrawn.` : "";
-  await deps.slack.chat.postMessage({
-    channel: resolved.root.channel,
-    thread_ts: resolved.root.ts,
-    text: `:large_green_circle: Every alert of this incident cleared after ${lasted}. The bot does not watch ${resolved.namespace ?? "?"}/${resolved.workload ?? "?"}, so it cannot say why.${note}`,
-  });
+  if (!resolved.suppressed)
+    await deps.outbox.add({ kind: "cleared", incidentId: resolved.id, withdrawn, round }, { delayMs });
 }
 
 /** Folds alerts of one incident key into the store, opening, updating or resolving the incident. */
 export async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {
-  const results = await Promise.all(alerts.map((alert) => deps.incidents.openOrUpdate(key, alert)));
-  let latest: Incident | null = null;
-  let created = false;
-  for (const r of results) {
-    if (!r.incident) continue;
-    if (r.created) created = true;
-    if (!latest || r.incident.notifications > latest.notifications) latest = r.incident;
+  const parts = incidentKeyParts(alerts[0]?.labels ?? {});
+  const exempt = isTarget(deps.config, {
+    namespace: parts.namespace ?? null,
+    workload: parts.workload ?? null,
+  });
+  const folded = await deps.incidents.openOrUpdateMany(key, alerts, { exempt });
+  const incident = folded.incident;
+  if (!incident) return null;
+  if (folded.created) deps.metrics.incidentsOpened.inc();
+  if (folded.reopened) deps.metrics.alertGuards.inc({ guard: "reopened" });
+  if (folded.suppressed) deps.metrics.alertGuards.inc({ guard: "suppressed" });
+  if (folded.dropped > 0) deps.metrics.alertGuards.inc({ guard: "dropped" }, folded.dropped);
+  const summary = { id: incident.id, key, created: folded.created, reopened: folded.reopened };
+  if (incident.status === "open" && incident.firingCount === 0) {
+    await resolve(deps, incident);
+    return { ...summary, status: "resolved", folded };
   }
-  if (created) deps.metrics.incidentsOpened.inc();
-  if (!latest) return null;
-  if (latest.status === "open" && latest.firingCount === 0) {
-    await resolve(deps, latest);
-    return { id: latest.id, key, status: "resolved", created };
+  if (incident.suppressed) {
+    // One summary message per minute, posted once the burst has passed, updated if more follow.
+    const minute = Math.floor(incident.createdAt / 60_000) * 60_000;
+    if (folded.suppressed)
+      await deps.outbox.add({ kind: "flood", minute }, { delayMs: FLOOD_SUMMARY_DELAY_MS });
+  } else if (!incident.root) {
+    // Whatever the outbox renders after this is new enough; a change after its render is redone.
+    await deps.rootUpdater.markDirty(incident.id);
+    await deps.outbox.add({ kind: "root", incidentId: incident.id });
+  } else {
+    await deps.rootUpdater.touch(incident.id);
+    await enqueueDiagnosis(deps, incident);
   }
-  if (!latest.root) latest = await postRoot(deps, latest);
-  else await deps.rootUpdater.changed(latest.id);
-  await enqueueDiagnosis(deps, latest);
-  return { id: latest.id, key, status: latest.status, created };
+  return { ...summary, status: incident.status, folded };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time (bounded memory for a flood of groups). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
 }
 
 export async function handleNotification(
   deps: NotificationDeps,
-  webhook: AlertmanagerWebhook,
+  webhook: Pick<AlertmanagerWebhook, "alerts">,
 ): Promise<NotificationResult> {
   // OTHER_ALERTS=ignore: alerts outside the runbook's family open nothing at all.
   const { runbookAlerts, others } = deps.config.alerts;
   const wanted = webhook.alerts.filter(
     (a) => others === "thread" || inAlertFamily(a.labels.alertname ?? "", runbookAlerts),
   );
-  const groups = groupByIncident(wanted);
-  const results = await Promise.all([...groups].map(([key, alerts]) => foldGroup(deps, key, alerts)));
-  return { incidents: results.filter((r) => r !== null) };
+  const groups = [...groupByIncident(wanted)];
+  const results = await mapLimited(groups, 16, ([key, alerts]) => foldGroup(deps, key, alerts));
+  const kept = results.filter((r) => r !== null);
+  return {
+    incidents: kept.map(({ folded: _, ...r }) => r),
+    suppressed: kept.filter((r) => r.folded.suppressed).length,
+    dropped: kept.reduce((n, r) => n + r.folded.dropped, 0),
+  };
 }

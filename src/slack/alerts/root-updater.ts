@@ -128,13 +128,19 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
     }
   }
 
-  async function request(id: string, markDirty: boolean): Promise<void> {
+  async function request(id: string, markDirty: boolean, background = false): Promise<void> {
     const reply = (await evalScript(
       deps.redis,
       REQUEST,
       [gateKey(id), dirtyKey(id)],
       [deps.instanceId, interval, markDirty ? "1" : "0", DIRTY_TTL_MS],
     )) as [number, number];
+    if (reply[0] === 1 && background) {
+      track(render(id)).catch((error: unknown) =>
+        deps.logger.error({ err: error, incidentId: id }, "incident root update failed"),
+      );
+      return;
+    }
     if (reply[0] === 1) return await render(id);
     if (reply[0] === 2) {
       deps.metrics.rootUpdates.inc({ outcome: "coalesced" });
@@ -146,9 +152,20 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
     /** The incident changed: render it now if the gate is open, else once it opens. */
     changed: (id: string): Promise<void> => track(request(id, true)),
 
+    /**
+     * Like changed, for request paths that must not wait for Slack: resolves once the change is
+     * recorded in Redis (the gate and the dirty mark); the render itself runs in the background.
+     */
+    touch: (id: string): Promise<void> => request(id, true, true),
+
     /** The incident changed before its root exists: the root's poster renders it later. */
     async markDirty(id: string): Promise<void> {
       await deps.redis.set(dirtyKey(id), "1", "PX", DIRTY_TTL_MS);
+    },
+
+    /** The root is about to be rendered for its first post: what changed so far is in it. */
+    async rendering(id: string): Promise<void> {
+      await deps.redis.del(dirtyKey(id));
     },
 
     /** The root was just posted: close the gate for one interval, then render what came meanwhile. */

@@ -256,6 +256,14 @@ export function incidentRootBlocks(
     `Incident ${code(incident.id)}`,
     `${plural(incident.notifications, "notification")}`,
     `updated ${utc(incident.updatedAt)}`,
+    ...(incident.reopened > 0
+      ? [
+          `fired again within the flap window ${plural(incident.reopened, "time")} (reopened, not a new incident)`,
+        ]
+      : []),
+    ...(incident.alertsDropped > 0
+      ? [`${incident.alertsDropped} more alerts not kept (ALERTS_PER_INCIDENT_MAX)`]
+      : []),
     ...(runbook ? [runbook] : []),
     "diagnosis and actions in the thread",
   ].join(" · ");

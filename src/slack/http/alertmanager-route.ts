@@ -1,7 +1,8 @@
 // POST /alertmanager: Alertmanager's webhook (version 4). Bearer token (ALERTMANAGER_TOKEN,
 // compared in constant time) before the body is read; bodies over 1 MiB are refused without being
 // read in full; malformed payloads get 400 with the problems listed; Redis down gets 503, which
-// makes Alertmanager retry.
+// makes Alertmanager retry. The 200 comes once the alerts and the Slack jobs are in Redis: Slack
+// itself is never waited for (src/slack/outbox).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AlertmanagerWebhook } from "../../incidents/alertmanager.ts";
@@ -59,9 +60,29 @@ export function alertmanagerRoute(deps: NotificationDeps) {
         problems: problems.slice(0, 20),
       });
     }
+    // Past the per-notification cap the rest is counted, not handled, as Alertmanager's own
+    // max_alerts does (set it to the same number in the receiver so it says so in truncatedAlerts).
+    const cap = deps.config.limits.alertsPerNotificationMax;
+    const alerts = parsed.data.alerts;
+    const truncated = Math.max(0, alerts.length - cap);
+    if (truncated > 0) {
+      deps.metrics.alertGuards.inc({ guard: "truncated" }, truncated);
+      deps.logger.warn({ alerts: alerts.length, cap, truncated }, "notification truncated");
+    }
     try {
-      const result = await handleNotification(deps, parsed.data);
-      reply(200, { ok: true, ...result });
+      const result = await handleNotification(deps, {
+        alerts: truncated > 0 ? alerts.slice(0, cap) : alerts,
+      });
+      reply(200, {
+        ok: true,
+        ...result,
+        ...(truncated > 0
+          ? {
+              truncatedAlerts: truncated,
+              note: `${truncated} of ${alerts.length} alerts were not handled: at most ${cap} per notification (ALERTS_PER_NOTIFICATION_MAX). Set max_alerts in the webhook_config to ${cap} or less.`,
+            }
+          : {}),
+      });
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
       reply(503, { error: "Redis is unavailable; Alertmanager will retry" }, { "retry-after": "5" });

@@ -19,7 +19,12 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 
 export type HttpServerOptions = {
   /** Bolt's receiver listener (HTTP mode); null in socket mode. */
-  slack: { listener: RequestListener; guard: (req: IncomingMessage) => Promise<GuardVerdict> } | null;
+  slack: {
+    listener: RequestListener;
+    guard: (req: IncomingMessage) => Promise<GuardVerdict>;
+    /** Requests whose signature is being checked at once; more are answered 503 unread. */
+    maxPending: number;
+  } | null;
   alertmanager: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   redis: Redis;
   metrics: Metrics;
@@ -32,12 +37,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const { metrics, logger } = options;
   const routes: Record<string, Handler> = {
     "GET /healthz": (_req, res) => sendJson(res, 200, { ok: true }),
+    // Ready while the app can answer: without Redis it still answers every Slack request (saying
+    // it cannot reach Redis) and Alertmanager (503, so it retries). Taking every replica out of
+    // the Service would turn those answers into Slack's timeouts and connection errors.
     "GET /readyz": async (_req, res) => {
-      const ready = await options.redis.ping().then(
-        () => true,
-        () => false,
+      const redis =
+        options.redis.status === "ready" &&
+        (await options.redis.ping().then(
+          () => true,
+          () => false,
+        ));
+      sendJson(
+        res,
+        200,
+        redis ? { ok: true, redis: "ok" } : { ok: true, redis: "unreachable", degraded: true },
       );
-      sendJson(res, ready ? 200 : 503, ready ? { ok: true } : { ok: false, error: "Redis is unreachable" });
     },
     "GET /metrics": async (_req, res) => {
       const text = await metrics.registry.metrics();
@@ -48,19 +62,35 @@ export function createHttpServer(options: HttpServerOptions): Server {
   };
   const slack = options.slack;
   if (slack) {
+    let pending = 0;
     routes[`POST ${SLACK_EVENTS_PATH}`] = async (req, res) => {
       const started = process.hrtime.bigint();
       let kind = "rejected";
       res.once("finish", () =>
         metrics.ackSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9),
       );
-      const verdict = await slack.guard(req);
+      // Refusals close the connection, so an unread body is never buffered.
+      const refuse = (status: number, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { connection: "close", ...headers });
+        res.end();
+        res.once("finish", () => req.destroy());
+      };
+      if (pending >= slack.maxPending) {
+        metrics.limited.inc({ limit: "slack_events_pending" });
+        logger.warn({ pending }, "slack request refused: too many unverified requests at once");
+        return refuse(503, { "retry-after": "1" });
+      }
+      pending++;
+      let verdict: GuardVerdict;
+      try {
+        verdict = await slack.guard(req);
+      } finally {
+        pending--;
+      }
       if (!verdict.ok) {
         metrics.slackRejected.inc({ reason: verdict.reason });
         logger.warn({ reason: verdict.reason }, "slack request refused");
-        res.writeHead(verdict.reason === "too_large" ? 413 : 401);
-        res.end();
-        return;
+        return refuse(verdict.reason === "too_large" ? 413 : 401);
       }
       kind = slackRequestKind((req as { rawBody?: Buffer }).rawBody?.toString() ?? "");
       slack.listener(req, res);

@@ -56,6 +56,9 @@ function incident(overrides: Partial<Incident> = {}, pods = 3): Incident {
     root: { channel: "C0RDEVALRT", ts: "1764125463.000100" },
     resolvedAt: null,
     resolvedBy: null,
+    reopened: 0,
+    suppressed: false,
+    alertsDropped: 0,
     ...merged,
   };
 }
