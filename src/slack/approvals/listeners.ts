@@ -32,7 +32,21 @@ const REDIS_DOWN =
   ":warning: I cannot reach Redis right now, so nothing was approved or started. Please try again.";
 
 /** What the modal's submission needs back: the proposal id only (the rest is in the store). */
-export const ModalMetadata = z.object({ p: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
+export const ModalMetadata = z.object({
+  p: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+  /** The value modal's kind: only to check the value's form before the ack (the proposal decides). */
+  k: z.enum(["raise-memory-limit", "set-cache-ttl"]).optional(),
+});
+
+/** The modal kind a value modal says it is for, or null. */
+export function modalKind(privateMetadata: string | undefined): ModalKind | null {
+  try {
+    const parsed = ModalMetadata.safeParse(JSON.parse(privateMetadata ?? ""));
+    return parsed.success ? (parsed.data.k ?? null) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
 const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart"]);
@@ -195,7 +209,7 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
               : kind === "raise-memory-limit"
                 ? `A quantity like 1Gi, at most ${limits.memoryLimitMax}`
                 : "A duration like 15s, 5m or 1h",
-            privateMetadata: JSON.stringify({ p: proposal.id }),
+            privateMetadata: JSON.stringify({ p: proposal.id, k: kind }),
           }),
         });
         return;
@@ -225,42 +239,84 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
     return { proposal };
   };
 
+  /**
+   * The decision after a modal was acknowledged (closed): a slow Slack (user groups) or Redis never
+   * keeps the submission from its ack. A refusal is one private message where the proposal's
+   * buttons are; an approval shows in the thread as from a button.
+   */
+  const decideLater = (
+    userId: string,
+    decide: () => Promise<{ refusal: string; proposal: Proposal | null } | null>,
+  ) => {
+    const tell = async (refusal: string, proposal: Proposal | null) => {
+      if (!proposal) {
+        deps.logger.warn({ userId, refusal }, "approval modal refused without a proposal to answer in");
+        return;
+      }
+      await deps.slack.chat.postEphemeral({
+        channel: proposal.channel,
+        user: userId,
+        text: refusal,
+        ...(proposal.threadTs ? { thread_ts: proposal.threadTs } : {}),
+      });
+    };
+    void decide()
+      .then((refused) => (refused ? tell(refused.refusal, refused.proposal) : undefined))
+      .catch((error: unknown) => deps.logger.error({ err: error, userId }, "approval decision failed"));
+  };
+
   app.view(APPROVAL_MODAL_CALLBACK, async ({ ack, body, view }) => {
     deps.metrics.slackRequests.inc({ kind: "view" });
     const fieldError = (message: string) =>
       ack({ response_action: "errors", errors: { [MODAL_BLOCK_ID]: message.slice(0, 300) } });
-    const found = await modalProposal(view.private_metadata, body.user.id);
-    if ("error" in found) return await fieldError(found.error);
-    const { proposal } = found;
-    if (!PARAMETERISED.has(proposal.action.kind)) {
-      return await fieldError(claimFailureMessage({ ok: false, reason: "not_found" }));
-    }
+    // The value's form is checked at once (no I/O), so a typo gets its field error in the modal.
     const raw = view.state.values[MODAL_BLOCK_ID]?.[MODAL_ACTION_ID]?.value;
-    const valid = validateModalValue(proposal.action.kind as ModalKind, raw, limits);
-    if (!valid.ok) return await fieldError(valid.error);
-    const outcome = await approveProposal(deps, {
-      proposalId: proposal.id,
-      userId: body.user.id,
-      overrides: valid.params,
-      proposal,
-    });
-    if (!outcome.ok) return await fieldError(outcome.message);
+    // Malformed metadata is ours to refuse at once (no I/O): the field error says so.
+    if (modalProposalId(view.private_metadata) === null) return await fieldError(BAD_METADATA);
+    const said = modalKind(view.private_metadata);
+    if (said !== null) {
+      const form = validateModalValue(said, raw, limits);
+      if (!form.ok) return await fieldError(form.error);
+    }
     await ack();
-    await show(outcome, body.user.id, null, valid.value);
+    decideLater(body.user.id, async () => {
+      const found = await modalProposal(view.private_metadata, body.user.id);
+      if ("error" in found) return { refusal: found.error, proposal: null };
+      const { proposal } = found;
+      const refuse = (refusal: string) => ({ refusal, proposal });
+      if (!PARAMETERISED.has(proposal.action.kind) || (said !== null && proposal.action.kind !== said))
+        return refuse(claimFailureMessage({ ok: false, reason: "not_found" }));
+      const valid = validateModalValue(proposal.action.kind as ModalKind, raw, limits);
+      if (!valid.ok) return refuse(valid.error);
+      const outcome = await approveProposal(deps, {
+        proposalId: proposal.id,
+        userId: body.user.id,
+        overrides: valid.params,
+        proposal,
+      });
+      if (!outcome.ok) return refuse(outcome.message);
+      await show(outcome, body.user.id, null, valid.value);
+      return null;
+    });
   });
 
   app.view(APPROVAL_CONFIRM_CALLBACK, async ({ ack, body, view }) => {
     deps.metrics.slackRequests.inc({ kind: "view" });
-    // The confirmation has no input to hang an error on: the modal itself says why not.
-    const refuse = (message: string) => ack({ response_action: "update", view: refusalModal(message) });
-    const found = await modalProposal(view.private_metadata, body.user.id);
-    if ("error" in found) return await refuse(found.error);
-    const { proposal } = found;
-    if (!CONFIRMED.has(proposal.action.kind))
-      return await refuse(claimFailureMessage({ ok: false, reason: "not_found" }));
-    const outcome = await approveProposal(deps, { proposalId: proposal.id, userId: body.user.id, proposal });
-    if (!outcome.ok) return await refuse(outcome.message);
     await ack();
-    await show(outcome, body.user.id, null);
+    decideLater(body.user.id, async () => {
+      const found = await modalProposal(view.private_metadata, body.user.id);
+      if ("error" in found) return { refusal: found.error, proposal: null };
+      const { proposal } = found;
+      if (!CONFIRMED.has(proposal.action.kind))
+        return { refusal: claimFailureMessage({ ok: false, reason: "not_found" }), proposal };
+      const outcome = await approveProposal(deps, {
+        proposalId: proposal.id,
+        userId: body.user.id,
+        proposal,
+      });
+      if (!outcome.ok) return { refusal: outcome.message, proposal };
+      await show(outcome, body.user.id, null);
+      return null;
+    });
   });
 }
