@@ -94,9 +94,7 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
 
     // The root is rendered from the stored incident: it ends up saying what happened, whoever
     // changed it last (the worker's verification, the app's resolution, the worker's review).
-    await root
-      .filter({ hasText: /Fix verified|the fix was verified/ })
-      .waitFor({ timeout: 30_000 });
+    await root.filter({ hasText: /Fix verified|the fix was verified/ }).waitFor({ timeout: 30_000 });
     const rootText = (await root.textContent()) ?? "";
     expect(rootText).toContain("alice");
     expect(rootText).not.toContain("on its own");
