@@ -46,7 +46,7 @@ describe("bad-rollout, judged by kubectl", () => {
     const at = sim.pods().map((p) => p.memoryBytes);
     for (let i = 0; i < 300; i++) sim.advance(1000);
     const later = sim.pods().map((p) => p.memoryBytes);
-    expect(later.every((m, i) => m > (at[i] ?? 0) + 50 * 1024 * 1024)).toBe(true);
+    expect(later.every((m, i) => (m ?? 0) > (at[i] ?? 0) + 50 * 1024 * 1024)).toBe(true);
 
     const undo = await k("-n", "rdev", "rollout", "undo", "deployment/rdev-api", "--to-revision=1");
     expect(undo.stderr).toBe("");
