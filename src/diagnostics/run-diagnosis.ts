@@ -4,6 +4,9 @@ import type { Clock } from "../clock.ts";
 import type { Cluster } from "../k8s/types.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { analyse, failedDiagnosis } from "./analyse.ts";
+import type { BotChange } from "./foresight/changes.ts";
+import { type ForesightHistory, foresee } from "./foresight/foresee.ts";
+import { rollbackAction, withRollback } from "./foresight/rollback-action.ts";
 import { gather, type HeapMode } from "./gather.ts";
 import { summariseHeapProfile } from "./pprof.ts";
 import type { DiagnosisResult, HeapSummary, PreviousDiagnosis } from "./types.ts";
@@ -25,6 +28,10 @@ export type DiagnoseOptions = {
   heap?: HeapMode;
   /** The previous snapshot of the same workload, for trends and growth evidence. */
   previous?: PreviousDiagnosis | null;
+  /** Working-set history for the time-to-OOM forecast; null/absent: this diagnosis' sample only. */
+  history?: ForesightHistory | null;
+  /** The bot's own changes to the workload (cluster time), so its rollouts are not blamed. */
+  botChanges?: readonly BotChange[];
 };
 
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
@@ -63,6 +70,20 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
     durationMs: elapsed() - started,
     takenAtMs,
   });
+  const foresight = await foresee({
+    cluster: deps.cluster,
+    runbook,
+    nowMs: obs.nowMs,
+    pods: obs.pods,
+    podMetrics: obs.podMetrics.ok ? obs.podMetrics.value : null,
+    history: options.history ?? null,
+    botChanges: options.botChanges ?? [],
+    notes: diagnosis.notes,
+    apiCalls: diagnosis.apiCalls,
+  });
+  diagnosis.foresight = foresight;
+  diagnosis.actions = withRollback(diagnosis.actions, rollbackAction(diagnosis.target, foresight.change));
+  diagnosis.durationMs = elapsed() - started;
   const heap = obs.heap;
   const heapProfile =
     heap?.bytes && heap.report.status === "captured"

@@ -10,6 +10,7 @@ export const RISKY_ACTIONS = [
   "rolling-restart",
   "raise-memory-limit",
   "set-cache-ttl",
+  "rollback",
 ] as const satisfies readonly ActionKind[];
 
 export const ApprovalPolicy = z.object({

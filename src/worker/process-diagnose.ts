@@ -11,6 +11,7 @@ import { recordDiagnosis } from "../history/record.ts";
 import { statusRootText } from "../slack/commands/status-root.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
 import { slackErrorCode } from "../slack/slack-errors.ts";
+import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
@@ -72,7 +73,15 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       );
       const run = await runDiagnosis(
         { cluster: deps.cluster, clock: { now: deps.now }, realNow: deps.realNow },
-        { runbook: deps.runbook, heap: data.heapProfile ? "always" : "auto", previous },
+        {
+          runbook: deps.runbook,
+          heap: data.heapProfile ? "always" : "auto",
+          previous,
+          history: deps.memoryHistory
+            ? { label: deps.memoryHistory.label, source: deps.memoryHistory.source(targetKey(data.target)) }
+            : null,
+          botChanges: await botChanges(deps, data.replyTo.incidentId),
+        },
       );
       const d = run.diagnosis;
       diagnosis = d;

@@ -1,7 +1,8 @@
 // Time to OOM from working-set samples: a least-squares line through one container's recent
 // samples, extrapolated to its memory limit, with a range from the fit's own uncertainty (slope and
-// level at the 95% level, t-distribution) and a floor, so a clean line does not claim more
-// precision than sampling gives. Pure: the same points always give the same forecast.
+// level at the 95% level, t-distribution), widened to the slopes of the older and the newer half of
+// the samples when they differ (growth that bends: a cache filling up beside a leak), and a floor,
+// so a clean line does not claim more precision than sampling gives. Pure.
 
 /** One working-set sample of one container (cluster time, ms since the epoch). */
 export type MemoryPoint = { t: number; bytes: number };
@@ -100,6 +101,15 @@ export function fitLine(points: readonly MemoryPoint[]): LineFit | null {
   return { a: meanY, b, n, meanT, sxx, s2: n > 2 ? ssr / (n - 2) : 0 };
 }
 
+/** The slopes of the older and newer half of the samples (none below 4 samples). */
+function halfSlopes(run: readonly MemoryPoint[]): number[] {
+  if (run.length < 4) return [];
+  const mid = Math.floor(run.length / 2);
+  return [fitLine(run.slice(0, mid + (run.length % 2))), fitLine(run.slice(mid))].flatMap((f) =>
+    f ? [f.b] : [],
+  );
+}
+
 export function forecastPod(
   pod: string,
   points: readonly MemoryPoint[],
@@ -136,8 +146,9 @@ export function forecastPod(
   const seLevel = Math.sqrt(fit.s2 * (1 / fit.n + dt ** 2 / fit.sxx));
   const headroom = limitBytes - level;
   const etaMs = Math.max(0, headroom / perMs);
-  const fast = perMs + k * seSlope;
-  const slow = perMs - k * seSlope;
+  const halves = halfSlopes(run);
+  const fast = Math.max(perMs + k * seSlope, ...halves);
+  const slow = Math.min(perMs - k * seSlope, ...halves);
   const floor = Math.max(o.floorMs, etaMs * o.floorFraction);
   const lowMs = Math.max(0, Math.min(etaMs - floor, (headroom - k * seLevel) / fast));
   const highMs = slow > 0 ? Math.max(etaMs + floor, (headroom + k * seLevel) / slow) : null;
