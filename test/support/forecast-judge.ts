@@ -66,12 +66,14 @@ export async function judgeForecast(o: JudgeOptions): Promise<Judged> {
     if (!forecast) throw new Error("no pods sampled");
     const asOf = clock.now();
     const horizon = o.horizonMs ?? 60 * 60_000;
+    // The next kill after the forecast (a kill during sampling started the container over).
+    const restartsAtForecast = sim.pods().find((p) => p.name === forecast.pod)?.restartCount ?? 0;
     let killedAt: number | null = null;
     for (let t = 0; t < horizon && killedAt === null; t += 5000) {
       sim.advance(5000);
       const view = sim.pods().find((p) => p.name === forecast.pod);
       const c = view?.containers[0];
-      if (c && c.restartCount > 0) killedAt = c.lastTerminatedAtMs;
+      if (c && c.restartCount > restartsAtForecast) killedAt = c.lastTerminatedAtMs;
     }
     const actualMs = killedAt === null ? null : killedAt - asOf;
     const eta = forecast.status === "climbing" ? forecast.etaMs : null;

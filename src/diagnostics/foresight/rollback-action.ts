@@ -13,7 +13,7 @@ export function rollbackAction(
     id: `rollback:${deployment}:${change.previousRevision}`,
     kind: "rollback",
     title: `Roll back to revision ${change.previousRevision}`,
-    reason: `Memory began climbing after revision ${change.revision} (${what}); revision ${change.previousRevision} did not climb.`,
+    reason: `Memory began climbing after revision ${change.revision} (${what}); revision ${change.previousRevision} was running before it.`,
     destructive: true,
     kubectl: `kubectl -n ${namespace} rollout undo deployment/${deployment} --to-revision=${change.previousRevision}`,
     params: { namespace, deployment, revision: change.previousRevision, fromRevision: change.revision },
