@@ -131,6 +131,15 @@ const section = (text: string): KnownBlock => ({
 });
 
 /** The root message of an incident thread, as of `now`, from the stored incident and timeline. */
+/** The latest diagnosis' time to OOM and what changed, dated (a forecast ages). */
+function foresightLine(s: IncidentSummary): string | null {
+  const latest = s.latest;
+  if (!latest?.forecast) return null;
+  const when = latest.at === null ? "" : ` (diagnosis of ${utc(latest.at)})`;
+  const change = latest.change ? `\n${escapeMrkdwn(latest.change)}` : "";
+  return `*Time to OOM*${when}\n${escapeMrkdwn(latest.forecast)}${change}`;
+}
+
 export function incidentRootBlocks(
   record: Pick<IncidentRecord, "incident" | "timeline"> & { permalink?: string | null },
   now: number,
@@ -165,6 +174,8 @@ export function incidentRootBlocks(
     { type: "section", fields: fields.map((f) => ({ type: "mrkdwn", text: clip(f, L.sectionFieldText) })) },
   ];
   if (incident.status === "open") blocks.push(section(`*Pods firing*\n${podLines(incident)}`));
+  const foresight = incident.status === "open" ? foresightLine(s) : null;
+  if (foresight) blocks.push(section(foresight));
   const actions = actionLines(s);
   if (actions) blocks.push(section(actions));
   const outcome = outcomeLine(incident, s);
