@@ -120,6 +120,9 @@ function foresightLines(d: Diagnosis): string[] {
   const fs = d.foresight;
   if (!fs || fs.pods.length === 0) return [];
   const clusterClock = clocksDiffer(Date.parse(d.takenAt), Date.parse(d.gatheredAt));
+  const first = fs.pods[0];
+  if (first?.status === "unknown" && fs.pods.every((p) => p.status === "unknown"))
+    return ["", `TIME TO OOM: no forecast yet (${first.reason})`];
   const out = ["", `TIME TO OOM (working set from ${fs.source}; straight-line fit, 95% range)`];
   for (const p of fs.pods) out.push(`  - ${forecastSentence(p, clusterClock)}`);
   const change = changeSentence(fs.change);

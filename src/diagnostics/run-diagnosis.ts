@@ -83,7 +83,7 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
   });
   diagnosis.foresight = foresight;
   diagnosis.actions = withRollback(diagnosis.actions, rollbackAction(diagnosis.target, foresight.change));
-  diagnosis.durationMs = elapsed() - started;
+  diagnosis.durationMs = Math.round(elapsed() - started);
   const heap = obs.heap;
   const heapProfile =
     heap?.bytes && heap.report.status === "captured"

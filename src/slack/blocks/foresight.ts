@@ -28,6 +28,15 @@ export function foresightBlock(d: Diagnosis): SectionBlock | null {
   if (!fs || fs.pods.length === 0) return null;
   const terms = foresightTerms(d);
   const clusterClock = clusterClockOf(d);
+  const first = fs.pods[0];
+  if (first?.status === "unknown" && fs.pods.every((p) => p.status === "unknown"))
+    return {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(`*Time to OOM*: no forecast yet (${first.reason}).`, L.sectionText),
+      },
+    };
   const shown = fs.pods
     .slice(0, MAX_PODS)
     .map((p) => `• ${escapeWithTerms(forecastSentence(p, clusterClock), terms)}`);
