@@ -1,10 +1,12 @@
 // CLI: the High Memory Usage runbook's investigation, once, in a terminal.
-//   npm run diagnose -- [--kubeconfig F] [--namespace N] [--deployment D] [--selector S] [--heap] [--json]
+//   npm run diagnose -- [--kubeconfig F] [--namespace N] [--deployment D] [--selector S] [--heap]
+//                       [--samples N --every S] [--json]
 // Exit code: 0 ok, 1 warning, 2 critical, 3 error (or memory could not be judged).
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { cliHistory } from "./diagnostics/foresight/cli-history.ts";
 import { renderText } from "./diagnostics/render-text.ts";
 import { runDiagnosis } from "./diagnostics/run-diagnosis.ts";
 import type { Diagnosis } from "./diagnostics/types.ts";
@@ -21,6 +23,9 @@ Usage: npm run diagnose -- [options]
   --selector <sel>      pod label selector (default: RDEV_SELECTOR or app=rdev-api)
   --heap                capture the worst pod's heap profile (otherwise only when critical)
   --save-heap <path>    write the captured heap profile (gzipped pprof) to this file
+  --samples <n>         take n working-set samples first, --every apart, for the time-to-OOM
+                        forecast (default 0: with PROMETHEUS_URL set, Prometheus' last 30 min instead)
+  --every <seconds>     spacing of those samples (default 20)
   --json                print the Diagnosis as JSON instead of text
   -h, --help            this help
 
@@ -54,6 +59,8 @@ const parse = (args: string[]) =>
       heap: { type: "boolean" },
       "save-heap": { type: "string" },
       json: { type: "boolean" },
+      samples: { type: "string" },
+      every: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -93,9 +100,23 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const heap = values.heap || values["save-heap"] !== undefined ? "always" : "auto";
+  const samples = Number(values.samples ?? "0");
+  const every = Number(values.every ?? "20");
+  if (!Number.isInteger(samples) || samples < 0 || samples > 60)
+    fail("--samples must be a whole number from 0 to 60");
+  if (!(every >= 1 && every <= 600)) fail("--every must be between 1 and 600 seconds");
+  const runbook = highMemoryRunbook(config);
+  const history = await cliHistory(cluster, runbook, {
+    prometheusUrl: env.PROMETHEUS_URL || null,
+    samples,
+    everyMs: every * 1000,
+    now: () => systemClock.now(),
+    wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    onSample: (i) => process.stderr.write(`sample ${i} of ${samples} taken\n`),
+  });
   const { diagnosis, heapProfile } = await runDiagnosis(
     { cluster, clock: systemClock },
-    { runbook: highMemoryRunbook(config), heap },
+    { runbook, heap, history },
   );
   process.stdout.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : renderText(diagnosis));
 

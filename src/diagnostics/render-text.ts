@@ -2,6 +2,7 @@
 // (event messages, error texts) are stripped so nothing can drive the terminal.
 
 import { logSummaryLines, previousContainers, traefikLines } from "./evidence-lines.ts";
+import { changeSentence, forecastSentence } from "./foresight/describe.ts";
 import {
   formatAgo,
   formatBytes,
@@ -11,6 +12,7 @@ import {
   formatPoints,
 } from "./format.ts";
 import type { Action, Diagnosis, PodRow, Trend } from "./types.ts";
+import { clocksDiffer } from "./when.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -113,6 +115,21 @@ function actionLines(a: Action, i: number): string[] {
   return lines;
 }
 
+/** TIME TO OOM and WHAT CHANGED (empty for a diagnosis without foresight). */
+function foresightLines(d: Diagnosis): string[] {
+  const fs = d.foresight;
+  if (!fs || fs.pods.length === 0) return [];
+  const clusterClock = clocksDiffer(Date.parse(d.takenAt), Date.parse(d.gatheredAt));
+  const first = fs.pods[0];
+  if (first?.status === "unknown" && fs.pods.every((p) => p.status === "unknown"))
+    return ["", `TIME TO OOM: no forecast yet (${first.reason})`];
+  const out = ["", `TIME TO OOM (working set from ${fs.source}; straight-line fit, 95% range)`];
+  for (const p of fs.pods) out.push(`  - ${forecastSentence(p, clusterClock)}`);
+  const change = changeSentence(fs.change);
+  if (change) out.push(`WHAT CHANGED: ${change}`);
+  return out;
+}
+
 export function renderText(d: Diagnosis): string {
   const nowMs = Date.parse(d.gatheredAt);
   const out: string[] = [];
@@ -132,6 +149,7 @@ export function renderText(d: Diagnosis): string {
     `PODS (${d.counts.pods}${probed}; warning above ${d.thresholds.warningPercent}%, critical above ${d.thresholds.criticalPercent}%)`,
   );
   if (d.pods.length > 0) out.push(...podTable(d, nowMs));
+  out.push(...foresightLines(d));
 
   const older = d.oomKillBeforeWindow;
   const before = older

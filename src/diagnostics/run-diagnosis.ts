@@ -4,6 +4,9 @@ import type { Clock } from "../clock.ts";
 import type { Cluster } from "../k8s/types.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { analyse, failedDiagnosis } from "./analyse.ts";
+import type { BotChange } from "./foresight/changes.ts";
+import { type ForesightHistory, foresee } from "./foresight/foresee.ts";
+import { rollbackAction, withRollback } from "./foresight/rollback-action.ts";
 import { gather, type HeapMode } from "./gather.ts";
 import { summariseHeapProfile } from "./pprof.ts";
 import type { DiagnosisResult, HeapSummary, PreviousDiagnosis } from "./types.ts";
@@ -27,6 +30,10 @@ export type DiagnoseOptions = {
   previous?: PreviousDiagnosis | null;
   /** Restarts the bot made within RESTART_BUDGET's window (from its history); unset: no budget. */
   botRestarts?: number;
+  /** Working-set history for the time-to-OOM forecast; null/absent: this diagnosis' sample only. */
+  history?: ForesightHistory | null;
+  /** The bot's own changes to the workload (cluster time), so its rollouts are not blamed. */
+  botChanges?: readonly BotChange[];
 };
 
 export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions): Promise<DiagnosisResult> {
@@ -66,6 +73,20 @@ export async function runDiagnosis(deps: DiagnoseDeps, options: DiagnoseOptions)
     takenAtMs,
     ...(options.botRestarts === undefined ? {} : { botRestarts: options.botRestarts }),
   });
+  const foresight = await foresee({
+    cluster: deps.cluster,
+    runbook,
+    nowMs: obs.nowMs,
+    pods: obs.pods,
+    podMetrics: obs.podMetrics.ok ? obs.podMetrics.value : null,
+    history: options.history ?? null,
+    botChanges: options.botChanges ?? [],
+    notes: diagnosis.notes,
+    apiCalls: diagnosis.apiCalls,
+  });
+  diagnosis.foresight = foresight;
+  diagnosis.actions = withRollback(diagnosis.actions, rollbackAction(diagnosis.target, foresight.change));
+  diagnosis.durationMs = Math.round(elapsed() - started);
   const heap = obs.heap;
   const heapProfile =
     heap?.bytes && heap.report.status === "captured"

@@ -1,9 +1,12 @@
 // The Diagnosis: the runbook's whole investigation as one JSON-serialisable value. Every rendering
 // (terminal text, Slack blocks, the incident timeline) is a view of it; nothing else is read.
+
+import type { Foresight } from "./foresight/types.ts";
 import type { LogReport } from "./logs/types.ts";
 import type { HeapSummary } from "./pprof.ts";
 import type { TraefikReport } from "./traefik/types.ts";
 
+export type * from "./foresight/types.ts";
 export type * from "./logs/types.ts";
 export type * from "./traefik/types.ts";
 
@@ -133,6 +136,7 @@ export type ActionKind =
   | "raise-memory-limit"
   | "set-cache-ttl"
   | "capture-heap-profile"
+  | "rollback"
   | "advice";
 
 type ActionBase = {
@@ -180,6 +184,11 @@ export type CaptureHeapProfileAction = ActionBase & {
   kind: "capture-heap-profile";
   params: { namespace: string; pod: string; uid: string; port: number; path: string };
 };
+/** `kubectl rollout undo --to-revision`: back to the revision before the rollout that started the climb. */
+export type RollbackAction = ActionBase & {
+  kind: "rollback";
+  params: { namespace: string; deployment: string; revision: number; fromRevision: number };
+};
 export type AdviceAction = ActionBase & {
   kind: "advice";
   params: {
@@ -199,6 +208,7 @@ export type Action =
   | RaiseMemoryLimitAction
   | SetCacheTtlAction
   | CaptureHeapProfileAction
+  | RollbackAction
   | AdviceAction;
 
 export type { HeapSite, HeapSummary } from "./pprof.ts";
@@ -269,6 +279,8 @@ export type Diagnosis = {
   heap: HeapReport | null;
   /** What the worst pods' logs say (absent in diagnoses made before logs were read; null: not read). */
   logs?: LogReport | null;
+  /** Time to OOM per pod and the change that started the climb (absent in older diagnoses). */
+  foresight?: Foresight | null;
   /** The Traefik routes in front of the workload and their timeouts (absent/null: not read). */
   traefik?: TraefikReport | null;
   notes: Note[];

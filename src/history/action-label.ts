@@ -17,6 +17,8 @@ export function actionLabel(action: string, params: Readonly<Record<string, unkn
     }
     case "capture-heap-profile":
       return `Capture a heap profile${str(params.pod) ? ` of ${params.pod}` : ""}`;
+    case "rollback":
+      return `Roll back${typeof params.revision === "number" ? ` to revision ${params.revision}` : ""}`;
     default:
       return action.replace(/[-_]/g, " ");
   }

@@ -3,13 +3,16 @@
 // and what the next diagnosis needs for its trend and growth evidence (per pod: uid, name, working
 // set, % of limit and the /metrics gauges). A full Diagnosis is ~10x larger (evidence texts, notes,
 // kubectl lines); this is ~1 KB for a handful of pods. Parsed with zod whenever it is read back.
+
 import { z } from "zod";
+import { changeSentence, forecastHeadline } from "../diagnostics/foresight/describe.ts";
 import {
   APP_METRIC_KEYS,
   type AppMetrics,
   type Diagnosis,
   type PreviousDiagnosis,
 } from "../diagnostics/types.ts";
+import { clocksDiffer } from "../diagnostics/when.ts";
 
 /** Pods kept per snapshot (worst first): enough for any trend, bounded for Redis. */
 export const SNAPSHOT_MAX_PODS = 50;
@@ -65,6 +68,10 @@ export const DiagnosisSnapshot = z.object({
       top: z.array(z.object({ function: z.string(), share: z.number() })).max(5),
     })
     .nullable(),
+  /** Time to OOM of the soonest pod ("at this rate … in about 6 min (5–7 min)"), or "No pod is climbing." */
+  forecast: z.string().nullable().optional(),
+  /** What changed before the climb (the rollout, or that it predates any change). */
+  change: z.string().nullable().optional(),
   /** Remediations the diagnosis proposed (advice excluded). */
   actions: z.array(z.object({ kind: z.string(), title: z.string() })).max(10),
   pods: z.array(SnapshotPod).max(SNAPSHOT_MAX_PODS),
@@ -74,6 +81,7 @@ export type DiagnosisSnapshot = z.infer<typeof DiagnosisSnapshot>;
 
 const CLIP = 300;
 const clipText = (text: string) => (text.length > CLIP ? `${text.slice(0, CLIP - 1)}…` : text);
+const nullableClip = (text: string | null) => (text === null ? null : clipText(text));
 
 function podOf(row: Diagnosis["pods"][number]): SnapshotPod {
   const metrics = row.probe?.metrics ?? null;
@@ -130,6 +138,10 @@ export function toSnapshot(d: Diagnosis): DiagnosisSnapshot {
           top: heap.summary.top.slice(0, 5).map((s) => ({ function: clipText(s.function), share: s.share })),
         }
       : null,
+    forecast: nullableClip(
+      forecastHeadline(d.foresight, clocksDiffer(Date.parse(d.takenAt), Date.parse(d.gatheredAt))),
+    ),
+    change: nullableClip(changeSentence(d.foresight?.change)),
     actions: d.actions
       .filter((a) => a.kind !== "advice")
       .slice(0, 10)

@@ -19,6 +19,7 @@ import { DEFAULT_MAX_PROXY_BYTES, proxyPath, rawProxyGet } from "./proxy.ts";
 import { evidenceReads } from "./reads.ts";
 import { createRunner, type RequestInfo, type Runner } from "./request.ts";
 import { reuseConnections } from "./reuse-connections.ts";
+import { rolloutReads } from "./rollouts.ts";
 import type { CallOptions, Cluster } from "./types.ts";
 
 export type ClusterOptions = {
@@ -251,6 +252,8 @@ export function createCluster(kc: KubeConfig, options: ClusterOptions = {}): Clu
 
     getDeployment: async (namespace, name, opts) =>
       toDeploymentInfo(await readDeployment(namespace, name, opts)),
+
+    ...rolloutReads({ run, apps }),
 
     ...evidenceReads({ run, core, networking: kc.makeApiClient(NetworkingV1Api), custom }),
   };

@@ -37,7 +37,7 @@ export function literalEnv(env: V1EnvVar[] | undefined): Record<string, string> 
   return out;
 }
 
-function memoryOf(map: Record<string, string> | undefined): string | null {
+export function memoryOf(map: Record<string, string> | undefined): string | null {
   return map?.memory ?? null;
 }
 

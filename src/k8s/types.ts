@@ -86,6 +86,33 @@ export type DeploymentInfo = {
   }[];
 };
 
+/** apps/v1 ReplicaSet of a Deployment: one revision of its pod template (`kubectl rollout history`). */
+export type ReplicaSetInfo = {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** deployment.kubernetes.io/revision (0 when absent). */
+  revision: number;
+  createdAt: Date;
+  replicas: number;
+  readyReplicas: number;
+  /** The controlling Deployment. */
+  owner: { name: string; uid: string } | null;
+  /** kubernetes.io/change-cause, what `kubectl rollout history` prints. */
+  changeCause: string | null;
+  restartedAt: string | null;
+  containers: {
+    name: string;
+    image: string;
+    memoryLimit: string | null;
+    memoryRequest: string | null;
+    env: Record<string, string>;
+  }[];
+};
+
+/** What `rollbackDeployment` did: patched, or the template was already the revision's. */
+export type RollbackResult = { status: "rolled-back" | "already"; fromRevision: number; toRevision: number };
+
 /** One container's log as the API server returned it (possibly cut mid-line by limitBytes). */
 export type PodLog = { text: string; bytes: number };
 
@@ -194,6 +221,18 @@ export interface Cluster {
   getDeployment(namespace: string, name: string, options?: CallOptions): Promise<DeploymentInfo>;
   /** GET /api/v1/namespaces/{ns}/pods/{pod}/log with the given bounds (verb get, resource pods/log). */
   readPodLog(namespace: string, pod: string, options: PodLogOptions): Promise<PodLog>;
+  /** GET apps/v1 replicasets?labelSelector=... (a Deployment's rollout history). */
+  listReplicaSets(namespace: string, labelSelector: string, options?: CallOptions): Promise<ReplicaSetInfo[]>;
+  /**
+   * `kubectl rollout undo deployment/{name} --to-revision=N`: get the Deployment, list its
+   * ReplicaSets, JSON-patch /spec/template and the annotations back to revision N's.
+   */
+  rollbackDeployment(
+    namespace: string,
+    name: string,
+    toRevision: number,
+    options?: CallOptions,
+  ): Promise<RollbackResult>;
   /** GET networking.k8s.io/v1 ingresses in the namespace. */
   listIngresses(namespace: string, options?: CallOptions): Promise<IngressInfo[]>;
   /** GET traefik.io/v1alpha1 ingressroutes in the namespace (404 when Traefik's CRDs are not installed). */

@@ -17,6 +17,7 @@ export const ActionKind = z.enum([
   "raise-memory-limit",
   "set-cache-ttl",
   "capture-heap-profile",
+  "rollback",
 ]);
 export type ActionKind = z.infer<typeof ActionKind>;
 
@@ -82,6 +83,7 @@ export const ActionParams = z.object({
   ttl: z.string().min(1).optional(),
   envName: z.string().min(1).optional(),
   restartedAt: z.string().min(1).optional(), // fixed when the proposal is approved, never at execution
+  revision: z.number().int().positive().optional(), // rollback: the revision to return to
 });
 export type ActionParams = z.infer<typeof ActionParams>;
 

@@ -12,6 +12,7 @@ export const RISKY_ACTIONS = [
   "rolling-restart",
   "raise-memory-limit",
   "set-cache-ttl",
+  "rollback",
 ] as const satisfies readonly ActionKind[];
 
 /** What people read instead of an action id. */
@@ -21,6 +22,7 @@ export const ACTION_NAMES: Record<ActionKind, string> = {
   "raise-memory-limit": "Raise memory limit",
   "set-cache-ttl": "Set cache TTL",
   "capture-heap-profile": "Capture heap profile",
+  rollback: "Roll back",
 };
 
 export const ApprovalPolicy = z.object({

@@ -43,6 +43,23 @@ function scaleRs(w: World, d: Deployment, rs: ReplicaSet, to: number, at: number
   return w.store.update("replicasets", next);
 }
 
+/** Annotations the controller does not copy from a Deployment to its ReplicaSets (annotationsToSkip). */
+const SKIPPED_ANNOTATIONS = new Set([
+  "kubectl.kubernetes.io/last-applied-configuration",
+  REVISION,
+  "deployment.kubernetes.io/revision-history",
+  "deployment.kubernetes.io/desired-replicas",
+  "deployment.kubernetes.io/max-replicas",
+  "deprecated.deployment.rollback.to",
+]);
+
+/** The Deployment's own annotations a new or re-activated ReplicaSet carries (kubernetes.io/change-cause). */
+function copiedAnnotations(d: Deployment): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)),
+  );
+}
+
 function createReplicaSet(
   w: World,
   d: Deployment,
@@ -65,6 +82,7 @@ function createReplicaSet(
       creationTimestamp: isoTime(at),
       labels: { ...template.metadata.labels },
       annotations: {
+        ...copiedAnnotations(d),
         "deployment.kubernetes.io/desired-replicas": String(d.spec.replicas ?? 1),
         "deployment.kubernetes.io/max-replicas": String(
           (d.spec.replicas ?? 1) + surgeAndUnavailable(d).maxSurge,
@@ -158,8 +176,17 @@ export function reconcileDeployments(w: World, at: number): boolean {
       newRS = createReplicaSet(w, d, hash, oldActive ? 0 : (d.spec.replicas ?? 1), maxRevision + 1, at);
       changed = true;
     } else if (revisionOf(newRS) < maxRevision) {
+      // A rollback re-activates an old ReplicaSet: its revision moves to the top, the old number
+      // goes to revision-history (what `kubectl rollout history` no longer lists).
       const bumped = structuredClone(newRS);
-      bumped.metadata.annotations = { ...bumped.metadata.annotations, [REVISION]: String(maxRevision + 1) };
+      const history = bumped.metadata.annotations?.["deployment.kubernetes.io/revision-history"];
+      const old = String(revisionOf(newRS));
+      bumped.metadata.annotations = {
+        ...bumped.metadata.annotations,
+        ...copiedAnnotations(d),
+        [REVISION]: String(maxRevision + 1),
+        "deployment.kubernetes.io/revision-history": history ? `${history},${old}` : old,
+      };
       newRS = w.store.update("replicasets", bumped);
       changed = true;
     }

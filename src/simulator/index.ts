@@ -7,6 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import { type Clock, ManualClock, systemClock } from "../clock.ts";
 import { bootstrap, RDEV } from "./bootstrap.ts";
+import { scheduleDeploy } from "./ci-deploy.ts";
 import { Faults } from "./faults.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { listenHttpAndHttps } from "./listener.ts";
@@ -15,7 +16,7 @@ import { createApiHandler, type RequestRecord } from "./server.ts";
 import { selfSignedCertificate } from "./tls-cert.ts";
 import { bootstrapTraefik, type TraefikSetup } from "./traefik.ts";
 import { podViews, type SimPodView } from "./view.ts";
-import { startAppProcess } from "./workload/index.ts";
+import { LOAD, startAppProcess } from "./workload/index.ts";
 import type { AppProcess, AppStartOptions, ScenarioName } from "./workload/types.ts";
 import { World } from "./world.ts";
 
@@ -97,6 +98,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     memoryRequest: options.memoryRequest ?? "256Mi",
     pdbMinAvailable: options.pdbMinAvailable === undefined ? 2 : options.pdbMinAvailable,
   });
+  if ((options.scenario ?? "steady") === "bad-rollout") {
+    const { leakyImage, deployAfterMs, changeCause } = LOAD.badRollout;
+    scheduleDeploy(world, world.time + deployAfterMs, {
+      namespace: RDEV.namespace,
+      deployment: RDEV.deployment,
+      container: RDEV.container,
+      image: leakyImage,
+      changeCause,
+    });
+  }
   const traefikCrds = bootstrapTraefik(
     world,
     options.traefik ?? "crd",

@@ -90,7 +90,7 @@ export class Kubelet {
       restartCount: c.restartCount,
       generation: p.generation,
       startedAtMs: at,
-      spec: { memoryLimitBytes: c.limitBytes, env: { ...c.env } },
+      spec: { memoryLimitBytes: c.limitBytes, env: { ...c.env }, image: c.image },
       seed,
     });
     this.#event(p, at, c.name, "Normal", "Pulled", `Container image "${c.image}" already present on machine`);

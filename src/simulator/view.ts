@@ -7,6 +7,7 @@ import type { World } from "./world.ts";
 
 export type SimContainerView = {
   name: string;
+  image: string;
   state: "running" | "waiting";
   restartCount: number;
   startedAtMs: number;
@@ -53,6 +54,7 @@ export function podViews(world: World, namespace: string | undefined, now: numbe
       ready: containerReady(c, now),
       memoryBytes: workingSetBytes(c, now),
       memoryLimitBytes: c.limitBytes,
+      image: c.image,
       memoryRequestBytes: c.requestBytes,
       env: { ...c.env },
       lastTerminationReason: c.lastTerminated?.reason ?? null,

@@ -38,6 +38,8 @@ export class World {
   readonly #slots = new Map<string, Map<number, number>>();
   #t: number;
   #dirty = true;
+  /** Changes made through the API at a set simulated time (a CI deploy), soonest first. */
+  readonly #scheduled: { at: number; run: (at: number) => void }[] = [];
   #rolloutActive = false;
   /** While true, new pods are the simulator's starting pods (generation 0). */
   bootstrapping = false;
@@ -66,6 +68,12 @@ export class World {
     return uuid(this.rng);
   }
 
+  /** Runs `run` (a change as a client would make it) when simulated time reaches `at`. */
+  schedule(at: number, run: (at: number) => void): void {
+    this.#scheduled.push({ at, run });
+    this.#scheduled.sort((a, b) => a.at - b.at);
+  }
+
   /** Something changed through the API: controllers must run even if the clock stood still. */
   markDirty(): void {
     this.#dirty = true;
@@ -80,6 +88,8 @@ export class World {
       const due = this.kubelet.nextEventAt(this.#t, now);
       if (due !== null && due < next) next = due;
       if (this.#rolloutActive) next = Math.min(next, this.#t + ROLLOUT_TICK_MS);
+      const planned = this.#scheduled[0]?.at;
+      if (planned !== undefined && planned > this.#t && planned < next) next = planned;
       if (next <= this.#t) next = this.#t + 1;
       this.#t = next;
       this.#process(next);
@@ -91,6 +101,7 @@ export class World {
 
   #process(at: number): void {
     this.kubelet.processDue(at);
+    while ((this.#scheduled[0]?.at ?? Number.POSITIVE_INFINITY) <= at) this.#scheduled.shift()?.run(at);
     for (let pass = 0; pass < 20; pass++) {
       const a = this.kubelet.refreshStatuses(at);
       const b = reconcileReplicaSets(this, at);

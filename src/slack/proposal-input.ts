@@ -33,6 +33,12 @@ export function proposalParts(action: Action, diagnosis: Diagnosis): ProposalPar
         params: { ttl: action.params.value, envName: action.params.env },
         target: { namespace: action.params.namespace, deployment: action.params.deployment },
       };
+    case "rollback":
+      return {
+        kind: action.kind,
+        params: { revision: action.params.revision },
+        target: { namespace: action.params.namespace, deployment: action.params.deployment },
+      };
     case "advice":
       return null;
   }

@@ -12,6 +12,7 @@ import { botRestartsSince } from "../history/restarts.ts";
 import { statusRootText } from "../slack/commands/status-root.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
 import { slackErrorCode } from "../slack/slack-errors.ts";
+import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
@@ -82,6 +83,10 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
             deps.realNow() - deps.runbook.restartBudget.windowMs,
             deps.realNow(),
           ),
+          history: deps.memoryHistory
+            ? { label: deps.memoryHistory.label, source: deps.memoryHistory.source(targetKey(data.target)) }
+            : null,
+          botChanges: await botChanges(deps, data.replyTo.incidentId),
         },
       );
       const d = run.diagnosis;

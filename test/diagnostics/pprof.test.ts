@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { PprofError, summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
 import {
   type AppStartOptions,
+  LOAD,
   RDEV_METRICS,
   SCENARIO_HEAP_SITES,
   SCENARIOS,
@@ -28,7 +29,12 @@ const options = (scenario: AppStartOptions["scenario"]): AppStartOptions => ({
   restartCount: 0,
   generation: 0,
   startedAtMs: T0,
-  spec: { memoryLimitBytes: 512 * MiB, env: {} },
+  // bad-rollout: a process of the leaking release (1.9.0).
+  spec: {
+    memoryLimitBytes: 512 * MiB,
+    env: {},
+    ...(scenario === "bad-rollout" ? { image: LOAD.badRollout.leakyImage } : {}),
+  },
   seed: 7,
 });
 

@@ -140,7 +140,7 @@ describe("mayApprove", () => {
 
   it("defaults four-eyes to the risky actions", () => {
     expect(policy.fourEyesActions).toEqual([...RISKY_ACTIONS]);
-    expect(RISKY_ACTIONS).toEqual(["rolling-restart", "raise-memory-limit", "set-cache-ttl"]);
+    expect(RISKY_ACTIONS).toEqual(["rolling-restart", "raise-memory-limit", "set-cache-ttl", "rollback"]);
   });
 });
 

@@ -16,6 +16,8 @@ import type {
   PodMetrics,
   ProxyOptions,
   ProxyResponse,
+  ReplicaSetInfo,
+  RollbackResult,
   ServersTransportInfo,
 } from "../../src/k8s/types.ts";
 
@@ -160,6 +162,7 @@ export class FakeCluster implements Cluster {
   ingresses: IngressInfo[] = [];
   ingressRoutes: IngressRouteInfo[] = [];
   serversTransports: ServersTransportInfo[] = [];
+  replicaSets: ReplicaSetInfo[] = [];
   /** Awaited inside every proxyGet, e.g. to let concurrent calls pile up. */
   proxyPause: () => Promise<void> = async () => {};
   /** The most proxyGet calls that were in progress at once. */
@@ -353,6 +356,20 @@ export class FakeCluster implements Cluster {
 
   async getDeployment(namespace: string, name: string): Promise<DeploymentInfo> {
     await this.#enter("getDeployment", [namespace, name]);
+    throw kubeError("not_found", 404, "get", "deployments.apps", `deployments.apps "${name}" not found`);
+  }
+
+  async listReplicaSets(
+    namespace: string,
+    labelSelector: string,
+    options?: CallOptions,
+  ): Promise<ReplicaSetInfo[]> {
+    await this.#enter("listReplicaSets", [namespace, labelSelector], options?.signal);
+    return this.replicaSets.filter((r) => r.namespace === namespace);
+  }
+
+  async rollbackDeployment(namespace: string, name: string, toRevision: number): Promise<RollbackResult> {
+    await this.#enter("rollbackDeployment", [namespace, name, toRevision]);
     throw kubeError("not_found", 404, "get", "deployments.apps", `deployments.apps "${name}" not found`);
   }
 }

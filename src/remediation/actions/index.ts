@@ -3,6 +3,7 @@ import type { ActionKind } from "../../queue/jobs.ts";
 import { captureHeapProfile } from "./capture-heap-profile.ts";
 import { raiseMemoryLimit } from "./raise-memory-limit.ts";
 import { restartPod } from "./restart-pod.ts";
+import { rollback } from "./rollback.ts";
 import { rollingRestart } from "./rolling-restart.ts";
 import { setCacheTtl } from "./set-cache-ttl.ts";
 import type { ActionJob, RemediationAction } from "./types.ts";
@@ -13,6 +14,7 @@ export const ACTIONS: Record<ActionKind, RemediationAction> = {
   "raise-memory-limit": raiseMemoryLimit,
   "set-cache-ttl": setCacheTtl,
   "capture-heap-profile": captureHeapProfile,
+  rollback,
 };
 
 export type * from "./types.ts";
@@ -32,5 +34,7 @@ export function actionTitle(job: Pick<ActionJob, "action" | "params" | "target">
       return `Cache TTL ${job.params.ttl ?? "?"} for ${where}`;
     case "capture-heap-profile":
       return `Heap profile of ${job.params.pod ?? "a pod"}`;
+    case "rollback":
+      return `Rollback of ${where} to revision ${job.params.revision ?? "?"}`;
   }
 }

@@ -39,6 +39,7 @@ export const SCENARIO_HEAP_SITES: Record<ScenarioName, { leaf: string; frame: st
   "large-output": { leaf: HEAP_FUNCTIONS.growSlice, frame: HEAP_FUNCTIONS.outputWrite },
   "many-commands": { leaf: HEAP_FUNCTIONS.runnerStart, frame: HEAP_FUNCTIONS.runnerStart },
   "cache-growth": { leaf: HEAP_FUNCTIONS.cacheSet, frame: HEAP_FUNCTIONS.cacheSet },
+  "bad-rollout": { leaf: HEAP_FUNCTIONS.sseSubscribe, frame: HEAP_FUNCTIONS.sseSubscribe },
 };
 
 // Shared stack tails.

@@ -2,7 +2,7 @@
 // plus the runtime's fixed overhead and a little bounded noise. Pure functions of (options, t).
 import { parseGoDuration } from "./duration.ts";
 import { hash32, mulberry32, valueNoise } from "./random.ts";
-import { type Load, loadAt, type PodTraits } from "./scenarios.ts";
+import { LOAD, type Load, loadAt, type PodTraits } from "./scenarios.ts";
 import type { AppStartOptions } from "./types.ts";
 
 const KiB = 1024;
@@ -94,10 +94,11 @@ export function createModel(options: AppStartOptions): ProcessModel {
     loadFactor: spread(),
     growthFactor: spread(),
     leaksSse:
-      options.scenario === "sse-leak" &&
-      options.podIndex === 0 &&
-      options.generation === 0 &&
-      options.restartCount === 0,
+      (options.scenario === "sse-leak" &&
+        options.podIndex === 0 &&
+        options.generation === 0 &&
+        options.restartCount === 0) ||
+      (options.scenario === "bad-rollout" && options.spec.image === LOAD.badRollout.leakyImage),
     cacheTtlSeconds: cacheTtlSeconds(options.spec.env),
   };
   return {

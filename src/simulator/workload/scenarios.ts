@@ -10,6 +10,9 @@
 // - many-commands: every pod, commands ramp from 8 to ~320 over 7 min; plateau at ~83-93%.
 // - cache-growth: every pod, ~15 inserts/s of 64 KiB entries living CACHE_TTL; plateau at ~83-93%
 //   with 5m, ~34% with 15s, OOM at ~6 min with 1h.
+// - bad-rollout: steady on image 1.8.3; 3 min in, CI rolls out 1.9.0 (revision 2), whose broker
+//   never unsubscribes closed SSE clients: every 1.9.0 process, every start, leaks ~9 connections/s
+//   from 60 s after it starts (OOM ~10 min later). Rolling back to revision 1 cures it.
 import type { ScenarioName } from "./types.ts";
 
 const KiB = 1024;
@@ -21,7 +24,7 @@ export type PodTraits = {
   loadFactor: number;
   /** Multiplies growth rates (leaks, output growth): 0.94..1.06. */
   growthFactor: number;
-  /** Whether this process has the stuck SSE clients (sse-leak, pod 0, generation 0, first start). */
+  /** Whether this process has the stuck SSE clients (sse-leak: pod 0, generation 0, first start; bad-rollout: image 1.9.0). */
   leaksSse: boolean;
   /** CACHE_TTL from the container env, in seconds. */
   cacheTtlSeconds: number;
@@ -49,6 +52,13 @@ export const LOAD = {
   largeOutput: { commandsActive: 5, initialBytes: 6 * MiB, growthBytesPerSecond: 0.09 * MiB },
   manyCommands: { peakCommands: 320, rampSeconds: 420, outputPerCommandBytes: 0.8 * MiB },
   cacheGrowth: { cacheInsertsPerSecond: 15.2, cacheEntryBytes: 64 * KiB },
+  badRollout: {
+    startSeconds: 60,
+    connectionsPerSecond: 9,
+    leakyImage: "zot.rdev.internal/rdev/rdev-api:1.9.0",
+    deployAfterMs: 3 * 60_000,
+    changeCause: "woodpecker: deploy rdev-api 1.9.0 (pipeline #4182)",
+  },
 } as const;
 
 const smoothstep = (x: number): number => {
@@ -74,9 +84,10 @@ export function loadAt(scenario: ScenarioName, traits: PodTraits, t: number): Lo
   switch (scenario) {
     case "steady":
       return base;
-    case "sse-leak": {
+    case "sse-leak":
+    case "bad-rollout": {
       if (!traits.leaksSse) return base;
-      const { startSeconds, connectionsPerSecond } = LOAD.sseLeak;
+      const { startSeconds, connectionsPerSecond } = scenario === "sse-leak" ? LOAD.sseLeak : LOAD.badRollout;
       const stuck = connectionsPerSecond * traits.growthFactor * Math.max(0, t - startSeconds);
       return { ...base, sseConnections: base.sseConnections + stuck };
     }

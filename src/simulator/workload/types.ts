@@ -1,7 +1,14 @@
 // Contract between the simulated Kubernetes API (src/simulator/*) and the simulated rdev-api
 // application running in each container (src/simulator/workload/*).
 
-export const SCENARIOS = ["steady", "sse-leak", "large-output", "many-commands", "cache-growth"] as const;
+export const SCENARIOS = [
+  "steady",
+  "sse-leak",
+  "large-output",
+  "many-commands",
+  "cache-growth",
+  "bad-rollout",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Metric names the simulated rdev-api serves on /metrics (Prometheus text format 0.0.4). */
@@ -21,6 +28,8 @@ export const RDEV_METRICS = {
 export type AppSpec = {
   memoryLimitBytes: number | null;
   env: Record<string, string>; // CACHE_TTL lowers cache growth
+  /** The container's image (bad-rollout: the leaking release is a tag). */
+  image?: string;
 };
 
 export type AppStartOptions = {

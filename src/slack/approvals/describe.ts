@@ -15,5 +15,7 @@ export function describeProposal(p: Pick<Proposal, "action" | "target">): string
       return `Set ${params.envName ?? "CACHE_TTL"}=${params.ttl ?? "?"} on ${where}`;
     case "capture-heap-profile":
       return `Capture a heap profile of ${params.pod ?? "?"}`;
+    case "rollback":
+      return `Roll back ${where} to revision ${params.revision ?? "?"}`;
   }
 }

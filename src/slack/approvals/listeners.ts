@@ -49,10 +49,11 @@ export function modalKind(privateMetadata: string | undefined): ModalKind | null
 }
 
 /** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
-const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart"]);
+const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart", "rollback"]);
 const CONFIRM_LABEL: Record<string, string> = {
   "restart-pod": "Restart pod",
   "rolling-restart": "Rolling restart",
+  rollback: "Roll back",
 };
 
 const BAD_METADATA =

@@ -153,6 +153,7 @@ export function approvalModal(o: ApprovalModalOptions): ModalView {
 export const CONFIRM_TEXT: Record<string, string> = {
   "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
   "rolling-restart": "Every pod is replaced, one at a time.",
+  rollback: "The deployment goes back to that revision's pod template; every pod is replaced, one at a time.",
 };
 
 /**

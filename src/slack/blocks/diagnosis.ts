@@ -14,6 +14,7 @@ import type { Action, Diagnosis, SeverityOrUnknown, Trend } from "../../diagnost
 import { whenParts } from "../../diagnostics/when.ts";
 import { clip, code, codeBlock, escapeMrkdwn, escapeWithTerms, plain } from "./escape.ts";
 import { adviceLines, logBlock, previousLogBlocks, traefikBlock } from "./evidence.ts";
+import { foresightBlock } from "./foresight.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { podTable } from "./pod-table.ts";
 
@@ -146,6 +147,7 @@ const DEFAULT_LABEL: Record<Action["kind"], (a: Action) => string> = {
     a.kind === "raise-memory-limit" ? `Raise limit to ${a.params.to}` : "Raise limit",
   "set-cache-ttl": (a) => (a.kind === "set-cache-ttl" ? `Set ${a.params.env}=${a.params.value}` : "Set TTL"),
   "capture-heap-profile": () => "Capture heap profile",
+  rollback: (a) => (a.kind === "rollback" ? `Roll back to revision ${a.params.revision}` : "Roll back"),
   advice: () => "Done",
 };
 
@@ -237,6 +239,8 @@ export function diagnosisBlocks(
   }
   const blocks: KnownBlock[] = [header, ...summaryBlocks(d)];
   if (d.pods.length > 0) blocks.push(section(`*Pods* (worst first)\n${podTable(d, L.sectionText - 30)}`));
+  const foresight = foresightBlock(d);
+  if (foresight) blocks.push(foresight);
   const oom = oomBlock(d);
   if (oom) blocks.push(oom);
   blocks.push(...previousLogBlocks(d));

@@ -202,6 +202,15 @@ function silenceLine(s: IncidentSummary): string | null {
 }
 
 /** The root message of an incident thread, as of `now`, from the stored incident and timeline. */
+/** The latest diagnosis' time to OOM and what changed, dated (a forecast ages). */
+function foresightLine(s: IncidentSummary): string | null {
+  const latest = s.latest;
+  if (!latest?.forecast) return null;
+  const when = latest.at === null ? "" : ` (diagnosis of ${utc(latest.at)})`;
+  const change = latest.change ? `\n${escapeMrkdwn(latest.change)}` : "";
+  return `*Time to OOM*${when}\n${escapeMrkdwn(latest.forecast)}${change}`;
+}
+
 export function incidentRootBlocks(
   record: Pick<IncidentRecord, "incident" | "timeline"> & { permalink?: string | null },
   now: number,
@@ -240,6 +249,8 @@ export function incidentRootBlocks(
   if (incident.status === "open") blocks.push(section(`*Pods firing*\n${podLines(incident)}`));
   const silenced = incident.status === "open" ? silenceLine(s) : null;
   if (silenced) blocks.push(section(silenced));
+  const foresight = incident.status === "open" ? foresightLine(s) : null;
+  if (foresight) blocks.push(section(foresight));
   const actions = actionLines(s);
   if (actions) blocks.push(section(actions));
   const outcome = outcomeLine(incident, s);

@@ -53,6 +53,14 @@ export function drivers(t: Target, sim: Simulator): Record<MethodName, (c: Clust
     setMemoryLimit: (c) => c.setMemoryLimit(t.namespace, t.deployment, t.container, "768Mi"),
     setEnv: (c) => c.setEnv(t.namespace, t.deployment, t.container, "CACHE_TTL", "15s"),
     getDeployment: (c) => c.getDeployment(t.namespace, t.deployment),
+    listReplicaSets: (c) => c.listReplicaSets(t.namespace, t.selector),
+    // The simulator's deployment has one revision until something changes its template: make a
+    // second (the memory limit), then roll back to the first, as the rollback action does.
+    rollbackDeployment: async (c) => {
+      await c.setMemoryLimit(t.namespace, t.deployment, t.container, "640Mi");
+      sim.advance(1000);
+      await c.rollbackDeployment(t.namespace, t.deployment, 1);
+    },
     readPodLog: (c) =>
       c.readPodLog(t.namespace, pod(0).name, { container: t.container, tailLines: 10, limitBytes: 4096 }),
     listIngresses: (c) => c.listIngresses(t.namespace),

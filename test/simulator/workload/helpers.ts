@@ -1,6 +1,6 @@
 // Shared options for the workload tests.
 import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-prometheus-text-format";
-import type { AppStartOptions, ScenarioName } from "../../../src/simulator/workload/index.ts";
+import { type AppStartOptions, LOAD, type ScenarioName } from "../../../src/simulator/workload/index.ts";
 
 export const MiB = 1024 * 1024;
 export const LIMIT_512MI = 512 * MiB;
@@ -18,7 +18,12 @@ export function appOptions(
     restartCount: 0,
     generation: 0,
     startedAtMs: T0,
-    spec: { memoryLimitBytes: LIMIT_512MI, env: {} },
+    // bad-rollout: a process of the release that leaks (1.9.0); 1.8.3 processes are steady.
+    spec: {
+      memoryLimitBytes: LIMIT_512MI,
+      env: {},
+      ...(scenario === "bad-rollout" ? { image: LOAD.badRollout.leakyImage } : {}),
+    },
     seed: 1234,
     ...overrides,
   };

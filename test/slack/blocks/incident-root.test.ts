@@ -1,6 +1,6 @@
 // Builders added for the Slack app: snapshot-tested and checked against Slack's limits.
 import { describe, expect, it } from "vitest";
-import { ENTRY } from "../../../src/history/entries.ts";
+import { DiagnosisData, ENTRY } from "../../../src/history/entries.ts";
 import { summariseIncident } from "../../../src/history/summary.ts";
 import {
   type Incident,
@@ -18,6 +18,7 @@ import { helpBlocks } from "../../../src/slack/blocks/help.ts";
 import { historyBlocks } from "../../../src/slack/blocks/history.ts";
 import { incidentRootBlocks, safeLink } from "../../../src/slack/blocks/incident-root.ts";
 import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
+import { sseLeakSnapshot } from "../../support/history.ts";
 
 const T0 = Date.parse("2026-11-26T02:51:03Z");
 const MIN = 60_000;
@@ -340,5 +341,43 @@ describe("approval views", () => {
     expect(modal).toMatchSnapshot();
     expect(modal.title.text.length).toBeLessThanOrEqual(24);
     expect(refusalModal("You are not an approver.").title.text.length).toBeLessThanOrEqual(24);
+  });
+});
+
+describe("the root's time to OOM (from the latest diagnosis snapshot)", () => {
+  const diagnosisEntry = (at: number, forecast: string | null, change: string | null): TimelineEntry => ({
+    at,
+    type: ENTRY.diagnosis,
+    by: "alertmanager",
+    data: DiagnosisData.parse({
+      snapshot: { ...sseLeakSnapshot(new Date(at).toISOString()), at, forecast, change },
+      requestedBy: "alertmanager",
+      proposals: [],
+    }),
+  });
+
+  it("shows the latest forecast and what changed, dated, while open", () => {
+    const forecast =
+      "at this rate rdev-api-776bb57b9d-9xxw8 reaches its 512Mi limit in about 6 min (5 min–7 min)";
+    const change =
+      "Memory began climbing 1m after the rollout of revision 2: image rdev-api:1.8.3 → rdev-api:1.9.0.";
+    const m = root(incident(), [
+      diagnosisEntry(T0 + MIN, "No pod is climbing.", null),
+      diagnosisEntry(T0 + 5 * MIN, forecast, change),
+    ]);
+    const text = json(m);
+    expect(text).toContain("*Time to OOM* (diagnosis of 2026-11-26 02:56 UTC)");
+    expect(text).toContain("in about 6 min");
+    expect(text).toContain("revision 2");
+    expect(text).not.toContain("No pod is climbing");
+    expect(slackLimitViolations(m)).toEqual([]);
+  });
+
+  it("none without a forecast, and none once resolved", () => {
+    expect(json(root(incident(), [diagnosisEntry(T0 + MIN, null, null)]))).not.toContain("Time to OOM");
+    const resolved = incident({ status: "resolved", resolvedAt: T0 + 10 * MIN });
+    expect(json(root(resolved, [diagnosisEntry(T0 + MIN, "No pod is climbing.", null)]))).not.toContain(
+      "Time to OOM",
+    );
   });
 });
