@@ -56,6 +56,8 @@ export const DiagnoseJob = z.object({
    * into the verdict once the diagnosis is posted.
    */
   statusRoot: z.object({ channel: z.string().min(1), ts: z.string().min(1) }).optional(),
+  /** A single-flight diagnosis (single-flight.ts): answer everyone who joined it as well. */
+  singleFlight: z.boolean().optional(),
   requestedAt: z.number().int(),
 });
 export type DiagnoseJob = z.infer<typeof DiagnoseJob>;

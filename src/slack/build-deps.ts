@@ -9,6 +9,7 @@ import type { Logger } from "../logger.ts";
 import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges } from "../metrics.ts";
 import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
+import { createSingleFlight } from "../queue/single-flight.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { createAlertmanagerApi } from "../silences/alertmanager-api.ts";
 import { boltLogger } from "./bolt-logger.ts";
@@ -114,6 +115,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     newId: options.newId ?? (() => randomUUID()),
     instanceId: options.instanceId ?? randomUUID(),
     userNames: createUserNames(slack, { now }),
+    flights: createSingleFlight({ redis, prefix }),
     alertmanager: config.runbook.alertmanagerUrl
       ? createAlertmanagerApi({ baseUrl: config.runbook.alertmanagerUrl })
       : null,

@@ -7,6 +7,7 @@ import type { IncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Queues } from "../queue/queues.ts";
+import type { SingleFlight } from "../queue/single-flight.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { AlertmanagerApi } from "../silences/alertmanager-api.ts";
 import type { HttpFetch } from "./http/http-fetch.ts";
@@ -42,6 +43,8 @@ export type AppDeps = {
   newId: () => string;
   /** People's display names (users.info, cached), for files where a mention stays an id. */
   userNames: UserNames;
+  /** Single-flight diagnoses for `/rdev mem status` (one in flight per target). */
+  flights: SingleFlight;
   /** Alertmanager's v2 API (silences), when ALERTMANAGER_URL is set. */
   alertmanager: AlertmanagerApi | null;
   /** Distinguishes app replicas in claims and logs. */

@@ -7,6 +7,7 @@ import type { SnapshotStore } from "../history/snapshots.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Cluster } from "../k8s/types.ts";
 import type { Logger } from "../logger.ts";
+import type { SingleFlight } from "../queue/single-flight.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { HighMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import type { GroupMembership } from "../slack/approvals/user-groups.ts";
@@ -39,6 +40,8 @@ export type WorkerDeps = {
   proposals: Pick<ProposalStore, "createProposal" | "attachMessage" | "get" | "markUsed">;
   /** Approvers' user groups (usergroups.users.list), for the approval policy's second check. */
   groups: GroupMembership;
+  /** Single-flight diagnoses: who joined a running one. */
+  flights: Pick<SingleFlight, "land">;
   /** Producer of verify jobs (the worker schedules verification itself). */
   verifyQueue: Queue;
   metrics: WorkerMetrics;

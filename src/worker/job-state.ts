@@ -3,6 +3,7 @@
 // retried, delayed or recovered job resumes at the right step and knows what it already did.
 import { z } from "zod";
 import { DiagnoseJob, RemediateJob, VerifyJob } from "../queue/jobs.ts";
+import { Joiner } from "../queue/single-flight.ts";
 
 export const RemediatePhase = z.enum(["announce", "execute", "watch", "schedule-verify", "done"]);
 export type RemediatePhase = z.infer<typeof RemediatePhase>;
@@ -80,6 +81,9 @@ export const DiagnoseJobData = DiagnoseJob.extend({
   charted: z.boolean().default(false),
   /** The status thread's root now shows the verdict instead of "Gathering diagnostics…". */
   statusUpdated: z.boolean().default(false),
+  /** Requests that joined this single-flight diagnosis, and how many of them were answered. */
+  joiners: z.array(Joiner).default([]),
+  joinersAnswered: z.number().int().default(0),
 });
 export type DiagnoseJobData = z.infer<typeof DiagnoseJobData>;
 

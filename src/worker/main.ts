@@ -15,6 +15,7 @@ import type { Cluster } from "../k8s/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { registerQueueGauges } from "../metrics.ts";
 import { QUEUES } from "../queue/jobs.ts";
+import { createSingleFlight } from "../queue/single-flight.ts";
 import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
@@ -119,6 +120,7 @@ export async function startWorkerProcess(
     groups: createGroupMembership(slack),
     incidents,
     roots,
+    flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,

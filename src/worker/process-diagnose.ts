@@ -17,7 +17,7 @@ import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
-import { uploadFile } from "./thread.ts";
+import { post, uploadFile } from "./thread.ts";
 
 /** Turns the status thread's "Gathering diagnostics…" root into the verdict (best effort). */
 async function updateStatusRoot(deps: WorkerDeps, data: DiagnoseJobData, d: Diagnosis): Promise<void> {
@@ -37,6 +37,51 @@ async function updateStatusRoot(deps: WorkerDeps, data: DiagnoseJobData, d: Diag
     if (code === null || code === "ratelimited") throw error;
     // Deleted or no longer editable: the diagnosis in the thread stands on its own.
     deps.logger.warn({ error: code }, "status root message cannot be updated");
+  }
+}
+
+/**
+ * Posts the diagnosis into every thread that joined it (each with its own proposals), and turns
+ * their status messages into the verdict; one at a time, remembered, so a retry does not repeat one.
+ * A retry that no longer has the diagnosis says where it is instead.
+ */
+async function answerJoiners(
+  deps: WorkerDeps,
+  data: DiagnoseJobData,
+  diagnosis: Diagnosis | null,
+  save: (patch: Partial<DiagnoseJobData>) => Promise<void>,
+): Promise<void> {
+  for (let i = data.joinersAnswered; i < data.joiners.length; i++) {
+    const joiner = data.joiners[i];
+    if (!joiner) continue;
+    if (diagnosis) {
+      await postDiagnosis(
+        {
+          slack: deps.slack,
+          proposals: deps.proposals,
+          now: deps.realNow,
+          proposalTtlMs: deps.config.proposalTtlMs,
+        },
+        { diagnosis, replyTo: joiner.replyTo, requestedBy: joiner.requestedBy },
+      );
+      if (joiner.statusRoot)
+        await updateStatusRoot(
+          deps,
+          {
+            ...data,
+            statusRoot: joiner.statusRoot,
+            requestedBy: joiner.requestedBy,
+            replyTo: joiner.replyTo,
+          },
+          diagnosis,
+        );
+    } else {
+      await post(deps, joiner.replyTo, {
+        text: ":mag: The diagnosis you joined was posted in the thread of whoever asked first; ask again for a fresh one here.",
+        blocks: [],
+      });
+    }
+    await save({ joinersAnswered: i + 1 });
   }
 }
 
@@ -92,6 +137,11 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       const d = run.diagnosis;
       diagnosis = d;
       if (deps.memoryHistory) recordChartSample(deps.memoryHistory, d);
+      // The flight lands: whoever joined while the cluster was read gets this diagnosis too.
+      if (data.singleFlight) {
+        const landed = await deps.flights.land(data.target, data.requestId);
+        if (landed.length > 0) await save({ joiners: [...data.joiners, ...landed] });
+      }
       const posted = await postDiagnosis(
         {
           slack: deps.slack,
@@ -121,6 +171,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await updateStatusRoot(deps, data, diagnosis);
       await save({ statusUpdated: true });
     }
+    await answerJoiners(deps, data, diagnosis, save);
     if (!data.charted && deps.memoryHistory) {
       const chart = await postMemoryChart({ ...deps, memoryHistory: deps.memoryHistory }, log, data.replyTo, {
         target: targetKey(data.target),

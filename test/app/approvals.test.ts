@@ -171,8 +171,6 @@ async function approveAs(posted: Posted, button: Button, userId: string, replica
   return { responseUrl, answer: (text ? JSON.parse(text) : null) as Answer, refused: null };
 }
 
-const answerText = (a: Answer) => JSON.stringify(a?.view?.blocks ?? a?.errors ?? null);
-
 const ephemeral = async (responseUrl: string) => {
   const [post] = await eventually(() =>
     h.fake.responses(responseUrl).length > 0 ? h.fake.responses(responseUrl) : false,

@@ -17,7 +17,6 @@ import {
   MODAL_BLOCK_ID,
   type ModalKind,
   pendingLine,
-  refusalModal,
 } from "../blocks/approval.ts";
 import { PROPOSAL_ACTION_PREFIX } from "../blocks/diagnosis.ts";
 import type { AppDeps } from "../deps.ts";

@@ -185,11 +185,3 @@ export function confirmModal(o: {
 }
 
 /** Replaces an opened modal when the user turns out not to be allowed to approve. */
-export function refusalModal(message: string): ModalView {
-  return {
-    type: "modal",
-    title: { type: "plain_text", text: "Not allowed" },
-    close: { type: "plain_text", text: "Close" },
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(message, L.sectionText) } }],
-  };
-}

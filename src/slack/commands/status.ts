@@ -39,7 +39,7 @@ async function threadLink(
 }
 
 export async function runStatus(
-  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics" | "incidents">,
+  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics" | "incidents" | "flights">,
   request: StatusRequest,
 ): Promise<void> {
   const { target, channel, userId, responseUrl } = request;
@@ -77,19 +77,32 @@ export async function runStatus(
     });
   }
   try {
+    const replyTo = {
+      channel: posted.channel,
+      threadTs: posted.ts,
+      incidentId: incident?.id ?? null,
+      ...(posted.via === "response_url" ? { responseUrl } : {}),
+    };
+    const statusRoot = posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
+    // One diagnosis in flight per target: a request while one runs joins it (same answer, here).
+    const flight = await deps.flights.joinOrLead(target, deps.newId(), {
+      replyTo,
+      requestedBy: userId,
+      ...(statusRoot ? { statusRoot } : {}),
+    });
+    if (flight.role === "joined") {
+      deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "joined" });
+      return;
+    }
     await deps.queues.enqueueDiagnose({
-      requestId: deps.newId(),
+      requestId: flight.requestId,
       target,
-      replyTo: {
-        channel: posted.channel,
-        threadTs: posted.ts,
-        incidentId: incident?.id ?? null,
-        ...(posted.via === "response_url" ? { responseUrl } : {}),
-      },
+      replyTo,
       requestedBy: userId,
       heapProfile: false,
       requestedAt: deps.now(),
-      ...(posted.ts ? { statusRoot: { channel: posted.channel, ts: posted.ts } } : {}),
+      singleFlight: true,
+      ...(statusRoot ? { statusRoot } : {}),
     });
     deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
   } catch (error) {

@@ -8,12 +8,7 @@ import {
   podsOf,
   type TimelineEntry,
 } from "../../../src/incidents/model.ts";
-import {
-  approvalModal,
-  approvedLine,
-  markDecided,
-  refusalModal,
-} from "../../../src/slack/blocks/approval.ts";
+import { approvalModal, approvedLine, markDecided } from "../../../src/slack/blocks/approval.ts";
 import { helpBlocks } from "../../../src/slack/blocks/help.ts";
 import { historyBlocks } from "../../../src/slack/blocks/history.ts";
 import { incidentRootBlocks, safeLink } from "../../../src/slack/blocks/incident-root.ts";
@@ -340,7 +335,6 @@ describe("approval views", () => {
     });
     expect(modal).toMatchSnapshot();
     expect(modal.title.text.length).toBeLessThanOrEqual(24);
-    expect(refusalModal("You are not an approver.").title.text.length).toBeLessThanOrEqual(24);
   });
 });
 
