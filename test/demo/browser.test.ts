@@ -86,6 +86,13 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     expect(width).toBeGreaterThanOrEqual(600);
     await shot("1-diagnosis");
 
+    // alice takes the incident: the root names her as its owner, the thread says so.
+    await root.getByRole("button", { name: "I'm on it" }).click();
+    await root.getByRole("button", { name: "Take over" }).waitFor({ timeout: 15_000 });
+    expect(await root.textContent()).toContain("alice");
+    await thread.locator(".msg", { hasText: "is on it" }).first().waitFor({ timeout: 15_000 });
+    await shot("1b-owned");
+
     // alice approves the restart of the leaking pod: the app checks she may, then asks first.
     await diagnosis.getByRole("button", { name: "Restart pod" }).first().click();
     const dialog = page.getByRole("dialog");
