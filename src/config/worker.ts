@@ -40,6 +40,14 @@ export const WorkerEnvSchema = z.object({
   /** restart-pod deletes the pod (still UID-checked) when the Eviction API is forbidden or missing. */
   ALLOW_DELETE_FALLBACK: booleanFlag(false),
   PROPOSAL_TTL: duration.default("30m"),
+  /** Two heap profiles of a pod whose OOM kill is forecast within this (cluster time); 0s: never. */
+  HEAP_GROWTH_HORIZON: duration.default("1h"),
+  /** At most one heap-growth measurement per pod per interval (cluster time). */
+  HEAP_CAPTURE_MIN_INTERVAL: positiveDuration("15m"),
+  /** One heap profile through the pod proxy may take this long (real time)... */
+  HEAP_CAPTURE_TIMEOUT: positiveDuration("5s"),
+  /** ...and one that took longer than this means the proxy is slow: no more captures from it. */
+  HEAP_CAPTURE_SLOW: positiveDuration("2s"),
   /** At most one chat.update of an incident's root per interval, shared with the app (real time). */
   ROOT_UPDATE_MIN_INTERVAL: duration.default("10s"),
   /** A job whose worker stops renewing its lock for this long is taken over by another worker. */
@@ -74,6 +82,10 @@ export type WorkerConfig = {
   allowDeleteFallback: boolean;
   proposalTtlMs: number;
   rootUpdateMinIntervalMs: number;
+  heapGrowthHorizonMs: number;
+  heapCaptureMinIntervalMs: number;
+  heapCaptureTimeoutMs: number;
+  heapCaptureSlowMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   shutdownGraceMs: number;
@@ -111,6 +123,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     allowDeleteFallback: e.ALLOW_DELETE_FALLBACK,
     proposalTtlMs: ms(e.PROPOSAL_TTL),
     rootUpdateMinIntervalMs: ms(e.ROOT_UPDATE_MIN_INTERVAL),
+    heapGrowthHorizonMs: ms(e.HEAP_GROWTH_HORIZON),
+    heapCaptureMinIntervalMs: ms(e.HEAP_CAPTURE_MIN_INTERVAL),
+    heapCaptureTimeoutMs: ms(e.HEAP_CAPTURE_TIMEOUT),
+    heapCaptureSlowMs: ms(e.HEAP_CAPTURE_SLOW),
     lockDurationMs: ms(e.WORKER_LOCK_DURATION),
     stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
     shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),

@@ -78,6 +78,22 @@ export const ResolveJob = z.object({
 export type ResolveJob = z.infer<typeof ResolveJob>;
 export const RESOLVE_JOB_NAME = "resolve";
 
+/**
+ * Heap growth before a forecast OOM kill: two heap profiles of one pod, `spacingMs` (cluster time)
+ * apart, and what grew between them. Runs on the diagnose queue as job name "heap-growth".
+ */
+export const HeapGrowthJob = z.object({
+  pod: z.string().min(1),
+  podUid: z.string().min(1),
+  target: Target,
+  replyTo: ReplyTo,
+  /** Cluster time between the two captures. */
+  spacingMs: z.number().int().positive(),
+  requestedAt: z.number().int(),
+});
+export type HeapGrowthJob = z.infer<typeof HeapGrowthJob>;
+export const HEAP_GROWTH_JOB_NAME = "heap-growth";
+
 export const ActionParams = z.object({
   pod: z.string().min(1).optional(),
   podUid: z.string().min(1).optional(),

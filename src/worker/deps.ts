@@ -42,6 +42,8 @@ export type WorkerDeps = {
   groups: GroupMembership;
   /** Single-flight diagnoses: who joined a running one. */
   flights: Pick<SingleFlight, "land">;
+  /** Producer of heap-growth captures (diagnose queue), scheduled after a diagnosis forecasts a kill. */
+  heapQueue: Pick<Queue, "add">;
   /** Producer of verify jobs (the worker schedules verification itself). */
   verifyQueue: Queue;
   metrics: WorkerMetrics;

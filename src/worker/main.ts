@@ -91,6 +91,17 @@ export async function startWorkerProcess(
   });
   // The queues this worker serves, read on scrape (their depth is its backlog).
   const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
+  // The worker queues heap-growth captures on the diagnose queue itself (cluster reads).
+  const heapQueue = new Queue(QUEUES.diagnose, {
+    connection: redis,
+    ...queuePrefix,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 2000 },
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
+  });
   const gaugeQueues = kinds.map((kind) =>
     kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
   );
@@ -124,6 +135,7 @@ export async function startWorkerProcess(
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,
+    heapQueue,
     metrics,
     logger,
     now: () => clock.now(),
@@ -170,6 +182,7 @@ export async function startWorkerProcess(
         if (result.interrupted.length > 0) return result;
         await Promise.all(gaugeQueues.filter((q) => q !== verifyQueue).map((q) => q.close()));
         await verifyQueue.close();
+        await heapQueue.close();
         await redis.quit().catch(() => redis.disconnect());
         return result;
       })();

@@ -16,6 +16,7 @@ import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
+import { scheduleHeapGrowth } from "./heap-growth-schedule.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
 import { post, uploadFile } from "./thread.ts";
 
@@ -153,6 +154,10 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       );
       profile = run.heapProfile;
       await save({ postedTs: posted.ts, heapPod: profile?.pod ?? null, uploaded: profile === null });
+      // A kill is forecast: measure the heap's growth before it destroys the evidence.
+      await scheduleHeapGrowth(deps, d, data.target, data.replyTo).catch((error: unknown) =>
+        log.warn({ err: error }, "could not schedule the heap growth measurement"),
+      );
       deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: Date.now() });
       result = { severity: d.severity, ts: posted.ts, proposals: posted.proposalIds.length };
       // Recorded once, in the step that posted: a retry (postedTs saved) never appends it again.

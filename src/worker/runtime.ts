@@ -5,10 +5,11 @@
 // was interrupted and will be resumed, never leaving a half-applied action silently.
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
+import { HEAP_GROWTH_JOB_NAME, QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { noteAbandoned, noteInterrupted, type QueueKind, STALLED_TOO_OFTEN } from "./notes.ts";
 import { processDiagnose } from "./process-diagnose.ts";
+import { processHeapGrowth } from "./process-heap-growth.ts";
 import { processRemediate } from "./process-remediate.ts";
 import { processResolve } from "./process-resolve.ts";
 import { processVerify } from "./process-verify.ts";
@@ -44,7 +45,11 @@ type Run = (deps: WorkerDeps, job: Job, token?: string) => Promise<unknown>;
 const PROCESSORS: Record<QueueKind, Run> = {
   // The diagnose queue carries every cluster read: diagnoses, and reviews of ended incidents.
   diagnose: (deps, job, token) =>
-    job.name === RESOLVE_JOB_NAME ? processResolve(deps, job, token) : processDiagnose(deps, job, token),
+    job.name === RESOLVE_JOB_NAME
+      ? processResolve(deps, job, token)
+      : job.name === HEAP_GROWTH_JOB_NAME
+        ? processHeapGrowth(deps, job, token)
+        : processDiagnose(deps, job, token),
   remediate: processRemediate,
   verify: processVerify,
 };

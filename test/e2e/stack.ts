@@ -114,6 +114,8 @@ export async function startStack(options: {
     CLUSTER_CLOCK_SPEED: String(options.speed),
     CLUSTER_CLOCK_EPOCH: String(Date.now()),
     ROOT_UPDATE_MIN_INTERVAL: "200ms",
+    // Heap-growth captures add thread messages; their own test turns them on.
+    HEAP_GROWTH_HORIZON: "0s",
     APPROVER_USER_IDS: APPROVER,
     LOG_LEVEL: "silent",
     ...options.env,

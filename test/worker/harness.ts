@@ -125,6 +125,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WORKER_STALLED_INTERVAL: "1s",
     WORKER_SHUTDOWN_GRACE: "2s",
     ROOT_UPDATE_MIN_INTERVAL: "100ms",
+    // Heap-growth captures add thread messages; test/worker/heap-growth.test.ts turns them on.
+    HEAP_GROWTH_HORIZON: "0s",
     APPROVER_USER_IDS: `${APPROVER},${APPROVER_2}`,
     LOG_LEVEL: "silent",
     ...options.env,
