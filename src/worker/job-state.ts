@@ -81,6 +81,9 @@ export const DiagnoseJobData = DiagnoseJob.extend({
   charted: z.boolean().default(false),
   /** The status thread's root now shows the verdict instead of "Gathering diagnostics…". */
   statusUpdated: z.boolean().default(false),
+  /** The follow-up note for the service owners (past the restart budget), until it is attached. */
+  followUp: z.string().nullable().default(null),
+  followUpPosted: z.boolean().default(false),
   /** Requests that joined this single-flight diagnosis, and how many of them were answered. */
   joiners: z.array(Joiner).default([]),
   joinersAnswered: z.number().int().default(0),

@@ -4,6 +4,7 @@
 // workload's latest), which the next diagnosis compares with for its trend.
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
+import { followUpNote } from "../diagnostics/follow-up.ts";
 import { runDiagnosis } from "../diagnostics/run-diagnosis.ts";
 import type { Diagnosis } from "../diagnostics/types.ts";
 import { previousDiagnosis } from "../history/previous.ts";
@@ -18,7 +19,7 @@ import type { WorkerDeps } from "./deps.ts";
 import { classify, delayRun, finalError } from "./failures.ts";
 import { scheduleHeapGrowth } from "./heap-growth-schedule.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
-import { post, uploadFile } from "./thread.ts";
+import { post, record, uploadFile } from "./thread.ts";
 
 /** Turns the status thread's "Gathering diagnostics…" root into the verdict (best effort). */
 async function updateStatusRoot(deps: WorkerDeps, data: DiagnoseJobData, d: Diagnosis): Promise<void> {
@@ -84,6 +85,13 @@ async function answerJoiners(
     }
     await save({ joinersAnswered: i + 1 });
   }
+}
+
+/** Was the follow-up note attached for this incident already (by an earlier diagnosis)? */
+async function followUpAlreadyPosted(deps: WorkerDeps, incidentId: string | null): Promise<boolean> {
+  if (!incidentId) return false;
+  const timeline = await deps.incidents.timeline(incidentId);
+  return timeline.some((e) => e.type === "follow_up_posted");
 }
 
 export type DiagnoseResult = { severity: string; ts: string | null; proposals: number };
@@ -154,6 +162,10 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       );
       profile = run.heapProfile;
       await save({ postedTs: posted.ts, heapPod: profile?.pod ?? null, uploaded: profile === null });
+      // Past the restart budget: a note for the service owners, once per incident.
+      const note = followUpNote(d, { now: new Date(deps.realNow()).toISOString(), thread: null });
+      if (note && !(await followUpAlreadyPosted(deps, data.replyTo.incidentId)))
+        await save({ followUp: note });
       // A kill is forecast: measure the heap's growth before it destroys the evidence.
       await scheduleHeapGrowth(deps, d, data.target, data.replyTo).catch((error: unknown) =>
         log.warn({ err: error }, "could not schedule the heap growth measurement"),
@@ -177,6 +189,17 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await save({ statusUpdated: true });
     }
     await answerJoiners(deps, data, diagnosis, save);
+    if (data.followUp && !data.followUpPosted) {
+      await uploadFile(deps, data.replyTo, {
+        name: `follow-up-${data.target.deployment}.md`,
+        title: `Follow-up for the owners of ${data.target.namespace}/${data.target.deployment}`,
+        bytes: Buffer.from(data.followUp, "utf8"),
+        comment:
+          ":memo: Restarts are hiding a leak: a follow-up note for the service owners, with what the bot found.",
+      });
+      await record(deps, log, data.replyTo, "follow_up_posted", { deployment: data.target.deployment });
+      await save({ followUpPosted: true });
+    }
     if (!data.charted && deps.memoryHistory) {
       const chart = await postMemoryChart({ ...deps, memoryHistory: deps.memoryHistory }, log, data.replyTo, {
         target: targetKey(data.target),

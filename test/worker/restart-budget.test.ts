@@ -59,5 +59,22 @@ describe("restart budget", () => {
     expect(over).toContain("Restarts are hiding a leak");
     expect(over).toMatch(/\d+ restarts of rdev-api in the last 6h \(3 by the bot, \d+ by the kubelet/);
     expect(over).toContain("proposal:raise-memory-limit:");
+
+    // A follow-up note for the service owners is attached, once per incident.
+    const notes = () =>
+      harness.slack
+        .thread(replyTo.channel, replyTo.threadTs ?? "")
+        .filter((m) => m.text.startsWith(":memo: Restarts are hiding a leak"));
+    const [note] = await h.waitFor("the follow-up note", () => (notes().length > 0 ? notes() : null));
+    const markdown = (harness.slack.file(note?.files?.[0]?.id ?? "")?.bytes ?? Buffer.alloc(0)).toString(
+      "utf8",
+    );
+    expect(markdown).toContain(
+      "# Follow-up for the owners of rdev/rdev-api: restarts are hiding a memory leak",
+    );
+    expect(markdown).toMatch(/restarts of rdev\/rdev-api in the last 6h \(3 by the bot/);
+    expect(markdown).toContain("## Likely cause");
+    await diagnoseActions(h, replyTo);
+    expect(notes()).toHaveLength(1);
   });
 });
