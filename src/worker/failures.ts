@@ -4,6 +4,7 @@
 // timeouts, Redis restarting) are retried with the queue's backoff.
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { KubeError } from "../k8s/errors.ts";
+import type { Logger } from "../logger.ts";
 import { RedisUnavailableError } from "../redis.ts";
 import { ActionRefused } from "../remediation/actions/types.ts";
 import { rateLimitedFor, slackErrorCode } from "../slack/slack-errors.ts";
@@ -66,4 +67,26 @@ export function finalError(error: unknown, failure: Failure): unknown {
     return new UnrecoverableError(failure.message);
   }
   return error;
+}
+
+/**
+ * The end of a step job's run that failed, for processors with nothing of their own to tell: a
+ * delay passes through, a Slack 429 delays the job by Retry-After, anything else is logged once and
+ * thrown (retried, or final when permanent).
+ */
+export async function failStep(
+  deps: { metrics: { slackRateLimited: { inc(): void } } },
+  log: Logger,
+  run: { job: Job; token: string | undefined },
+  error: unknown,
+  message: string,
+): Promise<never> {
+  const failure = classify(error);
+  if (failure.kind === "delayed") throw error;
+  if (failure.kind === "rate_limited") {
+    deps.metrics.slackRateLimited.inc();
+    return await delayRun(run.job, run.token, failure.retryAfterMs);
+  }
+  log.warn({ code: failure.code, err: error }, message);
+  throw finalError(error, failure);
 }

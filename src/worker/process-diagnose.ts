@@ -16,7 +16,7 @@ import { slackErrorCode } from "../slack/slack-errors.ts";
 import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
-import { classify, delayRun, finalError } from "./failures.ts";
+import { failStep } from "./failures.ts";
 import { scheduleHeapGrowth } from "./heap-growth-schedule.ts";
 import { DiagnoseJobData, parseJobData } from "./job-state.ts";
 import { post, record, uploadFile } from "./thread.ts";
@@ -221,13 +221,6 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
     }
     return result;
   } catch (error) {
-    const failure = classify(error);
-    if (failure.kind === "delayed") throw error;
-    if (failure.kind === "rate_limited") {
-      deps.metrics.slackRateLimited.inc();
-      return await delayRun(job, token, failure.retryAfterMs);
-    }
-    log.warn({ code: failure.code, err: error }, "diagnose job failed");
-    throw finalError(error, failure);
+    return await failStep(deps, log, { job, token }, error, "diagnose job failed");
   }
 }

@@ -12,7 +12,7 @@ import { summariseHeapProfile } from "../diagnostics/pprof.ts";
 import { HeapGrowthJob } from "../queue/jobs.ts";
 import { code, escapeMrkdwn } from "../slack/blocks/escape.ts";
 import type { WorkerDeps } from "./deps.ts";
-import { classify, delayRun, finalError } from "./failures.ts";
+import { delayRun, failStep } from "./failures.ts";
 import { parseJobData } from "./job-state.ts";
 import { post, uploadFile } from "./thread.ts";
 
@@ -121,13 +121,6 @@ export async function processHeapGrowth(deps: WorkerDeps, job: Job, token?: stri
     log.info({ grown: growth.grownBytes, top: growth.sites[0]?.function }, "heap growth posted");
     return { status: "posted", top: growth.sites[0]?.function ?? null };
   } catch (error) {
-    const failure = classify(error);
-    if (failure.kind === "delayed") throw error;
-    if (failure.kind === "rate_limited") {
-      deps.metrics.slackRateLimited.inc();
-      return await delayRun(job, token, failure.retryAfterMs);
-    }
-    log.warn({ code: failure.code, err: error }, "heap growth job failed");
-    throw finalError(error, failure);
+    return await failStep(deps, log, { job, token }, error, "heap growth job failed");
   }
 }

@@ -15,7 +15,7 @@ import { resolutionLine } from "../resolution/describe.ts";
 import { diagnoseAgainBlock } from "../slack/blocks/diagnose-again.ts";
 import { SLACK_OUTCOME_FORMAT } from "../slack/blocks/incident-root.ts";
 import type { WorkerDeps } from "./deps.ts";
-import { classify, delayRun, finalError } from "./failures.ts";
+import { failStep } from "./failures.ts";
 import { parseJobData } from "./job-state.ts";
 import { post } from "./thread.ts";
 
@@ -151,13 +151,6 @@ export async function processResolve(deps: WorkerDeps, job: Job, token?: string)
     }
     return { kind: "reviewed" };
   } catch (error) {
-    const failure = classify(error);
-    if (failure.kind === "delayed") throw error;
-    if (failure.kind === "rate_limited") {
-      deps.metrics.slackRateLimited.inc();
-      return await delayRun(job, token, failure.retryAfterMs);
-    }
-    log.warn({ code: failure.code, err: error }, "incident review failed");
-    throw finalError(error, failure);
+    return await failStep(deps, log, { job, token }, error, "incident review failed");
   }
 }

@@ -24,24 +24,15 @@ import {
 } from "../support/alertmanager.ts";
 import { signedSlashCommand } from "../support/slack-sign.ts";
 import { ALERT_CHANNEL, AM_TOKEN, APPROVER, SIGNING_SECRET, type Stack, startStack } from "./stack.ts";
+import { waitFor as waitUntil } from "./wait.ts";
 
 type Block = { type: string; accessory?: Button; elements?: Button[] };
 type Button = { type: string; action_id: string; value: string };
 type Msg = { ts: string; thread_ts?: string; text: string; blocks?: unknown[] };
 
-async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  timeoutMs = 45_000,
-): Promise<Exclude<T, false | null | undefined | "" | 0>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as Exclude<T, false | null | undefined | "" | 0>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Longer than the default: these stories run minutes of simulated leak. */
+const waitFor = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 45_000) =>
+  waitUntil(what, probe, timeoutMs);
 
 const buttons = (m: Msg | undefined): Button[] =>
   ((m?.blocks ?? []) as Block[]).flatMap((b) => [

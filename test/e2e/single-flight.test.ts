@@ -4,26 +4,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signedSlashCommand } from "../support/slack-sign.ts";
 import { ALERT_CHANNEL, APPROVER, SIGNING_SECRET, type Stack, startStack } from "./stack.ts";
+import { waitFor } from "./wait.ts";
 
 let s: Stack | null = null;
 afterEach(async () => {
   await s?.close();
   s = null;
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  timeoutMs = 30_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("single-flight diagnoses", () => {
   it("five status commands at once: one diagnosis, five answered threads", async () => {

@@ -4,26 +4,13 @@
 // checked in order, and the incident root shows the verified fix.
 import { afterEach, describe, expect, it } from "vitest";
 import { ALERT_CHANNEL, type Stack, startStack } from "./stack.ts";
+import { waitFor } from "./wait.ts";
 
 let s: Stack | null = null;
 afterEach(async () => {
   await s?.close();
   s = null;
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | null | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Block = { accessory?: { type: string; action_id: string; value: string } };
 

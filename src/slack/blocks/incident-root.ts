@@ -7,7 +7,7 @@ import type { Button, KnownBlock, StaticSelect } from "@slack/types";
 import { formatDuration, formatPercent } from "../../diagnostics/format.ts";
 import { actionLabel } from "../../history/action-label.ts";
 import { ENTRY, entriesOf } from "../../history/entries.ts";
-import { type IncidentSummary, summariseIncident } from "../../history/summary.ts";
+import { ACTION_RESULT_TEXT, type IncidentSummary, summariseIncident } from "../../history/summary.ts";
 import { dashboardLink } from "../../incidents/dashboard.ts";
 import type { Incident } from "../../incidents/model.ts";
 import type { IncidentRecord } from "../../incidents/store.ts";
@@ -16,6 +16,7 @@ import { SILENCE_CHOICES } from "../../silences/matchers.ts";
 import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
+import { who } from "./progress.ts";
 
 const MAX_PODS_LISTED = 10;
 const MAX_ACTIONS_LISTED = 5;
@@ -33,7 +34,7 @@ export function safeLink(url: string | null, label: string): string | null {
 
 /** Slack's rendering of people and names in the outcome sentence. */
 export const SLACK_OUTCOME_FORMAT = {
-  who: (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id)),
+  who,
   name: code,
   text: escapeMrkdwn,
 };
@@ -69,15 +70,10 @@ function podLines(incident: Incident): string {
   return `${shown.join("\n")}${more > 0 ? `\nand ${more} more` : ""}`;
 }
 
+/** The history's words for a job's last step; the root says what "done" means for a rollout. */
 const RESULT_WORDS: Record<string, string> = {
-  action_started: "running",
-  action_applied: "applied",
-  action_already_done: "already done",
-  action_nothing_to_do: "nothing to do",
-  action_retry: "retrying",
-  action_failed: "failed",
+  ...ACTION_RESULT_TEXT,
   action_finished: "applied, rollout complete",
-  action_rollout_stuck: "rollout stuck",
 };
 
 function actionLines(s: IncidentSummary): string | null {
