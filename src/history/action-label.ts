@@ -3,6 +3,14 @@
 
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
+/** "Undo: CACHE_TTL back to 5m", "Undo: remove the memory limit". */
+function undoLabel(params: Readonly<Record<string, unknown>>): string {
+  const what = str(params.envName) ?? (params.undoes === "raise-memory-limit" ? "the memory limit" : null);
+  if (!what) return "Undo";
+  if (params.previousUnset === true) return `Undo: remove ${what}`;
+  return `Undo: ${what}${str(params.previous) ? ` back to ${params.previous}` : ""}`;
+}
+
 export function actionLabel(action: string, params: Readonly<Record<string, unknown>>): string {
   switch (action) {
     case "restart-pod":
@@ -19,6 +27,8 @@ export function actionLabel(action: string, params: Readonly<Record<string, unkn
       return `Capture a heap profile${str(params.pod) ? ` of ${params.pod}` : ""}`;
     case "rollback":
       return `Roll back${typeof params.revision === "number" ? ` to revision ${params.revision}` : ""}`;
+    case "undo":
+      return undoLabel(params);
     default:
       return action.replace(/[-_]/g, " ");
   }

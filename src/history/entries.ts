@@ -114,6 +114,15 @@ export const ActionData = z.looseObject({
   message: optStr,
   progress: optStr,
   tookMs: z.number().nullish(),
+  /** What the action recorded (a change to the pod template: from, to, env). */
+  details: z.record(str, z.union([str, num, z.boolean(), z.null()])).nullish(),
+  /**
+   * A change to the pod template: the exact value it replaced (`previous`), or `wasUnset` when the
+   * env var or limit was absent; and the Undo offered next to it.
+   */
+  previous: optStr,
+  wasUnset: z.boolean().nullish(),
+  undoProposalId: optStr,
 });
 
 export const VerificationData = z.looseObject({

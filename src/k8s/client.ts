@@ -14,7 +14,7 @@ import {
 import { PodMetricsList, toClusterEvent, toDeploymentInfo, toPodInfo, toPodMetrics } from "./convert.ts";
 import { KubeError } from "./errors.ts";
 import { validateKubeConfig } from "./kubeconfig.ts";
-import { envPatch, memoryLimitPatch, restartPatch } from "./patches.ts";
+import { envPatch, memoryLimitPatch, restartPatch, restorePatch } from "./patches.ts";
 import { DEFAULT_MAX_PROXY_BYTES, proxyPath, rawProxyGet } from "./proxy.ts";
 import { evidenceReads } from "./reads.ts";
 import { createRunner, type RequestInfo, type Runner } from "./request.ts";
@@ -248,6 +248,25 @@ export function createCluster(kc: KubeConfig, options: ClusterOptions = {}): Clu
         PatchStrategy.StrategicMergePatch,
         opts,
       );
+    },
+
+    restoreContainerValue: async (namespace, deployment, container, request, opts) => {
+      const d = await readDeployment(namespace, deployment, opts);
+      const { spec, index } = findContainer(d, namespace, deployment, container);
+      const patch = restorePatch(spec, index, request);
+      if (!patch) {
+        const name = request.value.kind === "env" ? request.value.name : "the value";
+        throw new KubeError({
+          code: "conflict",
+          status: null,
+          verb: "patch",
+          resource: DEPLOYMENTS,
+          namespace,
+          name: deployment,
+          apiMessage: `container ${container} has no env var ${name} any more`,
+        });
+      }
+      await patchDeployment(namespace, deployment, patch, PatchStrategy.JsonPatch, opts);
     },
 
     getDeployment: async (namespace, name, opts) =>

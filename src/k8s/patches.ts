@@ -2,6 +2,7 @@
 // relative change), so a retried job sends the same patch and lands in the same state.
 import type { V1Container } from "@kubernetes/client-node";
 import { RESTARTED_AT_ANNOTATION } from "./convert.ts";
+import type { RestoreRequest } from "./types.ts";
 
 export type JsonPatchOp =
   | { op: "add" | "replace" | "test"; path: string; value: unknown }
@@ -41,4 +42,40 @@ export function envPatch(container: V1Container, name: string, value: string): o
   const entry: Record<string, unknown> = { name, value };
   if (current?.valueFrom) entry.valueFrom = null;
   return { spec: { template: { spec: { containers: [{ name: container.name, env: [entry] }] } } } };
+}
+
+/**
+ * JSON patch that puts `request.restore` back (replace), or removes the limit or env var when it
+ * was absent. It tests the container's name and the current value first, so if anyone changed the
+ * value since it was read the API server rejects the whole patch (422) and nothing changes. Null
+ * when the env var is not in the container at all (it changed since it was read).
+ */
+export function restorePatch(
+  container: V1Container,
+  index: number,
+  request: RestoreRequest,
+): JsonPatchOp[] | null {
+  const base = `/spec/template/spec/containers/${index}`;
+  const guard: JsonPatchOp = { op: "test", path: `${base}/name`, value: container.name };
+  const { restore, current } = request;
+  if (request.value.kind === "memory-limit") {
+    const path = `${base}/resources/limits/memory`;
+    const write: JsonPatchOp =
+      restore === null ? { op: "remove", path } : { op: "replace", path, value: restore };
+    return [guard, { op: "test", path, value: current }, write];
+  }
+  const { name } = request.value;
+  const at = (container.env ?? []).findIndex((e) => e.name === name);
+  if (at < 0) return null;
+  const entry = `${base}/env/${at}`;
+  const write: JsonPatchOp =
+    restore === null
+      ? { op: "remove", path: entry }
+      : { op: "replace", path: `${entry}/value`, value: restore };
+  return [
+    guard,
+    { op: "test", path: `${entry}/name`, value: name },
+    { op: "test", path: `${entry}/value`, value: current },
+    write,
+  ];
 }

@@ -160,6 +160,15 @@ export type ServersTransportInfo = {
   forwardingTimeouts: Record<string, string>;
 };
 
+/** A value of one container of the pod template that the bot sets and can restore. */
+export type ContainerValue = { kind: "memory-limit" } | { kind: "env"; name: string };
+
+/**
+ * Restoring a value the bot set: `current` is the value as the caller read it (the one the bot
+ * set), `restore` what was there before, null when the limit or env var was absent.
+ */
+export type RestoreRequest = { value: ContainerValue; current: string; restore: string | null };
+
 /** Per-call options; timeoutMs overrides the client's default timeout for this one request. */
 export type CallOptions = { timeoutMs?: number; signal?: AbortSignal };
 
@@ -215,6 +224,19 @@ export interface Cluster {
     container: string,
     name: string,
     value: string,
+    options?: CallOptions,
+  ): Promise<void>;
+  /**
+   * Puts back a value the bot set (the memory limit, an env var) with a JSON patch that first tests
+   * that the value is still `request.current`: set to `request.restore`, or removed when that is
+   * null (`kubectl set env … NAME-`, a JSON patch `remove` of the limit). A value changed meanwhile
+   * fails with KubeError "invalid" (422, the test failed) or "conflict" (the env var is gone).
+   */
+  restoreContainerValue(
+    namespace: string,
+    deployment: string,
+    container: string,
+    request: RestoreRequest,
     options?: CallOptions,
   ): Promise<void>;
   /** GET apps/v1 deployment, summarised as rollout status. */

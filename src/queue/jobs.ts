@@ -18,8 +18,13 @@ export const ActionKind = z.enum([
   "set-cache-ttl",
   "capture-heap-profile",
   "rollback",
+  "undo",
 ]);
 export type ActionKind = z.infer<typeof ActionKind>;
+
+/** The changes to the Deployment the bot can undo (a value of the pod template it set). */
+export const UndoableKind = z.enum(["raise-memory-limit", "set-cache-ttl"]);
+export type UndoableKind = z.infer<typeof UndoableKind>;
 
 export const Target = z.object({
   namespace: z.string().min(1),
@@ -102,6 +107,13 @@ export const ActionParams = z.object({
   envName: z.string().min(1).optional(),
   restartedAt: z.string().min(1).optional(), // fixed when the proposal is approved, never at execution
   revision: z.number().int().positive().optional(), // rollback: the revision to return to
+  // undo: which approved change (its proposal and kind), the value it set, and what was there before
+  // it: `previous`, or `previousUnset` when the env var or the limit was absent (undo removes it).
+  undoOf: z.string().min(1).optional(),
+  undoes: UndoableKind.optional(),
+  expected: z.string().min(1).optional(),
+  previous: z.string().min(1).optional(),
+  previousUnset: z.boolean().optional(),
 });
 export type ActionParams = z.infer<typeof ActionParams>;
 

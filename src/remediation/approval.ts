@@ -10,6 +10,7 @@ import {
   type ApprovalPolicy,
   mayApprove,
   requiredApprovals,
+  rulesOf,
   whoCanApprove,
 } from "./policy.ts";
 import {
@@ -68,6 +69,7 @@ export async function decideFor(
     userGroups: needGroups ? await deps.groupsOf(userId) : [],
     requestedBy: proposal.requestedBy,
     actionKind: proposal.action.kind,
+    rules: rulesOf(proposal.action),
     policy,
     approvedBy: proposal.approvals.map((a) => a.userId),
   });
@@ -111,7 +113,12 @@ export async function addApproval(
     } else {
       params = { ...proposal.action.params, ...input.overrides };
     }
-    const required = requiredApprovals(proposal.action.kind, proposal.requestedBy, deps.policy);
+    const required = requiredApprovals(
+      proposal.action.kind,
+      proposal.requestedBy,
+      deps.policy,
+      rulesOf(proposal.action),
+    );
     const final = prior.length + 1 >= required;
     // A rollout restart writes this fixed value: a retried job restarts once, not twice.
     if (final && proposal.action.kind === "rolling-restart")

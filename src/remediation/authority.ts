@@ -4,7 +4,7 @@
 // target must be the workload the worker is configured for. Pure; the caller reads the proposal
 // and the approvers' groups, and marks the proposal used afterwards.
 import type { ActionParams, RemediateJob } from "../queue/jobs.ts";
-import { type ApprovalPolicy, approvalsSatisfy } from "./policy.ts";
+import { type ApprovalPolicy, approvalsSatisfy, rulesOf } from "./policy.ts";
 import { originOf, type Proposal, sealedApprovalOf } from "./proposal-model.ts";
 import { verifyOrigin, verifySeal } from "./seal.ts";
 
@@ -80,6 +80,7 @@ export function checkAuthority(
     })),
     requestedBy: proposal.requestedBy,
     actionKind: proposal.action.kind,
+    rules: rulesOf(proposal.action),
     policy: ctx.policy,
   });
   if (ctx.now - claimedAt > ctx.maxAgeMs)

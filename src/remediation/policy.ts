@@ -23,6 +23,7 @@ export const ACTION_NAMES: Record<ActionKind, string> = {
   "set-cache-ttl": "Set cache TTL",
   "capture-heap-profile": "Capture heap profile",
   rollback: "Roll back",
+  undo: "Undo",
 };
 
 export const ApprovalPolicy = z.object({
@@ -43,13 +44,37 @@ export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 /** A Slack user id; anything else ("alertmanager") means the bot proposed the action itself. */
 export const isPerson = (requestedBy: string): boolean => /^[UW][A-Z0-9]+$/.test(requestedBy);
 
+/**
+ * The change whose approval rules an action follows: an undo is approved like the change it undoes
+ * (`params.undoes`), so it takes the same people; any other action follows its own.
+ */
+export function rulesOf(action: {
+  kind: ActionKind;
+  params?: { undoes?: ActionKind | undefined };
+}): ActionKind {
+  return action.kind === "undo" && action.params?.undoes ? action.params.undoes : action.kind;
+}
+
+/** Whether `actionKind` (an undo: or the change it undoes) is one of FOUR_EYES_ACTIONS. */
+function fourEyes(
+  policy: Pick<ApprovalPolicy, "fourEyesActions">,
+  actionKind: ActionKind,
+  rules: ActionKind | undefined,
+): boolean {
+  return (
+    policy.fourEyesActions.includes(actionKind) ||
+    (rules !== undefined && policy.fourEyesActions.includes(rules))
+  );
+}
+
 /** How many different people must approve `actionKind` proposed by `requestedBy`. */
 export function requiredApprovals(
   actionKind: ActionKind,
   requestedBy: string,
   policy: Pick<ApprovalPolicy, "fourEyesActions">,
+  rules?: ActionKind,
 ): 1 | 2 {
-  return policy.fourEyesActions.includes(actionKind) && !isPerson(requestedBy) ? 2 : 1;
+  return fourEyes(policy, actionKind, rules) && !isPerson(requestedBy) ? 2 : 1;
 }
 
 export type ApprovalRequest = {
@@ -59,6 +84,8 @@ export type ApprovalRequest = {
   /** Who asked for the action (the proposal's requestedBy): a Slack user id or "alertmanager". */
   requestedBy: string;
   actionKind: ActionKind;
+  /** The change whose rules apply (rulesOf: an undo's undone change); default actionKind. */
+  rules?: ActionKind;
   policy: ApprovalPolicy;
   /** Who has approved this proposal already (a two-person action waiting for its second). */
   approvedBy?: readonly string[];
@@ -127,7 +154,7 @@ export function mayApprove(request: ApprovalRequest): ApprovalDecision {
       message: `You have already approved *${name}*; it needs a second, different person${who ? `: ${who}` : ""}.`,
     };
   }
-  if (userId === requestedBy && policy.fourEyesActions.includes(actionKind)) {
+  if (userId === requestedBy && fourEyes(policy, actionKind, request.rules)) {
     const who = whoCanApprove(policy, [requestedBy]);
     return {
       allowed: false,
@@ -150,16 +177,18 @@ export function approvalsSatisfy(options: {
   approvals: readonly CheckedApproval[];
   requestedBy: string;
   actionKind: ActionKind;
+  /** The change whose rules apply (rulesOf); default actionKind. */
+  rules?: ActionKind;
   policy: ApprovalPolicy;
 }): string | null {
-  const { approvals, requestedBy, actionKind, policy } = options;
+  const { approvals, requestedBy, actionKind, policy, rules } = options;
   const ids = approvals.map((a) => a.userId);
   if (new Set(ids).size !== ids.length) return "the same person approved twice";
-  const required = requiredApprovals(actionKind, requestedBy, policy);
+  const required = requiredApprovals(actionKind, requestedBy, policy, rules);
   if (ids.length < required)
     return `${ACTION_NAMES[actionKind]} needs ${required} approvers and has ${ids.length}`;
   for (const a of approvals) {
-    const decision = mayApprove({ ...a, requestedBy, actionKind, policy });
+    const decision = mayApprove({ ...a, requestedBy, actionKind, policy, ...(rules ? { rules } : {}) });
     if (!decision.allowed) return `<@${a.userId}> may not approve it (${decision.reason})`;
   }
   return null;

@@ -15,6 +15,8 @@ export const StoredOutcome = z.object({
 });
 export type StoredOutcome = z.infer<typeof StoredOutcome>;
 
+export const UndoOfferData = z.object({ proposalId: z.string(), title: z.string(), words: z.string() });
+
 export const RemediateState = z.object({
   phase: RemediatePhase,
   /** Real time the first attempt started (for "how long it took"). */
@@ -37,6 +39,8 @@ export const RemediateState = z.object({
   finishedAt: z.number().nullable().default(null),
   /** Thread messages already posted (so a retry does not repeat them). */
   posted: z.array(z.string()).default([]),
+  /** The Undo offered next to the applied change (made once; a retry posts the same one). */
+  undo: UndoOfferData.nullable().default(null),
 });
 export type RemediateState = z.infer<typeof RemediateState>;
 
@@ -56,6 +60,14 @@ export const VerifyJobData = VerifyJob.extend({
   restartsAtAction: z.record(z.string(), z.number()).default({}),
   title: z.string().default("the remediation"),
   rollsPods: z.boolean().default(true),
+  /** The change's outcome, when it can be undone: a failed verification offers Undo. */
+  change: z
+    .object({
+      status: z.string(),
+      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    })
+    .nullable()
+    .default(null),
   /** The result message was posted (a retry only redoes what follows). */
   reported: z.boolean().default(false),
   result: z

@@ -43,6 +43,7 @@ function initialState(): RemediateState {
     progress: null,
     finishedAt: null,
     posted: [],
+    undo: null,
   };
 }
 

@@ -16,6 +16,7 @@ import { classify, delayRun, finalError, isFinalAttempt } from "./failures.ts";
 import { parseJobData, VerifyJobData } from "./job-state.ts";
 import { takeSample } from "./sample.ts";
 import { post, postBestEffort, record } from "./thread.ts";
+import { offerUndo } from "./undo-offer.ts";
 
 type Result = NonNullable<VerifyJobData["result"]>;
 
@@ -85,6 +86,16 @@ async function judgeAndReport(
     rollout,
   });
   const next = verdict.passed ? [] : await proposeNextSteps(deps, data, verdict);
+  // A change that did not hold can be taken back: Undo, offered with the next steps.
+  const undo = verdict.passed
+    ? null
+    : await offerUndo(deps, {
+        proposalId: data.proposalId,
+        action: data.action,
+        outcome: data.change,
+        target: data.target,
+        replyTo: data.replyTo,
+      });
   const message = verificationMessage({
     title: data.title,
     verdict,
@@ -93,21 +104,21 @@ async function judgeAndReport(
     stabilisationMs: deps.config.stabilisationWindowMs,
     sampleIntervalMs: deps.config.verifySampleIntervalMs,
     nextSteps: next,
+    undo,
     incidentId: data.replyTo.incidentId,
   });
   const posted = await post(deps, data.replyTo, message);
   if (posted.ts !== null) {
     const ts = posted.ts;
+    const ids = [...next.map((n) => n.proposalId), undo?.proposalId ?? null];
     await Promise.all(
-      next.flatMap((n) =>
-        n.proposalId ? [deps.proposals.attachMessage(n.proposalId, posted.channel, ts)] : [],
-      ),
+      ids.flatMap((id) => (id ? [deps.proposals.attachMessage(id, posted.channel, ts)] : [])),
     );
   }
   const figures = beforeAfter(data.before, samples);
   const result: Result = { passed: verdict.passed, at: deps.realNow(), ...figures, checks: verdict.checks };
   await save({ samples, reported: true, result });
-  return { result, next };
+  return { result, next, undo };
 }
 
 export async function processVerify(deps: WorkerDeps, job: Job, token?: string): Promise<Result> {
@@ -130,7 +141,7 @@ export async function processVerify(deps: WorkerDeps, job: Job, token?: string):
         await save({ samples: [...data.samples, storeSample(deps.now(), pods)] });
         return await delayRun(job, token, deps.realDelay(deps.config.verifySampleIntervalMs));
       }
-      const { result, next } = await judgeAndReport(deps, data, save);
+      const { result, next, undo } = await judgeAndReport(deps, data, save);
       deps.metrics.verifications.inc({ action: data.action, result: result.passed ? "passed" : "failed" });
       await record(deps, log, data.replyTo, result.passed ? "verification_passed" : "verification_failed", {
         proposalId: data.proposalId,
@@ -138,10 +149,13 @@ export async function processVerify(deps: WorkerDeps, job: Job, token?: string):
         before: result.before,
         after: result.after,
         checks: result.checks,
-        nextSteps: next.map((n) => ({
-          kind: n.step.kind === "action" ? n.step.action.kind : "advice",
-          proposalId: n.proposalId,
-        })),
+        nextSteps: [
+          ...next.map((n) => ({
+            kind: n.step.kind === "action" ? n.step.action.kind : "advice",
+            proposalId: n.proposalId,
+          })),
+          ...(undo ? [{ kind: "undo", proposalId: undo.proposalId }] : []),
+        ],
       });
     }
     const result = data.result;

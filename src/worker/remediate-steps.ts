@@ -17,6 +17,7 @@ import type { WorkerDeps } from "./deps.ts";
 import type { RemediateJobData, RemediateState, StoredOutcome, VerifyJobData } from "./job-state.ts";
 import { percentByPod, restartsByUid, takeSample } from "./sample.ts";
 import { type Message, post, record, uploadFile } from "./thread.ts";
+import { offerUndo } from "./undo-offer.ts";
 
 /** What a step needs: the job (data and persistence), the action, and the deps. */
 export type StepContext = {
@@ -80,7 +81,32 @@ async function report(ctx: StepContext, outcome: Outcome, tookMs: number): Promi
     return;
   }
   const waitingMs = nextPhase(ctx.plan, outcome) === "watch" ? deps.config.rolloutDeadlineMs : null;
-  await postOnce(ctx, "applied", actionAppliedMessage({ plan: ctx.plan, outcome, tookMs, waitingMs }));
+  if (ctx.state().posted.includes("applied")) return;
+  const undo = ctx.state().undo ?? (await offerUndoOnce(ctx, outcome));
+  const posted = await post(
+    deps,
+    ctx.data.replyTo,
+    actionAppliedMessage({ plan: ctx.plan, outcome, tookMs, waitingMs, undo }),
+  );
+  await ctx.save({ posted: [...ctx.state().posted, "applied"] });
+  if (undo && posted.ts !== null)
+    await deps.proposals.attachMessage(undo.proposalId, posted.channel, posted.ts).catch((e: unknown) => {
+      ctx.log.warn({ err: e }, "could not attach the undo proposal to its message");
+    });
+}
+
+/** The Undo of an applied change to the Deployment, made once per job (saved before it is posted). */
+async function offerUndoOnce(ctx: StepContext, outcome: Outcome) {
+  const { data } = ctx;
+  const undo = await offerUndo(ctx.deps, {
+    proposalId: data.proposalId,
+    action: data.action,
+    outcome,
+    target: data.target,
+    replyTo: data.replyTo,
+  });
+  if (undo) await ctx.save({ undo });
+  return undo;
 }
 
 async function runAction(ctx: StepContext): Promise<{ outcome: Outcome; tookMs: number }> {
@@ -146,10 +172,23 @@ export async function execute(ctx: StepContext): Promise<void> {
     action: data.action,
     summary: outcome.summary,
     details: outcome.details,
+    ...previousValue(data.action, outcome),
+    undoProposalId: ctx.state().undo?.proposalId ?? null,
     tookMs: Math.round(tookMs),
   });
   const phase = nextPhase(ctx.plan, outcome);
   await ctx.save({ phase, watchStartedAt: phase === "watch" ? deps.now() : null });
+}
+
+/**
+ * The value a change to the pod template replaced, for the timeline: `previous`, or `wasUnset`
+ * when the env var or limit was absent. Empty for actions that set no value.
+ */
+export function previousValue(action: string, outcome: Pick<Outcome, "details">) {
+  if (action !== "raise-memory-limit" && action !== "set-cache-ttl" && action !== "undo") return {};
+  if (!("from" in outcome.details)) return {};
+  const from = outcome.details.from;
+  return { previous: typeof from === "string" ? from : null, wasUnset: from === null };
 }
 
 export async function watch(ctx: StepContext): Promise<void> {
@@ -216,6 +255,7 @@ export async function scheduleVerify(ctx: StepContext): Promise<void> {
     restartsAtAction: restartsByUid(pods),
     title: ctx.title,
     rollsPods: ctx.plan.rollsPods,
+    change: s.outcome ? { status: s.outcome.status, details: s.outcome.details } : null,
     reported: false,
     result: null,
   };

@@ -17,6 +17,7 @@ import type {
   ProxyOptions,
   ProxyResponse,
   ReplicaSetInfo,
+  RestoreRequest,
   RollbackResult,
   ServersTransportInfo,
 } from "../../src/k8s/types.ts";
@@ -309,6 +310,15 @@ export class FakeCluster implements Cluster {
 
   async setEnv(namespace: string, deployment: string, containerName: string, name: string, value: string) {
     await this.#enter("setEnv", [namespace, deployment, containerName, name, value]);
+  }
+
+  async restoreContainerValue(
+    namespace: string,
+    deployment: string,
+    containerName: string,
+    request: RestoreRequest,
+  ): Promise<void> {
+    await this.#enter("restoreContainerValue", [namespace, deployment, containerName, request]);
   }
 
   /** Applies tailLines and limitBytes like the kubelet (sinceSeconds is recorded, not applied). */

@@ -1,5 +1,6 @@
 // Every remediation the worker can run, by job action kind.
 import type { ActionKind } from "../../queue/jobs.ts";
+import { undoSpec, undoTitle } from "../undo.ts";
 import { captureHeapProfile } from "./capture-heap-profile.ts";
 import { raiseMemoryLimit } from "./raise-memory-limit.ts";
 import { restartPod } from "./restart-pod.ts";
@@ -7,6 +8,7 @@ import { rollback } from "./rollback.ts";
 import { rollingRestart } from "./rolling-restart.ts";
 import { setCacheTtl } from "./set-cache-ttl.ts";
 import type { ActionJob, RemediationAction } from "./types.ts";
+import { undo } from "./undo.ts";
 
 export const ACTIONS: Record<ActionKind, RemediationAction> = {
   "restart-pod": restartPod,
@@ -15,6 +17,7 @@ export const ACTIONS: Record<ActionKind, RemediationAction> = {
   "set-cache-ttl": setCacheTtl,
   "capture-heap-profile": captureHeapProfile,
   rollback,
+  undo,
 };
 
 export type * from "./types.ts";
@@ -36,5 +39,9 @@ export function actionTitle(job: Pick<ActionJob, "action" | "params" | "target">
       return `Heap profile of ${job.params.pod ?? "a pod"}`;
     case "rollback":
       return `Rollback of ${where} to revision ${job.params.revision ?? "?"}`;
+    case "undo": {
+      const spec = undoSpec(job.params);
+      return spec.ok ? `${undoTitle(spec.spec)} for ${where}` : `Undo for ${where}`;
+    }
   }
 }

@@ -55,3 +55,21 @@ export function setEnvCommand(
 export function heapProfileCommand(namespace: string, pod: string, port: number, path: string): string {
   return `kubectl get --raw ${q(`/api/v1/namespaces/${namespace}/pods/${pod}:${port}/proxy${path}`)} > heap.prof`;
 }
+
+/** `kubectl set env … NAME-`: removes the env var from the container. */
+export function unsetEnvCommand(
+  namespace: string,
+  deployment: string,
+  container: string,
+  name: string,
+): string {
+  return `kubectl -n ${q(namespace)} set env deployment/${q(deployment)} -c ${q(container)} ${q(`${name}-`)}`;
+}
+
+/** A JSON patch removing the memory limit (kubectl set resources cannot remove one); i: the container's index. */
+export function removeMemoryLimitCommand(namespace: string, deployment: string): string {
+  const patch = JSON.stringify([
+    { op: "remove", path: "/spec/template/spec/containers/<i>/resources/limits/memory" },
+  ]);
+  return `kubectl -n ${q(namespace)} patch deployment ${q(deployment)} --type json -p ${q(patch)}`;
+}

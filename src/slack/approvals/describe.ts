@@ -1,5 +1,6 @@
 // Words for a proposal in messages and modals. Pure.
 import type { Proposal } from "../../remediation/proposals.ts";
+import { undoSpec, undoTitle } from "../../remediation/undo.ts";
 
 export function describeProposal(p: Pick<Proposal, "action" | "target">): string {
   const where = `${p.target.namespace}/${p.target.deployment}`;
@@ -17,5 +18,9 @@ export function describeProposal(p: Pick<Proposal, "action" | "target">): string
       return `Capture a heap profile of ${params.pod ?? "?"}`;
     case "rollback":
       return `Roll back ${where} to revision ${params.revision ?? "?"}`;
+    case "undo": {
+      const spec = undoSpec(params);
+      return spec.ok ? `${undoTitle(spec.spec)} on ${where}` : `Undo a change on ${where}`;
+    }
   }
 }

@@ -48,11 +48,12 @@ export function modalKind(privateMetadata: string | undefined): ModalKind | null
 }
 
 /** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
-const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart", "rollback"]);
+const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart", "rollback", "undo"]);
 const CONFIRM_LABEL: Record<string, string> = {
   "restart-pod": "Restart pod",
   "rolling-restart": "Rolling restart",
   rollback: "Roll back",
+  undo: "Undo",
 };
 
 const BAD_METADATA =

@@ -154,6 +154,7 @@ export const CONFIRM_TEXT: Record<string, string> = {
   "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
   "rolling-restart": "Every pod is replaced, one at a time.",
   rollback: "The deployment goes back to that revision's pod template; every pod is replaced, one at a time.",
+  undo: "The bot first checks that the pod template still has the value it set (if anyone changed it since, nothing is changed), then puts back the value from before the change, or removes it if there was none; every pod is replaced, one at a time.",
 };
 
 /**

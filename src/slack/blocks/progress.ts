@@ -8,6 +8,7 @@ import type { Outcome, Plan } from "../../remediation/actions/types.ts";
 import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, codeBlock, escapeMrkdwn } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
+import { type UndoOffer, undoBlock } from "./undo.ts";
 
 export type Message = { text: string; blocks: KnownBlock[] };
 
@@ -66,13 +67,18 @@ export type AppliedInput = {
   tookMs: number;
   /** Rollout deadline when the worker now waits for the rollout; null when nothing to wait for. */
   waitingMs: number | null;
+  /** The change can be undone: its Undo button, next to the result. */
+  undo?: UndoOffer | null;
 };
 
 export function actionAppliedMessage(i: AppliedInput): Message {
   const wait =
     i.waitingMs === null ? "" : `\nWatching the rollout (deadline ${formatDuration(i.waitingMs)}).`;
   const text = `${STATUS_EMOJI[i.outcome.status]} ${escapeMrkdwn(i.outcome.summary)} (took ${formatTook(i.tookMs)})${wait}`;
-  return { text: fallback(`${i.outcome.summary} (took ${formatTook(i.tookMs)})`), blocks: [section(text)] };
+  return {
+    text: fallback(`${i.outcome.summary} (took ${formatTook(i.tookMs)})`),
+    blocks: [section(text), ...(i.undo ? [undoBlock(i.undo, "applied")] : [])],
+  };
 }
 
 export type FinishedInput = {

@@ -8,6 +8,7 @@ import { diagnoseAgainBlock } from "./diagnose-again.ts";
 import { PROPOSAL_ACTION_PREFIX } from "./diagnosis.ts";
 import { clip, code, codeBlock, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
+import { type UndoOffer, undoBlock } from "./undo.ts";
 
 export type Message = { text: string; blocks: KnownBlock[] };
 
@@ -33,6 +34,8 @@ export type VerificationInput = {
   stabilisationMs: number;
   sampleIntervalMs: number;
   nextSteps: readonly NextStepButton[];
+  /** The change that did not hold can be undone (failure only). */
+  undo?: UndoOffer | null;
   /** The incident the verification belongs to: a failure offers "Diagnose again" for it. */
   incidentId?: string | null;
 };
@@ -107,6 +110,7 @@ export function verificationMessage(i: VerificationInput): Message {
     section(checks),
     section(`*Pods*\n${codeBlock(podLines(i.before, i.samples))}`),
   ];
+  if (!passed && i.undo) blocks.push(undoBlock(i.undo, "verify", "Undo the change"));
   i.nextSteps.forEach((n, index) => {
     blocks.push(...nextStepBlock(n, index));
   });

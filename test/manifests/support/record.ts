@@ -52,6 +52,18 @@ export function drivers(t: Target, sim: Simulator): Record<MethodName, (c: Clust
     restartDeployment: (c) => c.restartDeployment(t.namespace, t.deployment, "2026-01-01T00:00:00Z"),
     setMemoryLimit: (c) => c.setMemoryLimit(t.namespace, t.deployment, t.container, "768Mi"),
     setEnv: (c) => c.setEnv(t.namespace, t.deployment, t.container, "CACHE_TTL", "15s"),
+    // Undo of a memory limit: set one, then put the one before it back (get and patch).
+    restoreContainerValue: async (c) => {
+      const before = (await c.getDeployment(t.namespace, t.deployment)).containers.find(
+        (x) => x.name === t.container,
+      )?.memoryLimit;
+      await c.setMemoryLimit(t.namespace, t.deployment, t.container, "704Mi");
+      await c.restoreContainerValue(t.namespace, t.deployment, t.container, {
+        value: { kind: "memory-limit" },
+        current: "704Mi",
+        restore: before ?? null,
+      });
+    },
     getDeployment: (c) => c.getDeployment(t.namespace, t.deployment),
     listReplicaSets: (c) => c.listReplicaSets(t.namespace, t.selector),
     // The simulator's deployment has one revision until something changes its template: make a

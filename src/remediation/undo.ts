@@ -1,0 +1,116 @@
+// Undo of a change the bot made to the Deployment (the memory limit, the cache TTL env var): what
+// the undo proposal carries (the change's proposal, the value the bot set and the value before it,
+// or "was unset"), and the decision against the value the pod template has now. Pure.
+import { quantityToBytes } from "../k8s/quantity.ts";
+import type { ActionParams, UndoableKind } from "../queue/jobs.ts";
+import { UndoableKind as Undoable } from "../queue/jobs.ts";
+
+type Details = Readonly<Record<string, string | number | boolean | null>>;
+
+/** The applied change's facts as an execute step records them: { from, to } (and env for the TTL). */
+export type AppliedChange = {
+  proposalId: string;
+  action: string;
+  status: string;
+  details: Details;
+};
+
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
+/** The undo proposal's parameters for an applied change; null when there is nothing to undo. */
+export function undoParamsFor(change: AppliedChange): ActionParams | null {
+  const kind = Undoable.safeParse(change.action);
+  if (!kind.success || change.status !== "applied") return null;
+  const to = str(change.details.to);
+  if (!to) return null;
+  const from = str(change.details.from);
+  const env = kind.data === "set-cache-ttl" ? str(change.details.env) : null;
+  if (kind.data === "set-cache-ttl" && !env) return null;
+  return {
+    undoOf: change.proposalId,
+    undoes: kind.data,
+    ...(env ? { envName: env } : {}),
+    expected: to,
+    ...(from === null ? { previousUnset: true } : { previous: from }),
+  };
+}
+
+/** The parts of an undo, once its parameters are checked. */
+export type UndoSpec = {
+  undoes: UndoableKind;
+  /** The env var's name; null for the memory limit. */
+  envName: string | null;
+  /** The value the bot set. */
+  expected: string;
+  /** The value to put back; null: remove the env var or the limit (it was absent). */
+  restore: string | null;
+};
+
+/** The undo's parameters as a spec, or why they do not make one. */
+export function undoSpec(params: ActionParams): { ok: true; spec: UndoSpec } | { ok: false; reason: string } {
+  const { undoes, expected, previous, previousUnset } = params;
+  if (!undoes || !expected) return { ok: false, reason: "the job does not say which change to undo" };
+  if ((previous === undefined) === (previousUnset !== true))
+    return { ok: false, reason: "the job must give either the previous value or that there was none" };
+  if (undoes === "set-cache-ttl" && !params.envName)
+    return { ok: false, reason: "the job does not name the env var to restore" };
+  return {
+    ok: true,
+    spec: {
+      undoes,
+      envName: undoes === "set-cache-ttl" ? (params.envName ?? null) : null,
+      expected,
+      restore: previousUnset ? null : (previous ?? null),
+    },
+  };
+}
+
+/** "the memory limit" / "CACHE_TTL". */
+export function subjectOf(spec: Pick<UndoSpec, "envName">): string {
+  return spec.envName ?? "the memory limit";
+}
+
+/** "put the memory limit back to 512Mi" / "remove CACHE_TTL (it was unset before)". */
+export function undoWords(spec: UndoSpec): string {
+  const what = subjectOf(spec);
+  if (spec.restore !== null) return `set ${what} back from ${spec.expected} to ${spec.restore}`;
+  return spec.envName
+    ? `remove ${what} (it was unset before the bot set it to ${spec.expected})`
+    : `remove ${what} (there was none before the bot set ${spec.expected})`;
+}
+
+/** The button's and the proposal's name: "Undo: CACHE_TTL back to 5m", "Undo: remove the memory limit". */
+export function undoTitle(spec: UndoSpec): string {
+  const what = subjectOf(spec);
+  return spec.restore === null ? `Undo: remove ${what}` : `Undo: ${what} back to ${spec.restore}`;
+}
+
+const same = (spec: UndoSpec, a: string | null, b: string | null): boolean => {
+  if (a === null || b === null) return a === b;
+  if (spec.envName) return a === b;
+  const x = quantityToBytes(a);
+  return x !== null && x === quantityToBytes(b);
+};
+
+export type UndoDecision =
+  /** The value is still what the bot set: put the previous one back. */
+  | { kind: "restore" }
+  /** The value is already the previous one (an earlier attempt, or someone else, put it back). */
+  | { kind: "already" }
+  /** Someone changed it since: refuse, naming the current value; nothing changes. */
+  | { kind: "changed"; message: string };
+
+/**
+ * What to do given the value in the pod template now (null: absent). Memory limits compare as
+ * quantities (the API server writes 1024Mi as 1Gi); env values compare exactly.
+ */
+export function decideUndo(spec: UndoSpec, current: string | null): UndoDecision {
+  if (same(spec, current, spec.expected)) return { kind: "restore" };
+  if (same(spec, current, spec.restore)) return { kind: "already" };
+  const what = subjectOf(spec);
+  const now = current === null ? "unset" : current;
+  return {
+    kind: "changed",
+    message: `${what.charAt(0).toUpperCase()}${what.slice(1)} is ${now} now, not the ${spec.expected} the bot set: someone changed it since, so the bot will not undo it (that would overwrite their change). Nothing was changed. Set it by hand if ${spec.restore ?? "unset"} is still wanted.`,
+  };
+}
