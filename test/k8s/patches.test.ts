@@ -1,7 +1,7 @@
 import type { V1Container } from "@kubernetes/client-node";
 import fastJsonPatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
-import { envPatch, memoryLimitPatch, restartPatch } from "../../src/k8s/patches.ts";
+import { envPatch, memoryLimitPatch, restartPatch, restorePatch } from "../../src/k8s/patches.ts";
 
 const deploymentWith = (containers: V1Container[]) => ({ spec: { template: { spec: { containers } } } });
 
@@ -83,5 +83,56 @@ describe("envPatch", () => {
         },
       },
     });
+  });
+});
+
+describe("restorePatch (Undo)", () => {
+  const app: V1Container = {
+    name: "app",
+    resources: { limits: { memory: "1Gi", cpu: "1" } },
+    env: [
+      { name: "A", value: "1" },
+      { name: "CACHE_TTL", value: "15s" },
+    ],
+  };
+  const doc = () => deploymentWith([{ name: "sidecar" }, structuredClone(app)]);
+  const patched = (ops: ReturnType<typeof restorePatch>) => {
+    if (!ops) throw new Error("no patch");
+    return apply(doc(), ops).spec.template.spec.containers[1];
+  };
+
+  it("puts the previous memory limit back, or removes it", () => {
+    const back = restorePatch(app, 1, { value: { kind: "memory-limit" }, current: "1Gi", restore: "512Mi" });
+    expect(patched(back)?.resources).toEqual({ limits: { memory: "512Mi", cpu: "1" } });
+    const gone = restorePatch(app, 1, { value: { kind: "memory-limit" }, current: "1Gi", restore: null });
+    expect(patched(gone)?.resources).toEqual({ limits: { cpu: "1" } });
+  });
+
+  it("puts the previous env value back, or removes the env var, leaving the others", () => {
+    const request = { value: { kind: "env" as const, name: "CACHE_TTL" }, current: "15s" };
+    expect(patched(restorePatch(app, 1, { ...request, restore: "5m" }))?.env).toEqual([
+      { name: "A", value: "1" },
+      { name: "CACHE_TTL", value: "5m" },
+    ]);
+    expect(patched(restorePatch(app, 1, { ...request, restore: null }))?.env).toEqual([
+      { name: "A", value: "1" },
+    ]);
+  });
+
+  it("tests the current value first: a changed value fails the whole patch", () => {
+    const limit = restorePatch(app, 1, { value: { kind: "memory-limit" }, current: "2Gi", restore: "512Mi" });
+    expect(() => patched(limit)).toThrow(/Test operation failed/);
+    const env = restorePatch(app, 1, {
+      value: { kind: "env", name: "CACHE_TTL" },
+      current: "30s",
+      restore: null,
+    });
+    expect(() => patched(env)).toThrow(/Test operation failed/);
+  });
+
+  it("null when the env var is gone", () => {
+    expect(
+      restorePatch(app, 1, { value: { kind: "env", name: "GOGC" }, current: "50", restore: null }),
+    ).toBeNull();
   });
 });

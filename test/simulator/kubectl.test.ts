@@ -264,3 +264,59 @@ describe("kubectl sees real errors", () => {
 });
 
 // kubectl logs: see logs.test.ts.
+
+describe("removals, as Undo makes them (kubectl is the judge)", () => {
+  const jsonpath = (k: Kubectl, path: string) =>
+    k("-n", "rdev", "get", "deployment", "rdev-api", "-o", `jsonpath=${path}`);
+
+  it("set env deployment/rdev-api CACHE_TTL- removes the variable; new pods run without it", async () => {
+    const { sim, k } = await setup({ scenario: "cache-growth" });
+    await k("-n", "rdev", "set", "env", "deployment/rdev-api", "CACHE_TTL=15s", "OTHER=1");
+    sim.advance(60_000);
+    const r = await k("-n", "rdev", "set", "env", "deployment/rdev-api", "CACHE_TTL-");
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("deployment.apps/rdev-api env updated");
+    sim.advance(60_000);
+    const env = await jsonpath(k, "{.spec.template.spec.containers[0].env}");
+    expect(JSON.parse(env.stdout)).toEqual([{ name: "OTHER", value: "1" }]);
+    expect(sim.pods().every((p) => p.containers[0]?.env.CACHE_TTL === undefined)).toBe(true);
+  });
+
+  it("a JSON patch remove of limits/memory leaves the pods without a memory limit", async () => {
+    const { sim, k } = await setup();
+    const r = await k(
+      "-n",
+      "rdev",
+      "patch",
+      "deployment",
+      "rdev-api",
+      "--type=json",
+      `-p=[{"op": "test", "path": "/spec/template/spec/containers/0/resources/limits/memory", "value": "512Mi"}, {"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/memory"}]`,
+    );
+    expect(r.stdout.trim()).toBe("deployment.apps/rdev-api patched");
+    sim.advance(60_000);
+    const limits = await jsonpath(k, "{.spec.template.spec.containers[0].resources.limits}");
+    expect(limits.stdout).not.toContain("memory");
+    expect(sim.pods().every((p) => p.memoryLimitBytes === null)).toBe(true);
+  });
+
+  it("a failed test operation is refused (422) and changes nothing", async () => {
+    const { k } = await setup();
+    const before = await jsonpath(k, "{.metadata.generation}");
+    const r = await k(
+      "-n",
+      "rdev",
+      "patch",
+      "deployment",
+      "rdev-api",
+      "--type=json",
+      `-p=[{"op": "test", "path": "/spec/template/spec/containers/0/resources/limits/memory", "value": "1Gi"}, {"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/memory"}]`,
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("test failed");
+    expect((await jsonpath(k, "{.metadata.generation}")).stdout).toBe(before.stdout);
+    expect((await jsonpath(k, "{.spec.template.spec.containers[0].resources.limits.memory}")).stdout).toBe(
+      "512Mi",
+    );
+  });
+});
