@@ -62,6 +62,8 @@ export type Stack = {
     message: { ts: string; thread_ts?: string; text: string; blocks?: unknown[] },
     button: { action_id: string; value: string },
     user?: string,
+    /** Submit the value dialog (memory limit, TTL) too, with this value; default: leave it open. */
+    options?: { value?: string },
   ): Promise<Response>;
   close(): Promise<void>;
 };
@@ -71,7 +73,7 @@ const FIRING = JSON.parse(
 ) as AlertmanagerWebhook;
 
 export async function startStack(options: {
-  scenario: "sse-leak" | "steady";
+  scenario: "sse-leak" | "steady" | "bad-rollout";
   speed: number;
   env?: Record<string, string>;
   /** Extra settings of the app (the worker's are `env`). */
@@ -155,7 +157,7 @@ export async function startStack(options: {
         body: JSON.stringify(body),
       });
     },
-    click: async (message, button, user = APPROVER) => {
+    click: async (message, button, user = APPROVER, clickOptions = {}) => {
       const triggerId = slack.issueTriggerId();
       const responseUrl = slack.responseUrl();
       const payload = blockActions({
@@ -181,6 +183,16 @@ export async function startStack(options: {
               callbackId: view.callback_id,
               privateMetadata: view.private_metadata,
               values: {},
+              user: { id: user },
+              viewId: view.id,
+            });
+            await signedInteraction(`${handle.url}/slack/events`, SIGNING_SECRET, submit);
+          }
+          if (view.callback_id === "rdev_approve_params" && clickOptions.value !== undefined) {
+            const submit = viewSubmission({
+              callbackId: view.callback_id,
+              privateMetadata: view.private_metadata,
+              values: { value: { value: { type: "plain_text_input", value: clickOptions.value } } },
               user: { id: user },
               viewId: view.id,
             });
