@@ -18,8 +18,14 @@ import { buildAppDeps } from "../slack/build-deps.ts";
 import { type SlackAppHandle, startSlackApp } from "../slack/create-app.ts";
 import type { WorkerEvent } from "../worker/deps.ts";
 import { startWorkerProcess, type WorkerProcess } from "../worker/main.ts";
-import { alertmanagerBinary, prometheusBinary, startAlertDaemons } from "./alert-daemons.ts";
+import {
+  type AlertDaemons,
+  alertmanagerBinary,
+  prometheusBinary,
+  startAlertDaemons,
+} from "./alert-daemons.ts";
 import { HIGH_MEMORY_CRITICAL_RULE, HIGH_MEMORY_RULE, startAlertEvaluator } from "./alerts.ts";
+import { freePort } from "./daemon.ts";
 import { startPodSampler } from "./history.ts";
 import { nextPhase, PacedClock, type PaceEvent, type Phase, podsEvent } from "./pace.ts";
 import { type PrivateRedis, startRedis } from "./redis.ts";
@@ -131,6 +137,28 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     });
     stops.push(() => slack.close());
 
+    // Real Prometheus + Alertmanager start before the app: the app's Silence control needs
+    // Alertmanager's address (ALERTMANAGER_URL), and Alertmanager the app's webhook (a port
+    // reserved for the app; Alertmanager retries until the app listens).
+    const wanted = options.alerts ?? "auto";
+    const installed = prometheusBinary() !== null && alertmanagerBinary() !== null;
+    let alertSource: AlertSource = "off";
+    let daemons: AlertDaemons | null = null;
+    const appPort = wanted === "prometheus" || (wanted === "auto" && installed) ? await freePort() : 0;
+    if (appPort !== 0) {
+      say("starting Prometheus and Alertmanager on loopback...");
+      const started = await startAlertDaemons({
+        scrapeTarget: new URL(sim.url).host,
+        webhookUrl: `http://127.0.0.1:${appPort}/alertmanager`,
+        token: amToken,
+        speed: options.speed,
+      });
+      daemons = started;
+      stops.push(() => started.stop());
+      alertSource = "prometheus";
+    }
+    const silences = daemons ? { ALERTMANAGER_URL: `http://127.0.0.1:${daemons.alertmanager.port}` } : {};
+
     // The worker checks every approval again, under the same policy.
     const approvers = DEMO_USERS.slice(0, 2)
       .map((u) => u.id)
@@ -145,6 +173,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       // alice (on-call) and bob (SRE lead) approve; carol (a developer) may not.
       APPROVER_USER_IDS: approvers,
       ROOT_UPDATE_MIN_INTERVAL: "1s",
+      ...silences,
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: level,
@@ -154,7 +183,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await waitUntilReady(appRedis);
     const deps = buildAppDeps(appConfig, { redis: appRedis, logger: logger.child({ part: "app" }) });
     stops.push(() => deps.queues.close());
-    const app = await startSlackApp(deps, { port: 0, host: "127.0.0.1" });
+    const app = await startSlackApp(deps, { port: appPort, host: "127.0.0.1" });
     stops.push(() => app.stop());
     slack.setAppEventsUrl(`${app.url}/slack/events`);
     const thresholds = appConfig.runbook.thresholds;
@@ -180,6 +209,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       CLUSTER_CLOCK_EPOCH: String(epoch),
       // The app's value: both re-render incident roots from the store, through one gate.
       ROOT_UPDATE_MIN_INTERVAL: "1s",
+      ...silences,
       APPROVER_USER_IDS: approvers,
       LOG_LEVEL: level,
     });
@@ -198,21 +228,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       worker.disconnect();
     });
 
-    const wanted = options.alerts ?? "auto";
-    const installed = prometheusBinary() !== null && alertmanagerBinary() !== null;
-    let alertSource: AlertSource = "off";
     const webhookUrl = `${app.url}/alertmanager`;
-    if (wanted === "prometheus" || (wanted === "auto" && installed)) {
-      say("starting Prometheus and Alertmanager on loopback...");
-      const daemons = await startAlertDaemons({
-        scrapeTarget: new URL(sim.url).host,
-        webhookUrl,
-        token: amToken,
-        speed: options.speed,
-      });
-      stops.push(() => daemons.stop());
-      alertSource = "prometheus";
-    } else if (wanted !== "off") {
+    if (!daemons && wanted !== "off") {
       const evaluator = startAlertEvaluator({
         // `for` in real time divided by the speed, as the real Prometheus runs it.
         rules: [HIGH_MEMORY_RULE, HIGH_MEMORY_CRITICAL_RULE].map((r) => ({
