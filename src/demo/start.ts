@@ -49,6 +49,8 @@ export type DemoOptions = {
   /** Progress messages ("starting Redis...") while starting. */
   say?: (line: string) => void;
   onEvent?: (event: WorkerEvent) => void;
+  /** Extra worker settings (tests: a shorter STABILISATION_WINDOW). */
+  workerEnv?: Record<string, string>;
 };
 
 export type Demo = {
@@ -212,6 +214,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       ...silences,
       APPROVER_USER_IDS: approvers,
       LOG_LEVEL: level,
+      ...options.workerEnv,
     });
     const worker = await startWorkerProcess(workerConfig, {
       cluster: createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 }),
