@@ -126,21 +126,22 @@ describe.skipIf(!hasChromium || !hasAlertmanager)("one incident through every co
     await thread.locator(".msg", { hasText: "needs a second" }).first().waitFor({ timeout: 15_000 });
     await as("U0SRE0002");
     await approveInDialog(raise, "Approve");
-    const applied = thread
-      .locator(".msg", { hasText: "Memory limit of rdev-api changed from 512Mi" })
-      .first();
+    const applied = thread.locator(".msg", { hasText: /Memory limit of rdev-api changed from 512Mi/ }).last();
     await applied.waitFor({ timeout: 30_000 });
-    await applied.getByRole("button", { name: "Undo: the memory limit back to 512Mi" }).waitFor();
+    expect(await applied.textContent()).toContain("Undo: the memory limit back to 512Mi");
+    await applied.getByRole("button", { name: "Undo", exact: true }).waitFor();
     await scroll(applied);
     await shot("2-fix-applied");
 
     // 1.9.0 leaks on the new pods too: the verification fails and offers Undo and Diagnose again.
-    const failed = thread.locator(".msg", { hasText: "Verification failed" }).first();
+    // (Case-sensitive: once the incident resolves, the root says "but verification failed".)
+    const failed = thread.locator(".msg", { hasText: /Verification failed after Memory limit/ }).last();
     await failed.waitFor({ timeout: 90_000 });
     expect(events).toContain("verification:failed");
     await scroll(failed);
     await shot("3-verification-failed");
-    const undo = failed.getByRole("button", { name: "Undo: the memory limit back to 512Mi" });
+    expect(await failed.textContent()).toContain("Undo: the memory limit back to 512Mi");
+    const undo = failed.getByRole("button", { name: "Undo", exact: true });
     await undo.waitFor();
 
     // Undo, approved like the change: bob, then alice, each in the app's own dialog.
@@ -149,7 +150,7 @@ describe.skipIf(!hasChromium || !hasAlertmanager)("one incident through every co
     await shot("4-undo-half-approved");
     await as("U0ONCALL1");
     await approveInDialog(undo, "Undo");
-    const restored = thread.locator(".msg", { hasText: "changed back from" }).first();
+    const restored = thread.locator(".msg", { hasText: /The memory limit changed back from/ }).last();
     await restored.waitFor({ timeout: 30_000 });
     expect(await restored.textContent()).toMatch(/The memory limit changed back from 7\d\dMi to 512Mi/);
     expect(events).toContain("undo:applied");

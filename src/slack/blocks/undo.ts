@@ -14,9 +14,12 @@ export type UndoOffer = {
   words: string;
 };
 
-/** `where` tells the button apart from other undo buttons in one message ("applied", "verify"). */
-export function undoBlock(o: UndoOffer, where: string, lead = "Undo"): KnownBlock {
-  const text = `*${escapeMrkdwn(lead)}*: ${escapeMrkdwn(o.words)}, with the same approvals as the change; the bot first checks the value is still the one it set.`;
+/**
+ * `where` tells the button apart from other undo buttons in one message ("applied", "verify"). The
+ * button stays short ("Undo") so the sentence beside it keeps its width.
+ */
+export function undoBlock(o: UndoOffer, where: string): KnownBlock {
+  const text = `:leftwards_arrow_with_hook: *${escapeMrkdwn(o.title)}*: ${escapeMrkdwn(o.words)}. Approved like the change; the bot first checks the value is still the one it set.`;
   return {
     type: "section",
     block_id: `undo_${where}`.slice(0, 255),
@@ -24,7 +27,7 @@ export function undoBlock(o: UndoOffer, where: string, lead = "Undo"): KnownBloc
     accessory: {
       type: "button",
       action_id: `${PROPOSAL_ACTION_PREFIX}undo:${where}`.slice(0, L.actionId),
-      text: { type: "plain_text", text: clip(o.title, L.buttonText) },
+      text: { type: "plain_text", text: "Undo" },
       value: o.proposalId,
     },
   };

@@ -110,7 +110,7 @@ export function verificationMessage(i: VerificationInput): Message {
     section(checks),
     section(`*Pods*\n${codeBlock(podLines(i.before, i.samples))}`),
   ];
-  if (!passed && i.undo) blocks.push(undoBlock(i.undo, "verify", "Undo the change"));
+  if (!passed && i.undo) blocks.push(undoBlock(i.undo, "verify"));
   i.nextSteps.forEach((n, index) => {
     blocks.push(...nextStepBlock(n, index));
   });
