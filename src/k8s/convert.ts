@@ -173,12 +173,16 @@ export function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
     rolloutComplete: isRolloutComplete(fields),
     restartedAt: template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] ?? null,
     selector: { ...(d.spec?.selector.matchLabels ?? {}) },
-    containers: (template?.spec?.containers ?? []).map((c) => ({
-      name: c.name,
-      memoryLimit: memoryOf(c.resources?.limits),
-      memoryRequest: memoryOf(c.resources?.requests),
-      env: literalEnv(c.env),
-    })),
+    containers: (template?.spec?.containers ?? []).map((c) => {
+      const refs = (c.env ?? []).filter((e) => e.valueFrom).map((e) => e.name);
+      return {
+        name: c.name,
+        memoryLimit: memoryOf(c.resources?.limits),
+        memoryRequest: memoryOf(c.resources?.requests),
+        env: literalEnv(c.env),
+        ...(refs.length > 0 ? { envFromRefs: refs } : {}),
+      };
+    }),
   };
 }
 

@@ -83,6 +83,8 @@ export type DeploymentInfo = {
     memoryLimit: string | null; // as written in the spec, e.g. "512Mi"
     memoryRequest: string | null;
     env: Record<string, string>;
+    /** Env vars whose value comes from valueFrom (a Secret, a field), not in `env`. */
+    envFromRefs?: string[];
   }[];
 };
 

@@ -1,6 +1,8 @@
 // The pure parts of Undo: its parameters from a change's outcome, the decision against the value
 // the pod template has now, the words, and that an undo is approved like the change it undoes.
 import { describe, expect, it } from "vitest";
+import type { DeploymentInfo } from "../../src/k8s/types.ts";
+import { currentValue, FROM_REFERENCE } from "../../src/remediation/actions/undo.ts";
 import { ApprovalPolicy, mayApprove, requiredApprovals, rulesOf } from "../../src/remediation/policy.ts";
 import { decideUndo, undoParamsFor, undoSpec, undoTitle, undoWords } from "../../src/remediation/undo.ts";
 
@@ -127,5 +129,28 @@ describe("an undo is approved like the change it undoes", () => {
       reason: "requester_may_not_approve",
     });
     expect(mayApprove({ ...request, rules: rulesOf(undoOfTtl) })).toEqual({ allowed: true });
+  });
+});
+
+describe("currentValue (the pod template now)", () => {
+  const d = (container: Partial<DeploymentInfo["containers"][number]>) =>
+    ({
+      containers: [{ name: "rdev-api", memoryLimit: "1Gi", memoryRequest: null, env: {}, ...container }],
+    }) as unknown as DeploymentInfo;
+  const ttl = spec({ undoes: "set-cache-ttl", envName: "CACHE_TTL", expected: "15s", previousUnset: true });
+
+  it("an env var moved to a Secret (valueFrom) is a change, never 'already unset'", () => {
+    const current = currentValue(d({ envFromRefs: ["CACHE_TTL"] }), "rdev-api", ttl);
+    expect(current).toBe(FROM_REFERENCE);
+    const decision = decideUndo(ttl, current);
+    expect(decision.kind).toBe("changed");
+    expect(decision.kind === "changed" && decision.message).toMatch(
+      /^CACHE_TTL is set from a reference \(valueFrom\) now, not the 15s the bot set/,
+    );
+  });
+
+  it("reads the literal value, or null when absent", () => {
+    expect(currentValue(d({ env: { CACHE_TTL: "15s" } }), "rdev-api", ttl)).toBe("15s");
+    expect(currentValue(d({}), "rdev-api", ttl)).toBeNull();
   });
 });

@@ -68,11 +68,16 @@ function specOf(job: ActionJob): UndoSpec {
   return parsed.spec;
 }
 
+/** What an env var set from a Secret or a field (valueFrom) reads as: never the bot's value. */
+export const FROM_REFERENCE = "set from a reference (valueFrom)";
+
 /** The value the undo is about in the pod template (null: absent). */
 export function currentValue(d: DeploymentInfo, container: string, spec: UndoSpec): string | null {
   const c = deploymentContainer(d, container);
   if (!c) return null;
-  return spec.envName ? (c.env[spec.envName] ?? null) : c.memoryLimit;
+  if (!spec.envName) return c.memoryLimit;
+  if (c.envFromRefs?.includes(spec.envName)) return FROM_REFERENCE;
+  return c.env[spec.envName] ?? null;
 }
 
 async function readCurrent(ctx: ExecuteContext, spec: UndoSpec): Promise<string | null> {
