@@ -3,7 +3,8 @@
 // so raising the memory limit does not hold). A raised limit offers Undo next to its result; the
 // failed verification offers it again; a stranger's click is refused and queues nothing; a double
 // click makes one job; the worker checks the limit is still the bot's, puts back exactly the
-// previous one, and the root lists the undo.
+// previous one, and the root lists the undo. And when someone changed the value (a TTL) after the
+// bot, the approved undo is refused in the thread with the value named, and nothing is patched.
 import { afterEach, describe, expect, it } from "vitest";
 import { ALERT_CHANNEL, APPROVER, type Stack, startStack } from "./stack.ts";
 import { waitFor as waitUntil } from "./wait.ts";
@@ -130,4 +131,57 @@ describe("Undo, end to end", () => {
     );
     expect(undone()).toHaveLength(1);
   }, 180_000);
+
+  it("someone changed the value since: the undo is refused in the thread, naming it, and the cluster is left alone", async () => {
+    stack = await startStack({ scenario: "steady", speed: 100 });
+    const s = stack;
+    const root = () => s.slack.messages(ALERT_CHANNEL)[0] as Msg | undefined;
+    const thread = () => {
+      const r = root();
+      return r ? (s.slack.thread(ALERT_CHANNEL, r.ts).slice(1) as Msg[]) : [];
+    };
+    const pod = await waitFor("a pod", () => s.sim.pods()[0]);
+    expect((await s.alert([pod.name])).status).toBe(200);
+    const r = await waitFor("the incident root", () => root());
+    const diagnosis = await waitFor("the diagnosis", () => thread().find((m) => buttons(m).length > 0));
+    const incidentId = (await s.app.deps.incidents.listOpen())[0]?.id ?? null;
+    const change = await s.app.deps.proposals.createProposal({
+      incidentId,
+      action: { kind: "set-cache-ttl", params: { ttl: "15s", envName: "CACHE_TTL" } },
+      target: { namespace: "rdev", deployment: "rdev-api" },
+      requestedBy: STRANGER,
+      channel: ALERT_CHANNEL,
+      threadTs: r.ts,
+      messageTs: diagnosis.ts,
+      expiresAt: Date.now() + 600_000,
+    });
+    await s.click(
+      { ...diagnosis, thread_ts: r.ts },
+      { action_id: "proposal:set-cache-ttl:0", value: change },
+      APPROVER,
+      {
+        value: "15s",
+      },
+    );
+    const applied = await waitFor("the applied change with its Undo", () =>
+      thread().find((m) => buttons(m).some((b) => b.action_id === "proposal:undo:applied")),
+    );
+    expect(applied.text).toMatch(/^CACHE_TTL changed from 5m to 15s/);
+    const undo = buttons(applied).find((b) => b.action_id === "proposal:undo:applied");
+    if (!undo) throw new Error("no Undo");
+
+    // Someone sets another TTL by hand before the undo is approved.
+    const cluster = s.worker.deps.cluster;
+    await cluster.setEnv("rdev", "rdev-api", "rdev-api", "CACHE_TTL", "30s");
+    const before = await cluster.getDeployment("rdev", "rdev-api");
+    await s.click({ ...applied, thread_ts: r.ts }, undo);
+    const refused = await waitFor("the refusal", () =>
+      thread().find((m) => m.text.includes("CACHE_TTL is 30s now, not the 15s the bot set")),
+    );
+    expect(refused.text).toContain("Nothing was changed");
+    const after = await cluster.getDeployment("rdev", "rdev-api");
+    expect(after.containers[0]?.env.CACHE_TTL).toBe("30s");
+    expect(after.generation).toBe(before.generation);
+    expect(s.events.filter((e) => e.type === "action_applied" && e.action === "undo")).toEqual([]);
+  }, 120_000);
 });
