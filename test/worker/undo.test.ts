@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseEntry } from "../../src/history/entries.ts";
 import { remediateJob } from "../../src/slack/approvals/approve.ts";
+import { kubectlFor } from "../simulator/support/kubectl.ts";
 import { APPROVER, CHANNEL, type Harness, REQUESTER, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;
@@ -114,6 +115,53 @@ describe("Undo of a memory limit (it had a value)", () => {
   });
 });
 
+describe("Undo of a memory limit that was unset", () => {
+  it("removes the limit again; the pods run without one", async () => {
+    h = await startHarness();
+    await readyPods(h);
+    // The Deployment has no memory limit (kubectl, the independent judge, removes it).
+    const k = await kubectlFor(h.sim);
+    try {
+      const removed = await k(
+        "-n",
+        "rdev",
+        "patch",
+        "deployment",
+        "rdev-api",
+        "--type=json",
+        `-p=[{"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/memory"}]`,
+      );
+      expect(removed.code).toBe(0);
+    } finally {
+      await k.cleanup();
+    }
+    await h.waitFor("pods without a limit", async () =>
+      (await readyPods(h as Harness)).every((p) => p.containers[0]?.memoryLimitBytes === null),
+    );
+    const { rootTs, replyTo, incidentId } = await h.openIncident();
+    await h.finished(await h.remediate(replyTo, "raise-memory-limit", { memoryLimit: "1Gi" }));
+    const undo = await undoButton(h, rootTs);
+    expect(undo.message.text).toMatch(/^Memory limit of rdev-api changed from none to 1Gi/);
+    expect(JSON.stringify(undo.message.blocks)).toContain("Undo: remove the memory limit");
+    expect((await appliedEntry(h, incidentId, "raise-memory-limit"))?.data).toMatchObject({
+      previous: null,
+      wasUnset: true,
+    });
+    const { jobId } = await approveUndo(h, undo.proposalId);
+    if (!jobId) throw new Error("undo not approved");
+    expect((await h.finished(jobId)).state).toBe("completed");
+    expect((await h.cluster.getDeployment("rdev", "rdev-api")).containers[0]?.memoryLimit).toBeNull();
+    expect(h.threadTexts(rootTs)).toContainEqual(
+      expect.stringMatching(
+        /^The memory limit was removed \(it was 1Gi, set by the bot; before that it was unset\)/,
+      ),
+    );
+    await h.waitFor("pods without a limit again", async () =>
+      (await readyPods(h as Harness)).every((p) => p.containers[0]?.memoryLimitBytes === null),
+    );
+  });
+});
+
 describe("Undo of an env var that was unset", () => {
   it("removes the env var again, leaving the rest of the env as it was", async () => {
     h = await startHarness({ env: { CACHE_TTL_ENV: "RDEV_CACHE_TTL" } });
@@ -142,7 +190,7 @@ describe("Undo of an env var that was unset", () => {
     expect(d.containers[0]?.env).toEqual(envBefore);
     expect(h.threadTexts(rootTs)).toContainEqual(
       expect.stringMatching(
-        /^RDEV_CACHE_TTL removed \(it was 15s, set by the bot; before that it was unset\)/,
+        /^RDEV_CACHE_TTL was removed \(it was 15s, set by the bot; before that it was unset\)/,
       ),
     );
     await h.waitFor("pods without RDEV_CACHE_TTL", async () =>

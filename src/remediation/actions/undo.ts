@@ -171,7 +171,7 @@ export async function executeUndo(ctx: ExecuteContext): Promise<Outcome> {
     status: "applied",
     summary:
       spec.restore === null
-        ? `${Cap} removed (it was ${current}, set by the bot; before that it was unset); the rollout has started.`
+        ? `${Cap} was removed (it was ${current}, set by the bot; before that it was unset); the rollout has started.`
         : `${Cap} changed back from ${current} to ${spec.restore}; the rollout has started.`,
     details: details(ctx, spec, current),
   };
