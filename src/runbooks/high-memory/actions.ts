@@ -14,6 +14,7 @@ import type {
   SeverityOrUnknown,
   TraefikReport,
 } from "../../diagnostics/types.ts";
+import { parseGoDuration } from "../../units/duration.ts";
 import { enrichAdvice } from "./advice-evidence.ts";
 import type { HighMemoryRunbook } from "./index.ts";
 import { formatQuantity, nextMemoryLimit } from "./limits.ts";
@@ -146,7 +147,7 @@ export function planActions(input: ActionInput): Action[] {
 
   actions.push(...raiseLimit(input));
 
-  if (topCause?.id === "cache-growth" && input.currentCacheTtl !== runbook.cache.proposedTtl) {
+  if (topCause?.id === "cache-growth" && !sameTtl(input.currentCacheTtl, runbook.cache.proposedTtl)) {
     const { envName, proposedTtl } = runbook.cache;
     const from = input.currentCacheTtl === null ? "unset" : input.currentCacheTtl;
     actions.push({
@@ -275,4 +276,11 @@ function raiseLimit(input: ActionInput): Action[] {
       },
     },
   ];
+}
+
+/** The TTL already set is the one proposed: the same Go duration ("15s", "0m15s", "15000ms"), as rdev-api reads it. */
+function sameTtl(current: string | null, proposed: string): boolean {
+  if (current === null) return false;
+  const a = parseGoDuration(current.trim());
+  return a !== null && a === parseGoDuration(proposed);
 }
