@@ -9,7 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import { redactSecrets } from "./config/shared.ts";
+import { redactSecrets } from "./logger.ts";
 
 export type RedisRole = "producer" | "worker";
 

@@ -1,8 +1,11 @@
 // Shared pieces of configuration: the error that lists every problem, value parsers, common
 // zod field types, and `parseWith`, which validates one schema together with the runbook settings.
 import { z } from "zod";
+import { redactSecrets } from "../logger.ts";
 import { DAY_UNITS, nsToMs, parseDurationNs, parseGoDuration } from "../units/duration.ts";
 import { quantityValue } from "../units/quantity.ts";
+
+export { redactSecrets };
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -90,17 +93,6 @@ export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Settings whose whole value is a secret: never shown. */
 export const isSecretSetting = (key: string): boolean => /TOKEN|SECRET|PASSWORD|_KEY$/.test(key);
-
-/**
- * `text` with credentials taken out: the user:password of URLs (redis://:pass@host, also without
- * the "//" or a scheme), and anything shaped like a Slack token (xoxb-, xapp-, ...).
- */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\/\/)[^\s/@"']*@/g, "$1***@")
-    .replace(/(^|[\s"'(=])[^\s/@"'(=:]+:[^\s/@"']*@/g, "$1***@")
-    .replace(/\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/g, "xox*-***");
-}
 
 /** One line per zod issue: the variable, what is wrong, and the value given (hidden for secrets). */
 export function issuesToProblems(

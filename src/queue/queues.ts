@@ -5,7 +5,6 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { RedisUnavailableError, withRedis } from "../redis.ts";
-import { createOutbox } from "../slack/outbox/queue.ts";
 import { DiagnoseJob, jobIds, QUEUES, RESOLVE_JOB_NAME, RemediateJob, ResolveJob } from "./jobs.ts";
 
 export type QueuesOptions = {
@@ -48,9 +47,6 @@ export function createQueues(options: QueuesOptions) {
     },
   });
 
-  // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
-  const outbox = createOutbox(common);
-
   const ensureConnected = () => {
     if (connection.status !== "ready") {
       throw new RedisUnavailableError(
@@ -62,7 +58,6 @@ export function createQueues(options: QueuesOptions) {
   return {
     diagnose,
     remediate,
-    outbox,
 
     /** Resolves when Redis answers PING; throws RedisUnavailableError otherwise (fast). */
     async ping(): Promise<void> {
@@ -102,7 +97,7 @@ export function createQueues(options: QueuesOptions) {
 
     /** Closes the queues; the shared connection stays open (its owner closes it). */
     async close(): Promise<void> {
-      await Promise.all([diagnose.close(), remediate.close(), outbox.close()]);
+      await Promise.all([diagnose.close(), remediate.close()]);
     },
   };
 }

@@ -13,8 +13,9 @@ import { createSingleFlight } from "../queue/single-flight.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { createAlertmanagerApi } from "../silences/alertmanager-api.ts";
 import { boltLogger } from "./bolt-logger.ts";
-import type { AppDeps } from "./deps.ts";
+import type { AppDeps, AppQueues } from "./deps.ts";
 import { createHttpFetch, type HttpFetch } from "./http/http-fetch.ts";
+import { createOutbox } from "./outbox/queue.ts";
 import { createUserNames } from "./user-names.ts";
 
 export type BuildDepsOptions = {
@@ -64,10 +65,17 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     // Longer than an outbox post may take, so a slow Slack cannot let a second root through.
     rootClaimLeaseMs: Math.max(30_000, 3 * config.limits.slackPostTimeoutMs),
   });
-  const queues = createQueues({
-    connection: redis,
-    ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}),
-  });
+  const bull = { connection: redis, ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}) };
+  const workerQueues = createQueues(bull);
+  // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
+  const outbox = createOutbox(bull);
+  const queues: AppQueues = {
+    ...workerQueues,
+    outbox,
+    close: async () => {
+      await Promise.all([workerQueues.close(), outbox.close()]);
+    },
+  };
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
   registerQueueGauges(

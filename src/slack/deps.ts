@@ -11,6 +11,7 @@ import type { SingleFlight } from "../queue/single-flight.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { AlertmanagerApi } from "../silences/alertmanager-api.ts";
 import type { HttpFetch } from "./http/http-fetch.ts";
+import type { Outbox } from "./outbox/queue.ts";
 import type { UserNames } from "./user-names.ts";
 
 export type WebClient = webApi.WebClient;
@@ -30,7 +31,7 @@ export type AppDeps = {
   fetch: HttpFetch;
   incidents: IncidentStore;
   proposals: ProposalStore;
-  queues: Queues;
+  queues: AppQueues;
   /** BullMQ's key prefix ("bull"), for the app's own outbox worker. */
   bullPrefix: string;
   /** Producer connection (fails fast): update gates, replay guard, readiness. */
@@ -50,3 +51,6 @@ export type AppDeps = {
   /** Distinguishes app replicas in claims and logs. */
   instanceId: string;
 };
+
+/** The worker's queues the app feeds, and the app's own Slack outbox. */
+export type AppQueues = Queues & { outbox: Outbox };

@@ -1,6 +1,6 @@
 // Everything the worker's processors use, passed in as one object: tests build it from the
 // simulator, real Redis and the fake Slack Web API; src/worker/main.ts from configuration.
-import type { webApi } from "@slack/bolt";
+import type * as webApi from "@slack/web-api";
 import type { Queue } from "bullmq";
 import type { WorkerConfig } from "../config.ts";
 import type { SnapshotStore } from "../history/snapshots.ts";

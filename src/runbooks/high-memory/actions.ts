@@ -1,12 +1,11 @@
 // The runbook's remediation, in its order, each with the reason it applies here. Pure: the Slack
 // app turns these into proposals and buttons; the worker executes them.
-import { formatBytes, formatDuration, formatPercent } from "../../diagnostics/format.ts";
-import { compareByMemory } from "../../diagnostics/memory.ts";
 import type {
   Action,
   AdviceAction,
   HeapReport,
   LogReport,
+  Memory,
   OomKill,
   PodRow,
   RankedCause,
@@ -15,6 +14,7 @@ import type {
   TraefikReport,
 } from "../../diagnostics/types.ts";
 import { parseGoDuration } from "../../units/duration.ts";
+import { formatBytes, formatDuration, formatPercent } from "../../units/format.ts";
 import { enrichAdvice } from "./advice-evidence.ts";
 import type { HighMemoryRunbook } from "./index.ts";
 import { formatQuantity, nextMemoryLimit } from "./limits.ts";
@@ -283,4 +283,18 @@ function sameTtl(current: string | null, proposed: string): boolean {
   if (current === null) return false;
   const a = parseGoDuration(current.trim());
   return a !== null && a === parseGoDuration(proposed);
+}
+
+/** Worst first: highest percent of limit, then highest working set, then name (deterministic). */
+export function compareByMemory(
+  a: { name: string; memory: Memory },
+  b: { name: string; memory: Memory },
+): number {
+  const pa = a.memory.percentOfLimit ?? -1;
+  const pb = b.memory.percentOfLimit ?? -1;
+  if (pa !== pb) return pb - pa;
+  const ba = a.memory.workingSetBytes ?? -1;
+  const bb = b.memory.workingSetBytes ?? -1;
+  if (ba !== bb) return bb - ba;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
