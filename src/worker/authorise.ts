@@ -90,7 +90,7 @@ export async function authorise(
     signingKey: deps.config.approvalSigningKey,
     target: deps.config.runbook.target,
     groups: await approverGroups(deps, proposal),
-    now: Date.now(),
+    now: deps.realNow(),
     maxAgeMs: deps.config.approvalMaxAgeMs,
   });
   if (refusal || !proposal)
@@ -112,7 +112,7 @@ export async function authorise(
     );
   }
   // The job's creation time is part of the mark: the same job id added again is another job.
-  const used = await deps.proposals.markUsed(proposal.id, `${jobId}@${job.timestamp}`, Date.now());
+  const used = await deps.proposals.markUsed(proposal.id, `${jobId}@${job.timestamp}`, deps.realNow());
   if (!used.ok) {
     const message =
       used.reason === "used"

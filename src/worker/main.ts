@@ -49,6 +49,11 @@ export type StartOptions = {
   onEvent?: (event: WorkerEvent) => void;
   /** Cluster time shared with an in-process simulator (default: from CLUSTER_CLOCK_*). */
   clock?: Clock;
+  /**
+   * Real time (default: the system clock): what people read, approval ages and expiries, how long
+   * an action took, Slack update intervals. BullMQ stamps jobs with the system clock regardless.
+   */
+  realClock?: Clock;
   /** Where diagnosis charts get their points (default: PROMETHEUS_URL, else the last diagnoses). */
   memoryHistory?: MemoryHistoryProvider;
 };
@@ -75,7 +80,9 @@ export async function startWorkerProcess(
   const connect = (): Redis =>
     createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-worker" });
   const redis = connect();
-  const clock = options.clock ?? clusterClock(config.clusterClock);
+  const realClock = options.realClock ?? systemClock;
+  const realNow = () => realClock.now();
+  const clock = options.clock ?? clusterClock(config.clusterClock, realNow);
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
   const retentionMs = config.runbook.historyRetentionMs;
   const queuePrefix = options.prefix ? { prefix: options.prefix } : {};
@@ -119,7 +126,7 @@ export async function startWorkerProcess(
     prefix: options.storePrefix ?? "rdev",
     metrics,
     logger,
-    now: Date.now,
+    now: realNow,
     instanceId: `worker-${randomUUID()}`,
     config,
   });
@@ -128,7 +135,7 @@ export async function startWorkerProcess(
     runbook: highMemoryRunbook(config.runbook),
     cluster,
     slack,
-    groups: createGroupMembership(slack),
+    groups: createGroupMembership(slack, { now: realNow }),
     incidents,
     roots,
     flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
@@ -139,7 +146,7 @@ export async function startWorkerProcess(
     metrics,
     logger,
     now: () => clock.now(),
-    realNow: Date.now,
+    realNow,
     realDelay: (ms) => Math.max(1, Math.round(ms / config.clusterClock.speed)),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     memoryHistory:

@@ -170,7 +170,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await scheduleHeapGrowth(deps, d, data.target, data.replyTo).catch((error: unknown) =>
         log.warn({ err: error }, "could not schedule the heap growth measurement"),
       );
-      deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: Date.now() });
+      deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: deps.realNow() });
       result = { severity: d.severity, ts: posted.ts, proposals: posted.proposalIds.length };
       // Recorded once, in the step that posted: a retry (postedTs saved) never appends it again.
       await recordDiagnosis(
@@ -206,7 +206,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
         diagnosis,
       });
       if (chart.status === "posted")
-        deps.onEvent?.({ type: "chart_posted", jobId: String(job.id), at: Date.now() });
+        deps.onEvent?.({ type: "chart_posted", jobId: String(job.id), at: deps.realNow() });
       await save({ charted: true });
     }
     if (!data.uploaded && data.heapPod) {

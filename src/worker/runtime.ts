@@ -73,6 +73,7 @@ function pickupSeconds(job: Job): number | null {
     data?.postedTs !== undefined
   )
     return null;
+  // BullMQ stamps job.timestamp with the system clock, so this one reads it too (not deps.realNow).
   return Math.max(0, Date.now() - job.timestamp) / 1000;
 }
 

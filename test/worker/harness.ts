@@ -23,7 +23,7 @@ import { type Simulator, type SimulatorOptions, startSimulator } from "../../src
 import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
 import type { WorkerEvent } from "../../src/worker/deps.ts";
-import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
+import { type StartOptions, startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 
@@ -65,7 +65,10 @@ export type Harness = {
   proposals: ProposalStore;
   events: WorkerEvent[];
   worker: WorkerProcess | null;
-  startWorker(overrides?: Record<string, string>): Promise<WorkerProcess>;
+  startWorker(
+    overrides?: Record<string, string>,
+    start?: Pick<StartOptions, "realClock">,
+  ): Promise<WorkerProcess>;
   /** An open incident with its root message posted in CHANNEL; replyTo points at its thread. */
   openIncident(): Promise<{ incidentId: string; rootTs: string; replyTo: ReplyTo }>;
   /**
@@ -162,12 +165,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     proposals,
     events,
     worker: null,
-    async startWorker(overrides = {}) {
+    async startWorker(overrides = {}, start = {}) {
       const c = Object.keys(overrides).length > 0 ? loadWorkerConfig({ ...env, ...overrides }) : config;
       const w = await startWorkerProcess(c, {
         cluster,
         logger: pino({ level: "silent" }),
         onEvent: (e) => events.push(e),
+        ...start,
       });
       h.worker ??= w;
       started.push(w);
