@@ -1,6 +1,6 @@
 // The Slack app's settings (src/app.ts), validated together with the runbook settings.
 import { z } from "zod";
-import type { ApprovalPolicy } from "../remediation/policy.ts";
+import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
 import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
 import { type Config, parseWith } from "./runbook.ts";

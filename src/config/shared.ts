@@ -61,7 +61,7 @@ export const memoryQuantity = z
 /** Duration such as 300ms, 30s, 5m, 1h30m, 1.5h or 1d (Go's grammar plus "d"; not negative). */
 export const duration = z
   .string()
-  .refine((t) => parseDuration(t) !== null, "must be a duration like 30s, 5m, 1h (or 1h30m, 1d)");
+  .refine((t) => parseDuration(t) !== null, "must be a duration like 30s, 5m, 1h");
 
 /** A duration rdev-api reads with Go's time.ParseDuration: 15s, 5m, 1h30m (no "d"; not negative). */
 export const goDuration = z

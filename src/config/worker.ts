@@ -1,6 +1,6 @@
 // The worker's settings (src/worker.ts), validated together with the runbook settings.
 import { z } from "zod";
-import type { ApprovalPolicy } from "../remediation/policy.ts";
+import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { booleanFlag, duration, parseDuration } from "./shared.ts";

@@ -58,8 +58,9 @@ const MUST_NOT_LOAD: { entry: string; packages: string[] }[] = [
  * these groups; new ones fail. Shrink the list as they are broken.
  */
 const KNOWN_TYPE_ONLY_CYCLES: string[][] = [
-  ["charts", "config", "diagnostics", "metrics-source", "remediation", "runbooks"],
-  ["history", "resolution"],
+  // The runbook's rules read the diagnosis model (diagnostics/types.ts) and the diagnosis reads
+  // the runbook's settings type (HighMemoryRunbook); at run time only diagnostics imports runbooks.
+  ["diagnostics", "runbooks"],
 ];
 
 // ---- the checks ---------------------------------------------------------------------------------
