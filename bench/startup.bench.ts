@@ -305,6 +305,7 @@ if (!label && existsSync(beforePath)) {
     const { b, a } = proc(n);
     if (!b || !a) continue;
     rows.push(row(`${n} start-up x bare node`, b.startVsNode, a.startVsNode));
+    rows.push(row(`${n} start-up x bare Bolt`, b.startVsBolt, a.startVsBolt));
     rows.push(row(`${n} RSS x bare node`, b.rssVsNode, a.rssVsNode));
     rows.push(row(`${n} RSS MiB`, b.rssMiB, a.rssMiB));
   }
@@ -312,7 +313,7 @@ if (!label && existsSync(beforePath)) {
   rows.push(row("image content bytes", before.image.totalBytes, imageBytes));
   sections.push(
     "",
-    `Before (commit ${before.commit}, \`startup-before.json\`) and now; start-up and RSS compared as ratios to each run's own bare node baseline:`,
+    `Before (commit ${before.commit}, \`startup-before.json\`) and now; start-up and RSS compared as ratios to each run's own baselines (start-up times on this shared machine move by tens of percent from run to run; RSS is steady):`,
     "",
     table(["figure", "before", "now", "now / before"], rows),
   );

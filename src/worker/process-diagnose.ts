@@ -12,7 +12,7 @@ import { recordDiagnosis } from "../history/record.ts";
 import { botRestartsSince } from "../history/restarts.ts";
 import { statusRootText } from "../slack/commands/status-root.ts";
 import { postDiagnosis } from "../slack/post-diagnosis.ts";
-import { slackErrorCode } from "../slack/slack-errors.ts";
+import { slackErrorCode } from "../slack-web/errors.ts";
 import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
