@@ -15,7 +15,7 @@ try {
   process.exit(2);
 }
 const logger = createLogger(config.runbook.logLevel, "rdev-chatops-app");
-const redis = createRedis(config.redisUrl, { role: "producer", connectionName: "rdev-app" });
+const redis = createRedis(config.redis, { role: "producer", connectionName: "rdev-app" });
 await waitUntilReady(redis);
 const deps = buildAppDeps(config, { redis, logger });
 const handle = await startSlackApp(deps);

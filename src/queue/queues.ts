@@ -3,15 +3,15 @@
 // notifications or a double click adds one job) and fail fast while Redis is down, so a Slack
 // handler can tell the user at once instead of hanging.
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { RedisUnavailableError, withRedis } from "../redis.ts";
+import { type RedisClient, RedisUnavailableError, withRedis } from "../redis.ts";
+import { QUEUE_PREFIX } from "../redis-keys.ts";
 import { createOutbox } from "../slack/outbox/queue.ts";
 import { DiagnoseJob, jobIds, QUEUES, RESOLVE_JOB_NAME, RemediateJob, ResolveJob } from "./jobs.ts";
 
 export type QueuesOptions = {
   /** A producer connection (createRedis(url, { role: "producer" })): commands fail fast. */
-  connection: Redis;
-  /** BullMQ key prefix ("bull" by default); tests use a unique one. */
+  connection: RedisClient;
+  /** BullMQ key prefix (QUEUE_PREFIX by default); tests use a unique one. */
   prefix?: string;
 };
 
@@ -25,7 +25,7 @@ export function createQueues(options: QueuesOptions) {
   const { connection } = options;
   const common = {
     connection,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    prefix: options.prefix ?? QUEUE_PREFIX,
   };
   const diagnose = new Queue(QUEUES.diagnose, {
     ...common,

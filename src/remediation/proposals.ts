@@ -3,15 +3,15 @@
 // double click, a second replica or a replayed payload cannot start a second job, and a
 // two-person action cannot be completed twice or by one person clicking twice.
 //
-// Layout under prefix P (default "rdev"):
+// Layout under prefix P (default KEY_PREFIX, "{rdev}"):
 //   P:proposal:<id>                 hash  fields of Proposal (action/target/approvals as JSON)
 //   P:proposals:incident:<incident> set   proposal ids of an incident, for expireForIncident
 // A proposal hash expires `retentionMs` after its expiry (pending) or after its claim/cancel, so
 // late clicks still get "expired"/"already claimed" for a while, then "not_found".
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { ActionParams } from "../queue/jobs.ts";
-import { evalScript, withRedis } from "../redis.ts";
+import { evalScript, type RedisClient, withRedis } from "../redis.ts";
+import { KEY_PREFIX } from "../redis-keys.ts";
 import {
   type Approval,
   type ClaimFailure,
@@ -26,7 +26,7 @@ import { sealOrigin } from "./seal.ts";
 export * from "./proposal-model.ts";
 
 export type ProposalStoreOptions = {
-  redis: Redis;
+  redis: RedisClient;
   prefix?: string;
   newId?: () => string;
   now?: () => number;
@@ -72,7 +72,7 @@ export type ProposalStore = ReturnType<typeof createProposalStore>;
 
 export function createProposalStore(options: ProposalStoreOptions) {
   const { redis } = options;
-  const prefix = options.prefix ?? "rdev";
+  const prefix = options.prefix ?? KEY_PREFIX;
   const newId = options.newId ?? (() => randomUUID());
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 86_400_000;

@@ -5,7 +5,6 @@
 // directly.
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
 import type { WorkerConfig } from "../config.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
@@ -16,7 +15,8 @@ import { createLogger, type Logger } from "../logger.ts";
 import { registerQueueGauges } from "../metrics.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
-import { createRedis } from "../redis.ts";
+import { createRedis, type RedisClient } from "../redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../redis-keys.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { createRootUpdater } from "../slack/alerts/root-updater.ts";
@@ -43,7 +43,7 @@ export type StartOptions = {
   cluster?: Cluster;
   logger?: Logger;
   prefix?: string;
-  /** Redis key prefix of the incident and proposal stores (default "rdev", like the app). */
+  /** Redis key prefix of the incident and proposal stores (default KEY_PREFIX, like the app). */
   storePrefix?: string;
   queues?: readonly QueueKind[];
   onEvent?: (event: WorkerEvent) => void;
@@ -72,13 +72,13 @@ export async function startWorkerProcess(
       ...(config.runbook.kubeconfig ? { kubeconfigPath: config.runbook.kubeconfig } : {}),
       onRequest: metrics.kubeApi.onRequest,
     }).cluster;
-  const connect = (): Redis =>
-    createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-worker" });
+  const connect = (): RedisClient =>
+    createRedis(config.redis, { role: "worker", connectionName: "rdev-worker" });
   const redis = connect();
   const clock = options.clock ?? clusterClock(config.clusterClock);
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
   const retentionMs = config.runbook.historyRetentionMs;
-  const queuePrefix = options.prefix ? { prefix: options.prefix } : {};
+  const queuePrefix = { prefix: options.prefix ?? QUEUE_PREFIX };
   const verifyQueue = new Queue(QUEUES.verify, {
     connection: redis,
     ...queuePrefix,
@@ -116,7 +116,7 @@ export async function startWorkerProcess(
     slackUpdates: slack,
     incidents,
     redis,
-    prefix: options.storePrefix ?? "rdev",
+    prefix: options.storePrefix ?? KEY_PREFIX,
     metrics,
     logger,
     now: Date.now,
@@ -131,7 +131,7 @@ export async function startWorkerProcess(
     groups: createGroupMembership(slack),
     incidents,
     roots,
-    flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
+    flights: createSingleFlight({ redis, prefix: options.storePrefix ?? KEY_PREFIX }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,
@@ -151,7 +151,7 @@ export async function startWorkerProcess(
   const runtime = startWorkerRuntime({
     deps,
     connect,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    prefix: options.prefix ?? QUEUE_PREFIX,
     ...(options.queues ? { queues: options.queues } : {}),
   });
   const server = await startHealthServer({

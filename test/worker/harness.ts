@@ -17,6 +17,7 @@ import type { Cluster } from "../../src/k8s/types.ts";
 import { type ActionKind, type ActionParams, QUEUES, type ReplyTo } from "../../src/queue/jobs.ts";
 import { createQueues, type Queues } from "../../src/queue/queues.ts";
 import { createRedis, waitUntilReady } from "../../src/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../../src/redis-keys.ts";
 import { type AddApprovalOutcome, addApproval } from "../../src/remediation/approval.ts";
 import { createProposalStore, type Proposal, type ProposalStore } from "../../src/remediation/proposals.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
@@ -105,9 +106,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startSimulator({ port: 0, scenario: "steady", replicas: 3, clock, tickMs: 20, ...options.sim }),
     startFakeSlack(),
   ]);
-  // Every harness has its own redis-server, so the default key prefixes (BullMQ's "bull", the
-  // stores' "rdev") are safe, and a spawned worker (which uses them) sees the same queues.
-  const prefix = "rdev";
+  // Every harness has its own redis-server, so the default key prefixes (QUEUE_PREFIX, the
+  // stores' KEY_PREFIX) are safe, and a spawned worker (which uses them) sees the same queues.
+  const prefix = KEY_PREFIX;
   const env: Record<string, string> = {
     REDIS_URL: redis.url,
     SLACK_BOT_TOKEN: slack.token,
@@ -136,7 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const producer = createRedis(redis.url, { role: "producer" });
   await waitUntilReady(producer);
   const queues = createQueues({ connection: producer });
-  const verifyQueue = new Queue(QUEUES.verify, { connection: producer });
+  const verifyQueue = new Queue(QUEUES.verify, { connection: producer, prefix: QUEUE_PREFIX });
   const remediateQueue = queues.remediate;
   const incidents = createIncidentStore({ redis: producer, prefix });
   const proposals = createProposalStore({ redis: producer, prefix, signingKey: config.approvalSigningKey });

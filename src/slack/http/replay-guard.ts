@@ -14,8 +14,8 @@
 // computes three (tsscmp) from the secret string, ~9x the CPU, and it used to run twice.
 import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Redis } from "ioredis";
 import type { Logger } from "../../logger.ts";
+import type { RedisClient } from "../../redis.ts";
 import { BodyTooLargeError, readLimitedBody } from "./body.ts";
 
 export type GuardVerdict =
@@ -24,7 +24,7 @@ export type GuardVerdict =
 
 export type ReplayGuardOptions = {
   signingSecret: string;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   now?: () => number;
@@ -112,7 +112,7 @@ export function createReplayGuard(options: ReplayGuardOptions) {
     const first = await options.redis
       .set(`${options.prefix}:slack-seen:${sig}`, "1", "PX", ttlMs, "NX")
       .catch((error: unknown) => {
-        options.logger.warn({ err: error }, "replay check incomplete: Redis unavailable");
+        options.logger.warn({ err: error }, "replay check incomplete: RedisClient unavailable");
         return "unknown" as const;
       });
     if (first === null) return { ok: false, reason: "replayed" };
