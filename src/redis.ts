@@ -15,7 +15,10 @@
 
 import { createHash } from "node:crypto";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
-import type { RedisTarget } from "./config/redis.ts";
+import type { Durability, RedisTarget } from "./config/redis.ts";
+
+export type { Durability } from "./config/redis.ts";
+
 import { redactSecrets } from "./config/shared.ts";
 
 /** A client of any topology: a Redis (one server, or a Sentinel-managed master) or a Cluster. */
@@ -247,4 +250,25 @@ export async function evalScript(
     if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
     return await redis.eval(script, keys.length, ...keys, ...args);
   }
+}
+
+/**
+ * WAIT for `durability.replicas` replicas to acknowledge this connection's writes so far; resolves
+ * with how many did (the caller decides what fewer means), or null when nothing is asked. On a
+ * Cluster, asks the master of the {rdev} slot, where every key of the bot lives.
+ */
+export async function waitForReplicas(
+  client: RedisClient,
+  durability: Durability | undefined,
+  tag: string,
+): Promise<number | null> {
+  if (!durability || durability.replicas <= 0) return null;
+  if (client instanceof Cluster) {
+    const slot = Number(await client.cluster("KEYSLOT", tag));
+    const owner = client.slots[slot]?.[0];
+    const node = client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
+    if (!node) return 0;
+    return await node.wait(durability.replicas, durability.timeoutMs);
+  }
+  return await client.wait(durability.replicas, durability.timeoutMs);
 }

@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
 import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
 import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
-import { RedisEnvShape, type RedisTarget, redisProblems, redisTarget } from "./redis.ts";
+import {
+  type Durability,
+  RedisEnvShape,
+  type RedisTarget,
+  redisDurability,
+  redisProblems,
+  redisTarget,
+} from "./redis.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { duration, parseDuration } from "./shared.ts";
 
@@ -62,6 +69,8 @@ export type AppConfig = {
   alertmanagerToken: string;
   /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (config/redis.ts). */
   redis: RedisTarget;
+  /** REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT: replicas an approved job and a used proposal wait for. */
+  redisDurability: Durability;
   approval: ApprovalPolicy;
   /** Seals approvals for the worker (APPROVAL_SIGNING_KEY, or derived from the bot token). */
   approvalSigningKey: Buffer;
@@ -101,6 +110,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     alertChannel: e.ALERT_CHANNEL,
     alertmanagerToken: e.ALERTMANAGER_TOKEN,
     redis: redisTarget(e),
+    redisDurability: redisDurability(e),
     ...approvalSettings(e),
     alerts: { runbookAlerts: e.RUNBOOK_ALERTS, others: e.OTHER_ALERTS },
     incidentReaderGroupIds: e.INCIDENT_READER_GROUP_IDS,

@@ -2,6 +2,7 @@
 // Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or a Redis Cluster (REDIS_CLUSTER_NODES).
 // Exactly one of the three; src/redis.ts turns the result into an ioredis client.
 import { z } from "zod";
+import { duration, parseDuration } from "./shared.ts";
 
 export type HostPort = { host: string; port: number };
 
@@ -19,6 +20,14 @@ export type RedisTarget =
       tls: boolean;
     }
   | { kind: "cluster"; nodes: HostPort[]; username: string | null; password: string | null; tls: boolean };
+
+/**
+ * How many replicas must have a write the bot's exactly-once guarantee rests on (an approved
+ * remediate job, a proposal marked used by its job) before the bot goes on, and how long it waits
+ * for them (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT). Replication is asynchronous: without WAIT a
+ * failover right after the write can lose it.
+ */
+export type Durability = { replicas: number; timeoutMs: number };
 
 const optionalText = z.string().min(1).optional();
 
@@ -38,6 +47,9 @@ export const RedisEnvShape = {
   REDIS_PASSWORD: optionalText,
   REDIS_DB: z.coerce.number().int().min(0).max(15).optional(),
   REDIS_TLS: z.enum(["true", "false"]).optional(),
+  /** Replicas that must acknowledge an approved job and a used proposal (default: 1 with Sentinel, else 0). */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).optional(),
+  REDIS_WAIT_TIMEOUT: duration.default("1s"),
 };
 
 type RedisEnv = {
@@ -50,6 +62,8 @@ type RedisEnv = {
   REDIS_PASSWORD?: string | undefined;
   REDIS_DB?: number | undefined;
   REDIS_TLS?: "true" | "false" | undefined;
+  REDIS_WAIT_REPLICAS?: number | undefined;
+  REDIS_WAIT_TIMEOUT: string;
 };
 
 /** "h1:26379, h2:26379" into host/port pairs; null when any entry is not host:port. */
@@ -135,6 +149,14 @@ export function redisTarget(e: RedisEnv): RedisTarget {
     return { kind: "cluster", nodes: parseHostPorts(e.REDIS_CLUSTER_NODES) ?? [], username, password, tls };
   }
   return { kind: "single", url: e.REDIS_URL ?? "" };
+}
+
+/** REDIS_WAIT_REPLICAS (default: 1 through Sentinel, which always has a replica to fail over to) and its timeout. */
+export function redisDurability(e: RedisEnv): Durability {
+  return {
+    replicas: e.REDIS_WAIT_REPLICAS ?? (e.REDIS_SENTINELS ? 1 : 0),
+    timeoutMs: parseDuration(e.REDIS_WAIT_TIMEOUT) ?? 1000,
+  };
 }
 
 /** One line naming the target, without secrets (logs, the demo's banner). */

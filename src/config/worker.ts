@@ -2,7 +2,14 @@
 import { z } from "zod";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
 import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
-import { RedisEnvShape, type RedisTarget, redisProblems, redisTarget } from "./redis.ts";
+import {
+  type Durability,
+  RedisEnvShape,
+  type RedisTarget,
+  redisDurability,
+  redisProblems,
+  redisTarget,
+} from "./redis.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { booleanFlag, duration, parseDuration } from "./shared.ts";
 
@@ -73,6 +80,8 @@ export type WorkerConfig = {
   runbook: Config;
   /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (config/redis.ts). */
   redis: RedisTarget;
+  /** REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT: replicas an approved job and a used proposal wait for. */
+  redisDurability: Durability;
   slack: { botToken: string; apiUrl: string | null };
   http: { port: number; host: string };
   concurrency: number;
@@ -115,6 +124,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   return {
     runbook,
     redis: redisTarget(e),
+    redisDurability: redisDurability(e),
     slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
     http: { port: e.WORKER_PORT, host: e.WORKER_HOST },
     concurrency: e.WORKER_CONCURRENCY,

@@ -68,6 +68,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   const queues = createQueues({
     connection: redis,
     prefix: options.bullPrefix ?? QUEUE_PREFIX,
+    durability: config.redisDurability,
   });
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);

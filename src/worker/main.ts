@@ -105,6 +105,9 @@ export async function startWorkerProcess(
   const gaugeQueues = kinds.map((kind) =>
     kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
   );
+  // Connection errors (a Redis restart, a failover) also reach the queue workers, which log them;
+  // without a listener BullMQ prints each one to stderr.
+  for (const queue of [verifyQueue, heapQueue, ...gaugeQueues]) queue.on("error", () => {});
   // Real time, not cluster time: BullMQ stamps jobs with Date.now().
   registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
   const slack = createWorkerSlack(
@@ -133,7 +136,12 @@ export async function startWorkerProcess(
     roots,
     flights: createSingleFlight({ redis, prefix: options.storePrefix ?? KEY_PREFIX }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
-    proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
+    proposals: createProposalStore({
+      redis,
+      ...storePrefix,
+      signingKey: config.approvalSigningKey,
+      durability: config.redisDurability,
+    }),
     verifyQueue,
     heapQueue,
     metrics,

@@ -193,10 +193,13 @@ const MASTER_NAME = "rdevtest";
 
 /**
  * A master and one replica (AOF on, appendfsync everysec) and three sentinels (quorum 2, the master
- * is down after 1 s without an answer). Resolves once the replica is in sync and every sentinel
- * knows the replica and the two other sentinels, so a failover can start at once.
+ * is down after 1 s without an answer). Resolves once the replica is in sync and (unless
+ * readyForFailover is false) every sentinel knows the replica and the two other sentinels, so a
+ * failover can start at once.
  */
-export async function startRedisSentinel(): Promise<SentinelUnderTest> {
+export async function startRedisSentinel(
+  options: { readyForFailover?: boolean } = {},
+): Promise<SentinelUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), "rdev-redis-sentinel-"));
   const data: Spawned[] = [];
   const sentinels: Spawned[] = [];
@@ -252,7 +255,9 @@ export async function startRedisSentinel(): Promise<SentinelUnderTest> {
       );
       sentinels.push(await spawnAndPing("redis-sentinel", [conf], port));
     }
-    for (const s of sentinels) {
+    // Sentinels find the replica and each other within a few seconds (INFO, hello messages);
+    // clients need only one of them to name the master, a failover needs them all.
+    for (const s of options.readyForFailover === false ? [] : sentinels) {
       await until(
         `sentinel ${s.port} to know the replica and the other sentinels`,
         () =>
@@ -327,7 +332,7 @@ export async function startRedisSentinel(): Promise<SentinelUnderTest> {
 /** A single server, a cluster or a Sentinel setup, as `kind` says (default: RDEV_TEST_REDIS). */
 export async function startTopology(kind: TopologyKind = topologyKind()): Promise<RedisUnderTest> {
   if (kind === "cluster") return await startRedisCluster();
-  if (kind === "sentinel") return await startRedisSentinel();
+  if (kind === "sentinel") return await startRedisSentinel({ readyForFailover: false });
   const server = await startRedis();
   return {
     kind,

@@ -20,6 +20,8 @@ export function createOutbox(options: { connection: RedisClient; prefix?: string
       removeOnFail: { age: 7 * 86_400 },
     },
   });
+  // Connection errors reach callers as rejected adds; without a listener BullMQ prints each one.
+  queue.on("error", () => {});
   return {
     queue,
     /** Adds the job unless one with its id is waiting, delayed or running. */
