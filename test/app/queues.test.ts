@@ -39,6 +39,39 @@ describe("createQueues", () => {
     redis.disconnect();
   });
 
+  it("waits for replicas on an approved job when asked, and says how many acknowledged it", async () => {
+    const redis = createRedis(server.target, { role: "producer" });
+    await waitUntilReady(redis);
+    const job = (proposalId: string) => ({
+      proposalId,
+      action: "restart-pod" as const,
+      params: { pod: "rdev-api-1", podUid: "uid-1" },
+      target: { namespace: "rdev", deployment: "rdev-api" },
+      replyTo: { channel: "C0RDEVOPS1", threadTs: "1764125463.000100", incidentId: null },
+      approvedBy: "U0APPROVER",
+      approvedAt: 1,
+    });
+    const plain = createQueues({ connection: redis, prefix: "{q3}" });
+    const durable = createQueues({
+      connection: redis,
+      prefix: "{q3}",
+      durability: { replicas: 1, timeoutMs: 300 },
+    });
+    try {
+      expect(await plain.enqueueRemediate(job("p1"))).toMatchObject({
+        jobId: "remediate-p1",
+        replicas: null,
+      });
+      // Only the Sentinel setup has a replica; a lone server and the test cluster's masters have none.
+      const replicas = server.kind === "sentinel" ? 1 : 0;
+      expect(await durable.enqueueRemediate(job("p2"))).toMatchObject({ jobId: "remediate-p2", replicas });
+    } finally {
+      await plain.close();
+      await durable.close();
+      redis.disconnect();
+    }
+  });
+
   it.skipIf(topologyKind() !== "single")(
     "fails fast with RedisUnavailableError while Redis is down",
     async () => {
