@@ -16,11 +16,3 @@ export const KEY_PREFIX = "{rdev}";
 
 /** BullMQ's prefix for every queue (BullMQ's "Redis Cluster" guide): `{rdev}:bull:rdev-diagnose:...`. */
 export const QUEUE_PREFIX = "{rdev}:bull";
-
-/** True when every key under `prefix` hashes by the same tag (a non-empty {...}). Pure. */
-export function hasHashTag(prefix: string): boolean {
-  const open = prefix.indexOf("{");
-  if (open < 0) return false;
-  const close = prefix.indexOf("}", open + 1);
-  return close > open + 1;
-}

@@ -1,9 +1,22 @@
 // REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: exactly one, each complete, and the ioredis
 // options each topology gets (no server needed; the topologies themselves: test/redis-topologies).
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadAppConfig, loadWorkerConfig, parseHostPorts } from "../src/config.ts";
+import {
+  ConfigError,
+  describeRedisTarget,
+  loadAppConfig,
+  loadWorkerConfig,
+  parseHostPorts,
+} from "../src/config.ts";
 import { clusterOptions, reconnectOnReadonly, redisOptions, sentinelOptions } from "../src/redis.ts";
-import { hasHashTag, KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
+
+/** Redis Cluster's rule: the text between the first "{" and the next "}", when not empty. */
+function hashTag(key: string): string | null {
+  const open = key.indexOf("{");
+  const close = open < 0 ? -1 : key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : null;
+}
 
 const WORKER = { SLACK_BOT_TOKEN: "xoxb-1-2-3" };
 
@@ -88,6 +101,25 @@ describe("Redis topology settings", () => {
     ]);
   });
 
+  it("names the target in logs without its password", () => {
+    expect(describeRedisTarget({ kind: "single", url: "redis://:hunter2@r:6379/0" })).toBe(
+      "redis://***@r:6379/0",
+    );
+    expect(
+      describeRedisTarget(
+        loadWorkerConfig({
+          ...WORKER,
+          REDIS_SENTINELS: "s0:26379,s1:26379",
+          REDIS_SENTINEL_NAME: "m",
+          REDIS_PASSWORD: "pw",
+        }).redis,
+      ),
+    ).toBe("sentinel m via s0:26379,s1:26379");
+    expect(describeRedisTarget(loadWorkerConfig({ ...WORKER, REDIS_CLUSTER_NODES: "r0:6379" }).redis)).toBe(
+      "cluster r0:6379",
+    );
+  });
+
   it("parses host:port lists strictly", () => {
     expect(parseHostPorts("a:1,b:2")).toEqual([
       { host: "a", port: 1 },
@@ -150,11 +182,10 @@ describe("client options per topology", () => {
     expect(redisOptions({ role: "worker" }).maxRetriesPerRequest).toBeNull();
   });
 
-  it("every key prefix carries one hash tag", () => {
-    expect(hasHashTag(KEY_PREFIX)).toBe(true);
-    expect(hasHashTag(QUEUE_PREFIX)).toBe(true);
-    expect(hasHashTag("rdev")).toBe(false);
-    expect(hasHashTag("{}rdev")).toBe(false);
-    expect(hasHashTag("a{b}")).toBe(true);
+  it("the stores' and the queues' keys share one hash tag, so one slot", () => {
+    expect(hashTag(`${KEY_PREFIX}:incident:abc:timeline`)).toBe("rdev");
+    expect(hashTag(`${QUEUE_PREFIX}:rdev-remediate:wait`)).toBe("rdev");
+    expect(hashTag("rdev:incident:abc")).toBeNull();
+    expect(hashTag("{}rdev")).toBeNull();
   });
 });
