@@ -1,7 +1,8 @@
 // An approved action across a Redis failover (Sentinel: master, replica with AOF, three sentinels):
-// the master is SIGKILLed mid-flow, the sentinels promote the replica, the app's and the worker's
-// clients follow, and the flow completes with the action applied exactly once (the simulator
-// counts the evictions it applied). Also the whole remediate flow on a three-master Redis Cluster.
+// the master is SIGKILLed after the job is queued, as the worker starts the action, and while it
+// waits for the rollout; the sentinels promote the replica, the app's and the worker's clients
+// follow, and each flow completes with the action applied exactly once (the simulator counts the
+// evictions it applied). Also the whole remediate flow on a three-master Redis Cluster.
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntilReady } from "../../src/redis.ts";
 import { startRedisCluster, startRedisSentinel } from "../support/redis-topology.ts";
@@ -70,6 +71,25 @@ describe("Redis Sentinel failover", () => {
     expect(h.threadTexts(rootTs).filter((t) => t.startsWith("Evicted"))).toHaveLength(1);
     const pods = await readyPods(h);
     expect(pods.map((p) => p.uid)).not.toContain(victim.uid);
+  }, 90_000);
+
+  it("the master killed as the worker starts the eviction: still one eviction, and the flow completes", async () => {
+    const sentinel = await startRedisSentinel();
+    h = await startHarness({ redis: sentinel, env: { STABILISATION_WINDOW: "5m", VERIFY_SAMPLES: "3" } });
+    const [victim] = await readyPods(h);
+    if (!victim) throw new Error("no pod");
+    const { rootTs, replyTo } = await h.openIncident();
+    const jobId = await h.remediate(replyTo, "restart-pod", { pod: victim.name, podUid: victim.uid });
+    await h.waitFor("the action to start", () => h?.events.find((e) => e.type === "action_started"));
+    const old = await sentinel.killMaster();
+    await sentinel.waitForFailover(old);
+
+    await waitUntilReady(h.producer);
+    const { state, job } = await h.finished(jobId);
+    expect(state).toBe("completed");
+    expect(job.returnvalue).toMatchObject({ status: "applied" });
+    expect(evictions(h)).toEqual([victim.name]);
+    expect(h.threadTexts(rootTs).filter((t) => t.startsWith("Evicted"))).toHaveLength(1);
   }, 90_000);
 });
 
