@@ -10,6 +10,7 @@ const TOPOLOGY_SUITES = [
   "test/remediation/proposals.test.ts",
   "test/history/store.test.ts",
   "test/app/queues.test.ts",
+  "test/app/redis-scripts.test.ts",
 ];
 
 export default defineConfig({

@@ -253,9 +253,21 @@ export async function evalScript(
 }
 
 /**
+ * The connection to the master that holds `tag`'s slot: the client itself unless it is a Cluster.
+ * Keyless commands about "the Redis the bot's keys are on" (WAIT, INFO) must go there; a Cluster
+ * would send them to any node.
+ */
+export async function slotMaster(client: RedisClient, tag: string): Promise<Redis | null> {
+  if (!(client instanceof Cluster)) return client;
+  const slot = Number(await client.cluster("KEYSLOT", tag));
+  const owner = client.slots[slot]?.[0];
+  return client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner) ?? null;
+}
+
+/**
  * WAIT for `durability.replicas` replicas to acknowledge this connection's writes so far; resolves
  * with how many did (the caller decides what fewer means), or null when nothing is asked. On a
- * Cluster, asks the master of the {rdev} slot, where every key of the bot lives.
+ * Cluster, asks the master of `tag`'s slot, where every key of the bot lives.
  */
 export async function waitForReplicas(
   client: RedisClient,
@@ -263,12 +275,7 @@ export async function waitForReplicas(
   tag: string,
 ): Promise<number | null> {
   if (!durability || durability.replicas <= 0) return null;
-  if (client instanceof Cluster) {
-    const slot = Number(await client.cluster("KEYSLOT", tag));
-    const owner = client.slots[slot]?.[0];
-    const node = client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
-    if (!node) return 0;
-    return await node.wait(durability.replicas, durability.timeoutMs);
-  }
-  return await client.wait(durability.replicas, durability.timeoutMs);
+  const node = await slotMaster(client, tag);
+  if (!node) return 0;
+  return await node.wait(durability.replicas, durability.timeoutMs);
 }

@@ -15,7 +15,7 @@
 import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "../../logger.ts";
-import type { RedisClient } from "../../redis.ts";
+import { type RedisClient, slotMaster } from "../../redis.ts";
 import { BodyTooLargeError, readLimitedBody } from "./body.ts";
 
 export type GuardVerdict =
@@ -49,11 +49,11 @@ export function createReplayGuard(options: ReplayGuardOptions) {
   const ttlMs = 2 * WINDOW_S * 1000 + 60_000;
   /** signature -> when it stops mattering (ms); insertion order is expiry order. */
   const seenHere = new Map<string, number>();
-  /** When the Redis server we talk to last started (ms), learnt on every (re)connect. */
+  /** When the Redis server holding our keys last started (ms), learnt on every (re)connect. */
   let redisStartedAt = 0;
   const learnStart = () => {
-    options.redis
-      .info("server")
+    slotMaster(options.redis, options.prefix)
+      .then((node) => node?.info("server") ?? "")
       .then((text) => {
         const uptime = Number(/uptime_in_seconds:(\d+)/.exec(text)?.[1] ?? Number.NaN);
         if (Number.isFinite(uptime)) redisStartedAt = now() - uptime * 1000 - 1000;
