@@ -6,7 +6,6 @@
 // - producer: fail fast (enableOfflineQueue: false, maxRetriesPerRequest: 1), so an HTTP handler
 //   (Slack ack, Alertmanager webhook) gets an error at once instead of hanging until Redis is back.
 //   Use it for Queue (adding jobs) and the stores; never pass it to a Worker or QueueEvents.
-
 //
 // Topologies (config/redis.ts): one server (REDIS_URL), a master through Redis Sentinel (ioredis
 // asks the sentinels for the master and reconnects to the new one after a failover), or a Redis
@@ -16,10 +15,9 @@
 import { createHash } from "node:crypto";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import type { Durability, RedisTarget } from "./config/redis.ts";
+import { redactSecrets } from "./config/shared.ts";
 
 export type { Durability } from "./config/redis.ts";
-
-import { redactSecrets } from "./config/shared.ts";
 
 /** A client of any topology: a Redis (one server, or a Sentinel-managed master) or a Cluster. */
 export type RedisClient = Redis | Cluster;
