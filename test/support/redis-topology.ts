@@ -125,8 +125,20 @@ async function withClient<T>(port: number, use: (client: Redis) => Promise<T>): 
   }
 }
 
-/** Three masters (no replicas), all 16384 slots assigned, cluster_state:ok on every node. */
-export async function startRedisCluster(): Promise<RedisUnderTest> {
+export type ClusterUnderTest = RedisUnderTest & {
+  kind: "cluster";
+  /** SIGKILL of the master that holds `tag`'s slot; resolves with its port. */
+  killSlotMaster(tag: string): Promise<number>;
+  /** Resolves with the new owner's port once a replica took over the slot and the cluster is ok. */
+  waitForSlotFailover(tag: string, oldPort: number, timeoutMs?: number): Promise<number>;
+};
+
+/**
+ * Three masters, all 16384 slots assigned, cluster_state:ok on every node; with `replicas: 1`, a
+ * replica (AOF on) for each master, so a killed master fails over.
+ */
+export async function startRedisCluster(options: { replicas?: 0 | 1 } = {}): Promise<ClusterUnderTest> {
+  const replicas = options.replicas ?? 0;
   const dir = await mkdtemp(join(tmpdir(), "rdev-redis-cluster-"));
   const nodes: Spawned[] = [];
   const stop = async () => {
@@ -134,15 +146,16 @@ export async function startRedisCluster(): Promise<RedisUnderTest> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 3 * (1 + replicas); i++) {
       const port = await freePort();
+      await mkdir(join(dir, String(port)));
       nodes.push(
         await spawnAndPing(
           "redis-server",
           [
-            ...baseArgs(port, dir),
+            ...baseArgs(port, join(dir, String(port))),
             "--appendonly",
-            "no",
+            replicas > 0 ? "yes" : "no",
             "--cluster-enabled",
             "yes",
             "--cluster-config-file",
@@ -159,7 +172,7 @@ export async function startRedisCluster(): Promise<RedisUnderTest> {
       "create",
       ...nodes.map((n) => `127.0.0.1:${n.port}`),
       "--cluster-replicas",
-      "0",
+      String(replicas),
       "--cluster-yes",
     ]);
     for (const n of nodes) {
@@ -168,6 +181,20 @@ export async function startRedisCluster(): Promise<RedisUnderTest> {
         () => withClient(n.port, async (c) => (await c.cluster("INFO")).includes("cluster_state:ok")),
         15_000,
       );
+    }
+    if (replicas > 0) {
+      // Every replica in sync with its master, so a failover can promote it at once.
+      for (const n of nodes) {
+        await until(
+          `node ${n.port} in sync`,
+          () =>
+            withClient(n.port, async (c) => {
+              const info = await c.info("replication");
+              return info.includes("role:master") || info.includes("master_link_status:up");
+            }),
+          15_000,
+        );
+      }
     }
   } catch (error) {
     await stop();
@@ -186,7 +213,50 @@ export async function startRedisCluster(): Promise<RedisUnderTest> {
     env: { REDIS_CLUSTER_NODES: list },
     server: null,
     stop,
+    async killSlotMaster(tag) {
+      const port = await slotOwner(nodes, tag);
+      const node = nodes.find((n) => n.port === port);
+      if (!node) throw new Error(`no cluster node on port ${port}`);
+      await kill(node.child, "SIGKILL");
+      return port;
+    },
+    async waitForSlotFailover(tag, oldPort, timeoutMs = 30_000) {
+      return await until(
+        "a replica to take over the slot",
+        async () => {
+          const port = await slotOwner(
+            nodes.filter((n) => n.port !== oldPort),
+            tag,
+          );
+          if (port === oldPort) return null;
+          const ok = await withClient(port, async (c) =>
+            (await c.cluster("INFO")).includes("cluster_state:ok"),
+          );
+          return ok ? port : null;
+        },
+        timeoutMs,
+      );
+    },
   };
+}
+
+/** The port of the master serving `tag`'s slot, as the first live node sees it. */
+async function slotOwner(nodes: Spawned[], tag: string): Promise<number> {
+  for (const n of nodes) {
+    if (n.child.exitCode !== null || n.child.signalCode !== null) continue;
+    try {
+      return await withClient(n.port, async (c) => {
+        const slot = Number(await c.cluster("KEYSLOT", tag));
+        const ranges = await c.cluster("SLOTS");
+        const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2];
+        if (!master) throw new Error(`no node serves slot ${slot}`);
+        return master[1];
+      });
+    } catch {
+      // try the next node
+    }
+  }
+  throw new Error("no cluster node answered CLUSTER SLOTS");
 }
 
 const MASTER_NAME = "rdevtest";

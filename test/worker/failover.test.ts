@@ -2,9 +2,11 @@
 // the master is SIGKILLed after the job is queued, as the worker starts the action, and while it
 // waits for the rollout; the sentinels promote the replica, the app's and the worker's clients
 // follow, and each flow completes with the action applied exactly once (the simulator counts the
-// evictions it applied). Also the whole remediate flow on a three-master Redis Cluster.
+// evictions it applied). Also the remediate flow on a three-master Redis Cluster (a replica each),
+// whose master of the {rdev} slot is killed mid-flow.
 import { afterEach, describe, expect, it } from "vitest";
 import { waitUntilReady } from "../../src/redis.ts";
+import { KEY_PREFIX } from "../../src/redis-keys.ts";
 import { startRedisCluster, startRedisSentinel } from "../support/redis-topology.ts";
 import { evictions, type Harness, readyPods, startHarness } from "./harness.ts";
 
@@ -94,19 +96,27 @@ describe("Redis Sentinel failover", () => {
 });
 
 describe("Redis Cluster", () => {
-  it("runs an approved restart end to end on three masters: evicted once, verified", async () => {
-    const cluster = await startRedisCluster();
-    h = await startHarness({ redis: cluster, env: { STABILISATION_WINDOW: "5m", VERIFY_SAMPLES: "3" } });
+  it("runs an approved restart on three masters; the {rdev} slot's master killed mid-flow, one eviction", async () => {
+    const cluster = await startRedisCluster({ replicas: 1 });
+    h = await startHarness({
+      redis: cluster,
+      env: { STABILISATION_WINDOW: "5m", VERIFY_SAMPLES: "3", REDIS_WAIT_REPLICAS: "1" },
+    });
     const [victim] = await readyPods(h);
     if (!victim) throw new Error("no pod");
     const { incidentId, rootTs, replyTo } = await h.openIncident();
     const jobId = await h.remediate(replyTo, "restart-pod", { pod: victim.name, podUid: victim.uid });
+    await h.waitFor("the eviction", () => h?.threadTexts(rootTs).find((t) => t.startsWith("Evicted")));
+    const old = await cluster.killSlotMaster(KEY_PREFIX);
+    await cluster.waitForSlotFailover(KEY_PREFIX, old);
+
     const verified = await h.waitFor(
-      "verification",
+      "verification after the failover",
       () => h?.events.find((e) => e.type === "verification"),
       60_000,
     );
     expect(verified).toMatchObject({ passed: true });
+    await waitUntilReady(h.producer);
     expect((await h.finished(jobId)).state).toBe("completed");
     expect(evictions(h)).toEqual([victim.name]);
     expect(h.threadTexts(rootTs).filter((t) => t.startsWith("Evicted"))).toHaveLength(1);
