@@ -18,7 +18,7 @@ import vm from "node:vm";
 import { Queue, Worker } from "bullmq";
 import { QUEUES, type RemediateJob } from "../src/queue/jobs.ts";
 import { createRedis, waitUntilReady } from "../src/redis.ts";
-import { QUEUE_PREFIX } from "../src/redis-keys.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
 import { round, summarise, table, writeResult } from "./lib.ts";
 
 const CONCURRENCY = 4;
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     APPROVER_USER_IDS: APPROVER,
     PORT: "0",
     HOST: "127.0.0.1",
-    BENCH_PREFIX: "rdev",
+    BENCH_PREFIX: KEY_PREFIX,
   });
   const worker = await spawnLine<{ port: number }>([new URL("../src/worker.ts", import.meta.url).pathname], {
     ...common,
