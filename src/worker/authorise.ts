@@ -126,6 +126,11 @@ export async function authorise(
       data,
     );
   }
+  if (used.replicas === 0) {
+    // REDIS_WAIT_REPLICAS asked for replicas and none acknowledged in time: a failover now could
+    // forget the mark. The action still runs (idempotent: UID, fixed restartedAt, set values).
+    log.warn({ proposalId: proposal.id }, "no Redis replica acknowledged the proposal's use in time");
+  }
   // A proposal from a status thread belongs to the workload's open incident, found in the store.
   const replyTo = replyToOf(proposal);
   const incidentId =
