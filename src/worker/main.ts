@@ -8,6 +8,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
 import type { WorkerConfig } from "../config.ts";
+import { createDiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import { connectCluster } from "../k8s/index.ts";
@@ -133,6 +134,7 @@ export async function startWorkerProcess(
     roots,
     flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
+    details: createDiagnosisDetailsStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
     verifyQueue,
     heapQueue,

@@ -72,6 +72,7 @@ async function diagnosisInThread(requestedBy = "U0DEVANNA1"): Promise<Posted> {
       diagnosis: criticalSseLeak(),
       replyTo: { channel: OPS_CHANNEL, threadTs, incidentId: null },
       requestedBy,
+      detailsId: "details-of-approvals-test",
     },
   );
   const messageTs = result.ts ?? "";
