@@ -45,6 +45,21 @@ describe("SSE leak, end to end", () => {
     const proposal = await stack.app.deps.proposals.get(button.value);
     expect(proposal?.action.params).toEqual({ pod: leaking.name, podUid: leaking.uid });
 
+    // The thread message is compact; its Details button opens the full report the worker stored.
+    expect(JSON.stringify(diagnosis.blocks)).not.toContain("kubectl -n rdev");
+    const details = (diagnosis.blocks as Block[])
+      .map((b) => b.accessory)
+      .find((a) => a?.action_id === "diagnosis_details");
+    if (!details) throw new Error(`no Details button in ${JSON.stringify(diagnosis.blocks)}`);
+    const opened = stack.slack.callsTo("views.open").length;
+    expect((await stack.click(diagnosis, details)).status).toBe(200);
+    const modal = await waitFor("the Details modal", () => stack.slack.callsTo("views.open")[opened]);
+    const view = JSON.stringify(modal.args.view);
+    expect(modal.response?.ok).toBe(true);
+    expect(view).toContain("Diagnosis details");
+    expect(view).toContain(`kubectl -n rdev delete pod ${leaking.name}`);
+    expect(view).toContain("Heap profile");
+
     expect((await stack.click(diagnosis, button)).status).toBe(200);
     await waitFor("the eviction", () => stack.events.find((e) => e.type === "action_applied"), 10_000);
     // The replacement does not leak; let the stabilisation window pass quickly.
@@ -90,8 +105,14 @@ describe("SSE leak, end to end", () => {
       "$1(rule)",
     );
     expect(everything).not.toContain("ˋ");
+    // The same holds for the Details, where the Traefik evidence now is.
+    expect(view.replace(/\b(Host|PathPrefix|Path)\(ˋ[^ˋ]*ˋ\)/g, "$1(rule)")).not.toContain("ˋ");
     expect(everything.replaceAll("<@U0E2EONCAL>", "")).not.toContain("U0E2EONCAL");
     expect(JSON.stringify(decided?.blocks)).toMatch(
+      /gathered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(cluster clock (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\) ·/,
+    );
+    // The Details' full footer: also how long it took, in real time.
+    expect(view).toMatch(
       /gathered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC in \d+ ms · cluster clock (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d ·/,
     );
 
