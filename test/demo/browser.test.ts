@@ -86,6 +86,29 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     expect(width).toBeGreaterThanOrEqual(600);
     await shot("1-diagnosis");
 
+    // The diagnosis is compact: its worst-pods table fits the thread pane without wrapping or
+    // scrolling, and the evidence is behind Details, which opens the full report in a modal.
+    await diagnosis.scrollIntoViewIfNeeded();
+    await diagnosis.screenshot({ path: new URL("1-diagnosis-message.png", SHOTS).pathname });
+    const table = diagnosis.locator("pre").first();
+    const fit = await table.evaluate((el) => {
+      const pane = (el.closest("#thread") ?? document.body).getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      return { hidden: el.scrollWidth - el.clientWidth, right: box.right, paneRight: pane.right };
+    });
+    expect(fit.hidden).toBeLessThanOrEqual(0);
+    expect(fit.right).toBeLessThanOrEqual(fit.paneRight);
+    expect(await diagnosis.textContent()).not.toContain("kubectl -n rdev");
+    await diagnosis.getByRole("button", { name: "Details" }).click();
+    const details = page.getByRole("dialog", { name: "Diagnosis details" });
+    await details.waitFor();
+    const report = (await details.textContent()) ?? "";
+    expect(report).toContain("Pods (worst first)");
+    expect(report).toContain(`kubectl -n rdev delete pod ${leaking.name}`);
+    await shot("1a-details");
+    await details.getByRole("button", { name: "Close" }).last().click();
+    await details.waitFor({ state: "hidden" });
+
     // alice takes the incident: the root names her as its owner, the thread says so.
     await root.getByRole("button", { name: "I'm on it" }).click();
     await root.getByRole("button", { name: "Take over" }).waitFor({ timeout: 15_000 });

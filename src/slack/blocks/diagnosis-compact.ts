@@ -21,7 +21,7 @@ import {
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { clusterClockOf } from "./foresight.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
-import { worstPodsText } from "./worst-pods.ts";
+import { worstPodsLimit, worstPodsText } from "./worst-pods.ts";
 
 /** The Details button's action_id; its value is the details id (src/history/diagnosis-details.ts). */
 export const DIAGNOSIS_DETAILS_ACTION = "diagnosis_details";
@@ -64,8 +64,10 @@ function verdict(d: Diagnosis): KnownBlock[] {
 
 function worstPods(d: Diagnosis): SectionBlock | null {
   if (d.pods.length === 0) return null;
+  const limit = worstPodsLimit(d);
   const of = clusterClockOf(d) ? ", cluster time" : "";
-  return section(`*Worst pods* (OOM IN: at the current rate${of})\n${worstPodsText(d)}`);
+  const notes = [...(limit ? [`limit ${limit}`] : []), `OOM IN at the current rate${of}`];
+  return section(`*Worst pods* (${notes.join("; ")})\n${worstPodsText(d)}`);
 }
 
 const actionLine = (a: Action, i: number) =>

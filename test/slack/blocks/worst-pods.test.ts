@@ -6,6 +6,7 @@ import {
   shortPodName,
   THREAD_COLUMNS,
   worstPodLines,
+  worstPodsLimit,
   worstPodsText,
 } from "../../../src/slack/blocks/worst-pods.ts";
 import { MI, row } from "../../support/diagnosis-builders.ts";
@@ -33,7 +34,8 @@ const climbing = (pod: string, etaMs: number): PodForecast => ({
 describe("shortPodName", () => {
   it.each([
     ["rdev-api-7c9f8-x2k4q", 30, "rdev-api-7c9f8-x2k4q"],
-    ["rdev-api-5d8f7c9b6d-lq6s8", 20, "…pi-5d8f7c9b6d-lq6s8"],
+    ["rdev-api-5d8f7c9b6d-lq6s8", 20, "…5d8f7c9b6d-lq6s8"],
+    ["rdev-api-5d8f7c9b6d-lq6s8", 24, "…api-5d8f7c9b6d-lq6s8"],
     ["rdev-api-5d8f7c9b6d-lq6s8", 12, "…c9b6d-lq6s8"],
     ["abc", 1, "…"],
   ])("%s in %i columns is %s", (name, max, expected) => {
@@ -74,8 +76,17 @@ describe("worstPodLines fit the thread pane", () => {
     pods.forEach((p, i) => {
       expect(lines[i + 1]).toContain(p.name.slice(-5));
     });
-    expect(lines[0]).toMatch(/POD +MEM\/LIMIT +% +RST OOM IN/);
+    expect(lines[0]).toMatch(/POD +MEM(\/LIMIT)? +% +RST OOM IN/);
     expect(lines[1]).toMatch(/^!!/);
+  });
+
+  it("says a limit every pod shares once, above the table, and per row when they differ", () => {
+    const same = [row("rdev-api-a", { mi: 500 }), row("rdev-api-b")];
+    expect(worstPodsLimit(diagnosisOf(same))).toBe("512Mi");
+    expect(worstPodLines(diagnosisOf(same), same)[1]).toMatch(/^!!rdev-api-a +500Mi +97\.7% +0 -$/);
+    const mixed = [row("rdev-api-a", { mi: 500 }), row("rdev-api-b", { limitMi: 1024 })];
+    expect(worstPodsLimit(diagnosisOf(mixed))).toBeNull();
+    expect(worstPodLines(diagnosisOf(mixed), mixed)[2]).toMatch(/^ {2}rdev-api-b +200Mi\/1Gi +19\.5% +0 -$/);
   });
 
   it("narrower panes still hold every line", () => {
