@@ -42,6 +42,17 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
 
   const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
 
+  /** Runs `act` again (up to 5 times) when the element was replaced by a re-render meanwhile. */
+  async function attached<T>(act: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await act();
+      } catch (error) {
+        if (i >= 4 || !String(error).includes("not attached")) throw error;
+      }
+    }
+  }
+
   it("alert -> thread -> diagnosis with chart -> approval -> eviction -> verification", async () => {
     try {
       await walkthrough();
@@ -88,14 +99,27 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
 
     // The diagnosis is compact: its worst-pods table fits the thread pane without wrapping or
     // scrolling, and the evidence is behind Details, which opens the full report in a modal.
-    await diagnosis.scrollIntoViewIfNeeded();
-    await diagnosis.screenshot({ path: new URL("1-diagnosis-message.png", SHOTS).pathname });
+    // The page re-renders the thread as messages land: retry what catches a message mid-render.
+    await attached(() => diagnosis.screenshot({ path: new URL("1-diagnosis-message.png", SHOTS).pathname }));
     const table = diagnosis.locator("pre").first();
-    const fit = await table.evaluate((el) => {
-      const pane = (el.closest("#thread") ?? document.body).getBoundingClientRect();
-      const box = el.getBoundingClientRect();
-      return { hidden: el.scrollWidth - el.clientWidth, right: box.right, paneRight: pane.right };
-    });
+    type Box = { right: number };
+    type El = {
+      scrollWidth: number;
+      clientWidth: number;
+      getBoundingClientRect(): Box;
+      closest(selector: string): El | null;
+    };
+    const fit = await attached(() =>
+      table.evaluate((node) => {
+        const el = node as unknown as El;
+        const pane = el.closest("#thread")?.getBoundingClientRect() ?? { right: Number.POSITIVE_INFINITY };
+        return {
+          hidden: el.scrollWidth - el.clientWidth,
+          right: el.getBoundingClientRect().right,
+          paneRight: pane.right,
+        };
+      }),
+    );
     expect(fit.hidden).toBeLessThanOrEqual(0);
     expect(fit.right).toBeLessThanOrEqual(fit.paneRight);
     expect(await diagnosis.textContent()).not.toContain("kubectl -n rdev");
