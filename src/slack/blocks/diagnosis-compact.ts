@@ -57,7 +57,7 @@ function verdict(d: Diagnosis): KnownBlock[] {
   const b = d.restartBudget;
   if (b)
     facts.push(
-      `restarts (last ${formatDuration(b.windowMs)}): ${b.count} of ${b.max}${b.exceeded ? ": :no_entry_sign: restarts hide the leak, none offered" : ""}`,
+      `restarts (last ${formatDuration(b.windowMs)}): ${b.count} of a budget of ${b.max}${b.exceeded ? ": :no_entry_sign: restarts hide the leak, none offered" : ""}`,
     );
   return [section(lines.join("\n")), context(facts)];
 }
