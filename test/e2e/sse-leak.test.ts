@@ -96,6 +96,8 @@ describe("SSE leak, end to end", () => {
     expect([...indexes].sort((a, b) => a - b)).toEqual(indexes);
     const decided = stack.slack.thread(ALERT_CHANNEL, root.ts).find((m) => m.ts === diagnosis.ts);
     expect(JSON.stringify(decided?.blocks)).toContain(`<@U0E2EONCAL> approved`);
+    // The approval replaces its button with who approved; Details stays.
+    expect(JSON.stringify(decided?.blocks)).toContain('"action_id":"diagnosis_details"');
     // What people read: code spans, never look-alike backticks; people as mentions, never bare ids;
     // and, the simulator's clock running ahead, the diagnosis dated in real time, cluster clock labelled.
     // Traefik match rules quote with backticks in the cluster itself (Host(`x`)): the escaper's
