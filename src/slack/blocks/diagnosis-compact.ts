@@ -42,8 +42,11 @@ const context = (parts: string[]): ContextBlock => ({
 });
 
 function verdict(d: Diagnosis): KnownBlock[] {
-  const lines = [`${SEVERITY_EMOJI[d.severity]} *${SEVERITY_WORD[d.severity]}*: ${escapeMrkdwn(d.headline)}`];
   const lead = d.causes[0];
+  // The cause has a line of its own (with its confidence): not twice in a row.
+  const said = lead && lead.id !== "unknown" ? ` Likely cause: ${lead.title}.` : null;
+  const headline = said && d.headline.endsWith(said) ? d.headline.slice(0, -said.length) : d.headline;
+  const lines = [`${SEVERITY_EMOJI[d.severity]} *${SEVERITY_WORD[d.severity]}*: ${escapeMrkdwn(headline)}`];
   if (lead)
     lines.push(
       lead.id === "unknown"

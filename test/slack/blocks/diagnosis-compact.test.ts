@@ -54,6 +54,8 @@ describe("compactDiagnosisBlocks", () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(message.blocks.length).toBeLessThanOrEqual(15);
+    // The headline's "Likely cause: …" is not repeated above the cause's own line.
+    expect(text.match(/Likely cause/g)).toHaveLength(1);
   });
 
   it("keeps the approval buttons on their actions and adds one Details button", () => {
