@@ -8,7 +8,7 @@ import { createDiagnosisDetailsStore } from "../../history/diagnosis-details.ts"
 import { RedisUnavailableError } from "../../redis.ts";
 import { DIAGNOSIS_DETAILS_ACTION } from "../blocks/diagnosis-compact.ts";
 import type { AppDeps } from "../deps.ts";
-import { detailsMissingModal, detailsModal } from "./view.ts";
+import { detailsModal, detailsNoticeModal } from "./view.ts";
 
 const GONE =
   "These details are no longer kept (older than the history retention). Click *Diagnose again* on the incident, or run `/rdev mem status`, for a fresh diagnosis.";
@@ -28,13 +28,13 @@ export function registerDetailsListener(app: App, deps: AppDeps): void {
       details = await store.get(action.value ?? "");
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
-      await open(detailsMissingModal(REDIS_DOWN));
+      await open(detailsNoticeModal(REDIS_DOWN));
       return;
     }
-    if (!details) return void (await open(detailsMissingModal(GONE)));
     const container = body.container as { channel_id?: string };
     const channel = body.channel?.id ?? container.channel_id ?? "";
-    if (!details.channels.includes(channel)) return void (await open(detailsMissingModal(ELSEWHERE)));
-    await open(detailsModal(details.blocks));
+    if (!details) await open(detailsNoticeModal(GONE));
+    else if (!details.channels.includes(channel)) await open(detailsNoticeModal(ELSEWHERE));
+    else await open(detailsModal(details.blocks));
   });
 }

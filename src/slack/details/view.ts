@@ -22,6 +22,7 @@ export function detailsModal(blocks: KnownBlock[]): ModalView {
   return modal(DETAILS_TITLE, blocks);
 }
 
-export function detailsMissingModal(text: string): ModalView {
+/** Why the report cannot be shown (gone, another conversation's, Redis unreachable). */
+export function detailsNoticeModal(text: string): ModalView {
   return modal(DETAILS_TITLE, [{ type: "section", text: { type: "mrkdwn", text } }]);
 }
