@@ -130,6 +130,12 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     expect(report).toContain("Pods (worst first)");
     expect(report).toContain(`kubectl -n rdev delete pod ${leaking.name}`);
     await shot("1a-details");
+    type Scroller = { scrollTop: number; scrollHeight: number };
+    await details.locator(".modal-body").evaluate((node) => {
+      const el = node as unknown as Scroller;
+      el.scrollTop = el.scrollHeight;
+    });
+    await shot("1a-details-end");
     await details.getByRole("button", { name: "Close" }).last().click();
     await details.waitFor({ state: "hidden" });
 
