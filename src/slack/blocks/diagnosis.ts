@@ -1,6 +1,8 @@
-// The Diagnosis as a Slack message: header, summary, pod table, OOM kills, causes with evidence,
-// heap profile, actions (buttons carrying proposal ids when given), notes, footer. Pure; every
-// string from the cluster is escaped and every field clipped to Slack's limits.
+// The whole Diagnosis as Block Kit: header, summary, pod table, OOM kills, causes with evidence,
+// heap profile, actions (buttons carrying proposal ids when given), notes, footer. It is the report
+// the Details modal shows (src/slack/details/); the thread gets compactDiagnosisBlocks, built from
+// the helpers exported here. Pure; every string from the cluster is escaped and every field
+// clipped to Slack's limits.
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from "@slack/types";
 import {
   formatAgo,
