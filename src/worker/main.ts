@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
 import type { WorkerConfig } from "../config.ts";
+import { createDiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import { connectCluster } from "../k8s/index.ts";
@@ -143,6 +144,7 @@ export async function startWorkerProcess(
     roots,
     flights: createSingleFlight({ redis, prefix: options.storePrefix ?? KEY_PREFIX }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
+    details: createDiagnosisDetailsStore({ redis, ...storePrefix, retentionMs }),
     proposals: createProposalStore({
       redis,
       ...storePrefix,
