@@ -41,7 +41,7 @@ if (mode === "fake-slack") {
 } else if (mode === "app") {
   const config = loadAppConfig();
   const logger = createLogger(config.runbook.logLevel, "bench-app");
-  const redis = createRedis(config.redisUrl, { role: "producer" });
+  const redis = createRedis(config.redis, { role: "producer" });
   await waitUntilReady(redis);
   const deps = buildAppDeps(config, {
     redis,

@@ -18,6 +18,7 @@ import vm from "node:vm";
 import { Queue, Worker } from "bullmq";
 import { QUEUES, type RemediateJob } from "../src/queue/jobs.ts";
 import { createRedis, waitUntilReady } from "../src/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
 import { round, summarise, table, writeResult } from "./lib.ts";
 
 const CONCURRENCY = 4;
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     APPROVER_USER_IDS: APPROVER,
     PORT: "0",
     HOST: "127.0.0.1",
-    BENCH_PREFIX: "rdev",
+    BENCH_PREFIX: KEY_PREFIX,
   });
   const worker = await spawnLine<{ port: number }>([new URL("../src/worker.ts", import.meta.url).pathname], {
     ...common,
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   const workerUrl = `http://127.0.0.1:${worker.port}`;
   const producer = createRedis(redisServer.url, { role: "producer" });
   await waitUntilReady(producer);
-  const remediate = new Queue(QUEUES.remediate, { connection: producer });
+  const remediate = new Queue(QUEUES.remediate, { connection: producer, prefix: QUEUE_PREFIX });
   const proposals = createProposalStore({ redis: producer, signingKey: signingKey(null, fake.token) });
   /** Jobs the worker accepts: each for a proposal approved and sealed as the app does (pods long gone). */
   const approvedJobs = async (n: number, prefix: string) => {
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
   await remediate.obliterate({ force: true });
 
   // 2. Throughput of the worker process, then memory after 1,000 jobs.
-  const ours = new Queue(QUEUES.remediate, { connection: producer });
+  const ours = new Queue(QUEUES.remediate, { connection: producer, prefix: QUEUE_PREFIX });
   let started = performance.now();
   const throughputJobs = (await approvedJobs(JOBS, "tp")).map((j) => ({
     ...j,

@@ -1,6 +1,6 @@
 // Entry point of the Slack app process: configuration, Redis, stores, queues, Bolt. Thin; the
 // app never touches the cluster (the worker does).
-import { ConfigError, loadAppConfig } from "./config.ts";
+import { ConfigError, describeRedisTarget, loadAppConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createRedis, waitUntilReady } from "./redis.ts";
 import { buildAppDeps } from "./slack/build-deps.ts";
@@ -15,10 +15,11 @@ try {
   process.exit(2);
 }
 const logger = createLogger(config.runbook.logLevel, "rdev-chatops-app");
-const redis = createRedis(config.redisUrl, { role: "producer", connectionName: "rdev-app" });
+const redis = createRedis(config.redis, { role: "producer", connectionName: "rdev-app" });
 await waitUntilReady(redis);
 const deps = buildAppDeps(config, { redis, logger });
 const handle = await startSlackApp(deps);
+logger.info({ redis: describeRedisTarget(config.redis) }, "app started");
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, "shutting down");

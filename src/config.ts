@@ -4,6 +4,7 @@
 //   loadAppConfig     + Slack, Redis and approvals: the Slack app
 //   loadWorkerConfig  + Redis, Slack and queue/verification timing: the worker
 export * from "./config/app.ts";
+export * from "./config/redis.ts";
 export * from "./config/runbook.ts";
 export * from "./config/shared.ts";
 export * from "./config/worker.ts";

@@ -2,7 +2,8 @@
 // method (chat.postMessage, ...) to `apiCall` when it is constructed, so counting is a subclass that
 // overrides apiCall, not a wrapper around a finished client. Each 429 Slack answers is counted as
 // well (the client's rate_limited event), whether the client then retried or gave up.
-import { webApi } from "@slack/bolt";
+// @slack/web-api itself, not Bolt's re-export of it: the worker uses this client and never loads Bolt.
+import * as webApi from "@slack/web-api";
 import { Counter, type Registry } from "prom-client";
 
 export type SlackApiMetrics = ReturnType<typeof createSlackApiMetrics>;

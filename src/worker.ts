@@ -1,7 +1,7 @@
 // The worker process: `npm run worker` (node dist/worker.js in the image). It holds the cluster
 // credentials and does everything that touches the cluster, driven by the BullMQ queues on Redis.
 // SIGTERM/SIGINT: stop taking jobs, let in-flight ones finish (WORKER_SHUTDOWN_GRACE), then exit.
-import { ConfigError, loadWorkerConfig } from "./config.ts";
+import { ConfigError, describeRedisTarget, loadWorkerConfig } from "./config.ts";
 import { startWorkerProcess } from "./worker/main.ts";
 
 let config: ReturnType<typeof loadWorkerConfig>;
@@ -15,7 +15,10 @@ try {
 
 const worker = await startWorkerProcess(config);
 const log = worker.deps.logger;
-log.info({ port: worker.server.port, concurrency: config.concurrency }, "worker started");
+log.info(
+  { port: worker.server.port, concurrency: config.concurrency, redis: describeRedisTarget(config.redis) },
+  "worker started",
+);
 // Machine-readable for tests and scripts that start the worker on port 0.
 console.log(JSON.stringify({ event: "listening", port: worker.server.port }));
 

@@ -54,6 +54,18 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toMatch(/OOM_LOOKBACK/);
   });
 
+  it("takes Go's duration grammar for duration settings, and only Go's for CACHE_TTL_PROPOSED", () => {
+    const c = loadConfig({ OOM_LOOKBACK: "1h30m", HISTORY_RETENTION: "1d12h", CACHE_TTL_PROPOSED: "1m30s" });
+    expect(c.oomLookbackMs).toBe(5_400_000);
+    expect(c.historyRetentionMs).toBe(129_600_000);
+    expect(c.cache.proposedTtl).toBe("1m30s");
+    // rdev-api reads CACHE_TTL with Go's time.ParseDuration, which has no days.
+    expect(() => loadConfig({ CACHE_TTL_PROPOSED: "1d" })).toThrow(
+      /CACHE_TTL_PROPOSED: must be a Go duration/,
+    );
+    expect(() => loadConfig({ OOM_LOOKBACK: "-1h" })).toThrow(/OOM_LOOKBACK: must be a duration/);
+  });
+
   it("refuses a critical threshold at or below the warning threshold", () => {
     expect(() => loadConfig({ MEMORY_WARNING_PERCENT: "90", MEMORY_CRITICAL_PERCENT: "85" })).toThrow(
       /MEMORY_CRITICAL_PERCENT: must be above MEMORY_WARNING_PERCENT/,
@@ -70,6 +82,11 @@ describe.each([
   ["10Ki", 10240],
   ["lots", null],
   ["-1Gi", null],
+  // Kubernetes' grammar (the one quantity parser): exponents, Pi/Ei, values rounded up to a byte
+  ["1e9", 1e9],
+  ["1Pi", 1024 ** 5],
+  ["0.1Ki", 103],
+  ["1GB", null],
 ])("parseMemory(%s)", (input, expected) => {
   it(`is ${expected}`, () => expect(parseMemory(input)).toBe(expected));
 });
@@ -82,6 +99,17 @@ describe.each([
   ["2d", 172_800_000],
   ["5 minutes", null],
   ["", null],
+  // Go's grammar plus "d" (the one duration parser): composite, fractional and zero durations
+  ["1h30m", 5_400_000],
+  ["1.5h", 5_400_000],
+  ["1d12h", 129_600_000],
+  ["0", 0],
+  ["0s", 0],
+  // refused: negative, finer than a millisecond, units Go does not have
+  ["-5m", null],
+  ["1500us", null],
+  ["1w", null],
+  ["1h30", null],
 ])("parseDuration(%s)", (input, expected) => {
   it(`is ${expected}`, () => expect(parseDuration(input)).toBe(expected));
 });

@@ -3,7 +3,7 @@
 // renderer (memory-chart.ts) only hands it to ECharts. Every label is a function formatter, so a
 // pod name or event label is never read as an ECharts template ("{b}") or rich text.
 import type { EChartsOption, LineSeriesOption } from "echarts";
-import { formatBytes } from "../diagnostics/format.ts";
+import { formatBytes } from "../units/format.ts";
 import { DEFAULT_MAX_POINTS, downsampleMax } from "./downsample.ts";
 import { approximateWidth, legendRows, type MeasureText } from "./legend.ts";
 import { MiB, mibLabel, timeLabel, yAxisScale } from "./scale.ts";

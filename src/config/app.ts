@@ -1,8 +1,16 @@
 // The Slack app's settings (src/app.ts), validated together with the runbook settings.
 import { z } from "zod";
-import type { ApprovalPolicy } from "../remediation/policy.ts";
+import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
 import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
+import {
+  type Durability,
+  RedisEnvShape,
+  type RedisTarget,
+  redisDurability,
+  redisProblems,
+  redisTarget,
+} from "./redis.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { duration, parseDuration } from "./shared.ts";
 
@@ -26,7 +34,7 @@ export const AppEnvSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   ALERT_CHANNEL: slackId("CG", "C0123ABCD"),
   ALERTMANAGER_TOKEN: z.string().min(16, "must be at least 16 characters (a shared bearer secret)"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  ...RedisEnvShape,
   ...ApprovalEnvShape,
   PROPOSAL_TTL: duration.default("30m"),
   WATCH_CHANNELS: idList("CG", "C0123ABCD"),
@@ -59,7 +67,10 @@ export type AppConfig = {
   http: { port: number; host: string };
   alertChannel: string;
   alertmanagerToken: string;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (config/redis.ts). */
+  redis: RedisTarget;
+  /** REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT: replicas an approved job and a used proposal wait for. */
+  redisDurability: Durability;
   approval: ApprovalPolicy;
   /** Seals approvals for the worker (APPROVAL_SIGNING_KEY, or derived from the bot token). */
   approvalSigningKey: Buffer;
@@ -79,7 +90,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { runbook, e } = parseWith(env, AppEnvSchema, (cleaned) => {
     // Checked on the raw values, so they are reported even when other variables are malformed.
     const socket = cleaned.SLACK_MODE === "socket";
-    const problems: string[] = [];
+    const problems: string[] = redisProblems(cleaned);
     if (!socket && !cleaned.SLACK_SIGNING_SECRET)
       problems.push("SLACK_SIGNING_SECRET: is required in http mode (Basic Information > App Credentials)");
     if (socket && !cleaned.SLACK_APP_TOKEN)
@@ -98,7 +109,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     http: { port: e.PORT, host: e.HOST },
     alertChannel: e.ALERT_CHANNEL,
     alertmanagerToken: e.ALERTMANAGER_TOKEN,
-    redisUrl: e.REDIS_URL,
+    redis: redisTarget(e),
+    redisDurability: redisDurability(e),
     ...approvalSettings(e),
     alerts: { runbookAlerts: e.RUNBOOK_ALERTS, others: e.OTHER_ALERTS },
     incidentReaderGroupIds: e.INCIDENT_READER_GROUP_IDS,

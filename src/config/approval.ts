@@ -1,10 +1,42 @@
 // Approval settings, read by the app (which asks) and the worker (which checks again before it
 // touches the cluster), and the key that seals approvals between them.
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { ActionKind } from "../queue/jobs.ts";
-import type { ApprovalPolicy } from "../remediation/policy.ts";
-import { signingKey } from "../remediation/seal.ts";
 import { booleanFlag } from "./shared.ts";
+
+/** Actions that change the whole deployment: by default they need a second person to approve. */
+export const RISKY_ACTIONS = [
+  "rolling-restart",
+  "raise-memory-limit",
+  "set-cache-ttl",
+  "rollback",
+] as const satisfies readonly ActionKind[];
+
+export const ApprovalPolicy = z.object({
+  /** Slack user ids (U…/W…) allowed to approve. */
+  approverUserIds: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user id like U0123ABCD")),
+  /** Slack user group ids (S…) whose members may approve, e.g. the on-call group. */
+  approverGroupIds: z.array(z.string().regex(/^S[A-Z0-9]+$/, "must be a Slack user group id like S0123ABCD")),
+  /** Everyone in the channel may approve (demo and small teams); the lists above are then ignored. */
+  anyoneMayApprove: z.boolean().default(false),
+  /**
+   * Actions that take two people: someone other than the requester when a person asked, two
+   * different approvers when the bot proposed it on its own (an alert).
+   */
+  fourEyesActions: z.array(ActionKind).default([...RISKY_ACTIONS]),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+/**
+ * The signing key: APPROVAL_SIGNING_KEY when set, else derived from the Slack bot token (which the
+ * app and the worker both hold and Redis never sees). Rotating either invalidates approved jobs
+ * that have not started yet.
+ */
+export function signingKey(configured: string | null, botToken: string): Buffer {
+  if (configured) return createHmac("sha256", "rdev-approval-signing-key").update(configured).digest();
+  return createHmac("sha256", "rdev-approval-signing-key-from-bot-token").update(botToken).digest();
+}
 
 const slackId = (prefix: string, example: string) =>
   z.string().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,}$`), `must be a Slack id like ${example}`);

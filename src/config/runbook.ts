@@ -6,6 +6,7 @@ import {
   cleanEnv,
   dnsName,
   duration,
+  goDuration,
   issuesToProblems,
   labelSelector,
   memoryQuantity,
@@ -35,7 +36,7 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
     .default("CACHE_TTL"),
-  CACHE_TTL_PROPOSED: duration.default("15s"),
+  CACHE_TTL_PROPOSED: goDuration.default("15s"),
   OOM_LOOKBACK: duration.default("1h"),
   /**
    * Restart budget "N/window": past N restarts of the workload in the window (the bot's restarts and

@@ -1,6 +1,11 @@
 // Shared pieces of configuration: the error that lists every problem, value parsers, common
 // zod field types, and `parseWith`, which validates one schema together with the runbook settings.
 import { z } from "zod";
+import { redactSecrets } from "../logger.ts";
+import { DAY_UNITS, nsToMs, parseDurationNs, parseGoDuration } from "../units/duration.ts";
+import { quantityValue } from "../units/quantity.ts";
+
+export { redactSecrets };
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -13,32 +18,30 @@ export class ConfigError extends Error {
   }
 }
 
-const UNIT: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
-
-/** Parses a Kubernetes memory quantity ("512Mi", "1Gi", "1e3", "2G") into bytes; null if malformed. */
+/**
+ * A Kubernetes memory quantity ("512Mi", "1Gi", "1e3", "2G", "1.5Gi") in bytes, rounded up like
+ * Quantity.Value() (the one quantity parser, src/units/quantity.ts); null if malformed or negative.
+ */
 export function parseMemory(quantity: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity.trim());
-  if (!m?.[1]) return null;
-  return Math.round(Number(m[1]) * (UNIT[m[2] ?? ""] ?? 1));
+  const bytes = quantityValue(quantity.trim());
+  return bytes === null || bytes < 0 ? null : bytes;
 }
 
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses "30s", "5m", "1h" into milliseconds; null if malformed. */
+/**
+ * A duration setting in milliseconds: Go's time.ParseDuration grammar (the one duration parser,
+ * src/units/duration.ts: "30s", "1h30m", "1.5h", "0") plus the unit "d" for 24 h ("90d"), which the
+ * bot's own settings take on purpose; null if malformed, negative or finer than a millisecond.
+ */
 export function parseDuration(text: string): number | null {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m?.[1] || !m[2]) return null;
-  return Number(m[1]) * (DURATION_MS[m[2]] ?? 0);
+  const r = parseDurationNs(text.trim(), DAY_UNITS);
+  if (!r.ok || r.ns < 0n || r.ns % 1_000_000n !== 0n) return null;
+  return nsToMs(r.ns);
+}
+
+/** A value rdev-api itself reads with Go's time.ParseDuration (CACHE_TTL): Go's grammar, no "d". */
+export function parseGoSetting(text: string): number | null {
+  const ms = parseGoDuration(text.trim());
+  return ms === null || ms < 0 ? null : ms;
 }
 
 export const percent = (fallback: number) =>
@@ -50,13 +53,23 @@ export const percent = (fallback: number) =>
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** Kubernetes quantity such as 512Mi, 1Gi, 1.5G or plain bytes. */
+/** Kubernetes quantity such as 512Mi, 1Gi, 1.5G, 1e9 or plain bytes (not negative). */
 export const memoryQuantity = z
   .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a memory quantity like 512Mi or 2Gi");
+  .refine((q) => parseMemory(q) !== null, "must be a memory quantity like 512Mi or 2Gi");
 
-/** Duration such as 300ms, 30s, 5m, 2h or 1d. */
-export const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, "must be a duration like 30s, 5m, 1h");
+/** Duration such as 300ms, 30s, 5m, 1h30m, 1.5h or 1d (Go's grammar plus "d"; not negative). */
+export const duration = z
+  .string()
+  .refine((t) => parseDuration(t) !== null, "must be a duration like 30s, 5m, 1h");
+
+/** A duration rdev-api reads with Go's time.ParseDuration: 15s, 5m, 1h30m (no "d"; not negative). */
+export const goDuration = z
+  .string()
+  .refine(
+    (t) => parseGoSetting(t) !== null,
+    "must be a Go duration like 15s, 5m or 1h30m (no d: rdev-api's Go reads it)",
+  );
 
 export const labelSelector = z
   .string()
@@ -80,17 +93,6 @@ export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Settings whose whole value is a secret: never shown. */
 export const isSecretSetting = (key: string): boolean => /TOKEN|SECRET|PASSWORD|_KEY$/.test(key);
-
-/**
- * `text` with credentials taken out: the user:password of URLs (redis://:pass@host, also without
- * the "//" or a scheme), and anything shaped like a Slack token (xoxb-, xapp-, ...).
- */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\/\/)[^\s/@"']*@/g, "$1***@")
-    .replace(/(^|[\s"'(=])[^\s/@"'(=:]+:[^\s/@"']*@/g, "$1***@")
-    .replace(/\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/g, "xox*-***");
-}
 
 /** One line per zod issue: the variable, what is wrong, and the value given (hidden for secrets). */
 export function issuesToProblems(

@@ -1,7 +1,15 @@
 // The worker's settings (src/worker.ts), validated together with the runbook settings.
 import { z } from "zod";
-import type { ApprovalPolicy } from "../remediation/policy.ts";
+import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
+import {
+  type Durability,
+  RedisEnvShape,
+  type RedisTarget,
+  redisDurability,
+  redisProblems,
+  redisTarget,
+} from "./redis.ts";
 import { type Config, parseWith } from "./runbook.ts";
 import { booleanFlag, duration, parseDuration } from "./shared.ts";
 
@@ -14,7 +22,7 @@ const positiveDuration = (fallback: string) =>
   duration.default(fallback).refine((text) => (parseDuration(text) ?? 1) > 0, "must be longer than 0");
 
 export const WorkerEnvSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must look like redis://host:6379"),
+  ...RedisEnvShape,
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-...)"),
   SLACK_API_URL: z
     .url({ error: "must be a URL like https://slack.com/api/" })
@@ -70,7 +78,10 @@ export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
 export type WorkerConfig = {
   runbook: Config;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (config/redis.ts). */
+  redis: RedisTarget;
+  /** REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT: replicas an approved job and a used proposal wait for. */
+  redisDurability: Durability;
   slack: { botToken: string; apiUrl: string | null };
   http: { port: number; host: string };
   concurrency: number;
@@ -101,17 +112,19 @@ export type WorkerConfig = {
 };
 /** Runbook + Redis + Slack + worker settings; one ConfigError lists every problem. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const { runbook, e } = parseWith(env, WorkerEnvSchema, (_cleaned, parsed) =>
-    parsed && parsed.CLUSTER_CLOCK_SPEED !== 1 && parsed.CLUSTER_CLOCK_EPOCH === undefined
+  const { runbook, e } = parseWith(env, WorkerEnvSchema, (cleaned, parsed) => [
+    ...redisProblems(cleaned),
+    ...(parsed && parsed.CLUSTER_CLOCK_SPEED !== 1 && parsed.CLUSTER_CLOCK_EPOCH === undefined
       ? [
           "CLUSTER_CLOCK_EPOCH: is required when CLUSTER_CLOCK_SPEED is not 1 (the simulator's start, ms since the epoch)",
         ]
-      : [],
-  );
+      : []),
+  ]);
   const ms = (text: string) => parseDuration(text) ?? 0;
   return {
     runbook,
-    redisUrl: e.REDIS_URL,
+    redis: redisTarget(e),
+    redisDurability: redisDurability(e),
     slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
     http: { port: e.WORKER_PORT, host: e.WORKER_HOST },
     concurrency: e.WORKER_CONCURRENCY,

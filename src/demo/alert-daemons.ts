@@ -7,6 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nsToMs, PROMETHEUS_UNITS, parseDurationNs } from "../units/duration.ts";
 import { type Daemon, findBinary, startDaemon } from "./daemon.ts";
 import { setYamlValues, shortenFor } from "./yaml-rewrite.ts";
 
@@ -18,12 +19,11 @@ export const alertmanagerBinary = (): string | null =>
 
 export type AlertDaemons = { prometheus: Daemon; alertmanager: Daemon; stop(): Promise<void> };
 
-/** "5m" / speed as a Prometheus duration in whole milliseconds (at least 1 s). */
+/** A rule's `for` ("5m", "1h30m", "1d") / speed as a Prometheus duration in whole milliseconds (at least 1 s). */
 export function scaledFor(duration: string, speed: number): string {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
-  if (!m) throw new Error(`cannot scale the duration ${JSON.stringify(duration)}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
-  return `${Math.max(1000, Math.round((Number(m[1]) * unit) / speed))}ms`;
+  const parsed = parseDurationNs(duration, PROMETHEUS_UNITS);
+  if (!parsed.ok || parsed.ns < 0n) throw new Error(`cannot scale the duration ${JSON.stringify(duration)}`);
+  return `${Math.max(1000, Math.round(nsToMs(parsed.ns) / speed))}ms`;
 }
 
 /** Starts both daemons; throws when a binary is missing (check the *Binary() functions first). */

@@ -27,7 +27,7 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -44,7 +44,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Sends PING on a raw socket; true on +PONG. */
-async function ping(port: number): Promise<boolean> {
+export async function ping(port: number): Promise<boolean> {
   return await new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     let reply = "";

@@ -88,6 +88,11 @@ function viewArg(args: Args): Record<string, unknown> {
   const typed = view as Record<string, unknown>;
   if (typed.type !== "modal" && typed.type !== "home") throw new SlackApiError("invalid_arguments");
   if (JSON.stringify(view).length > 250_000) throw new SlackApiError("view_too_large");
+  // Slack's view limits: a modal's title is at most 24 characters, a view holds at most 100 blocks.
+  const title = (typed.title as { text?: unknown } | undefined)?.text;
+  if (typed.type === "modal" && (typeof title !== "string" || title.length > 24))
+    throw new SlackApiError("invalid_arguments");
+  if (Array.isArray(typed.blocks) && typed.blocks.length > 100) throw new SlackApiError("invalid_arguments");
   return typed;
 }
 

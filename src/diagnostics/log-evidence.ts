@@ -2,19 +2,18 @@
 // sse_connections_active), runaway commands named by their output lines, many commands running at
 // once. Pure; the points come from the runbook (EVIDENCE_POINTS.logMatch, logSupport).
 import { type CauseRule, EVIDENCE_POINTS } from "../runbooks/high-memory/causes.ts";
+import { describeCommand } from "../runbooks/high-memory/logs.ts";
 import { formatCount, formatDuration, formatPercent } from "./format.ts";
-import type { CommandLogEntry, LogReport, PodLogReport } from "./logs/types.ts";
+
+export { describeCommand };
+
+import type { LogReport, PodLogReport } from "./logs/types.ts";
 import { median } from "./stats.ts";
 import type { AppMetricKey, Evidence, PodRow } from "./types.ts";
 
 export type LogEvidence = { primary: Evidence[]; supporting: Evidence[] };
 
 const NONE: LogEvidence = { primary: [], supporting: [] };
-
-export function describeCommand(c: CommandLogEntry): string {
-  const age = c.ageMs !== null ? `, running ${formatDuration(c.ageMs)}` : ", running";
-  return `${c.id}${c.argv ? ` (${c.argv})` : ""}: ${formatCount(c.lines)} output lines${c.running ? age : ""}`;
-}
 
 /** The stuck-connection evidence of one pod, or null when its log shows none. */
 function sseEvidence(

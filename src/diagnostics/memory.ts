@@ -40,16 +40,5 @@ export function podMemory(
   return { workingSetBytes, limitBytes, requestBytes, percentOfLimit, note };
 }
 
-/** Worst first: highest percent of limit, then highest working set, then name (deterministic). */
-export function compareByMemory(
-  a: { name: string; memory: Memory },
-  b: { name: string; memory: Memory },
-): number {
-  const pa = a.memory.percentOfLimit ?? -1;
-  const pb = b.memory.percentOfLimit ?? -1;
-  if (pa !== pb) return pb - pa;
-  const ba = a.memory.workingSetBytes ?? -1;
-  const bb = b.memory.workingSetBytes ?? -1;
-  if (ba !== bb) return bb - ba;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
+// The runbook orders pods worst first (src/runbooks/high-memory/actions.ts); diagnostics use the same order.
+export { compareByMemory } from "../runbooks/high-memory/actions.ts";

@@ -5,7 +5,11 @@
 import { z } from "zod";
 import type { TimelineEntry } from "../incidents/model.ts";
 import { TIMELINE_TYPES } from "../incidents/model.ts";
+import { OutcomeData } from "../resolution/outcome.ts";
 import { DiagnosisSnapshot } from "./snapshot.ts";
+
+// How an incident ended belongs to src/resolution (it decides it); the timeline stores it.
+export { OUTCOME_KINDS, OutcomeData, type OutcomeKind } from "../resolution/outcome.ts";
 
 /** Timeline entry types. The first five are written by the incident store itself. */
 export const ENTRY = {
@@ -133,43 +137,6 @@ export const VerificationData = z.looseObject({
   after: z.number().nullish(),
   checks: z.array(z.looseObject({ id: str, ok: z.boolean(), text: str })).default([]),
 });
-
-/** How an incident ended. The kinds, most specific first, are decided by classifyOutcome. */
-export const OUTCOME_KINDS = [
-  "action",
-  "oom_kill",
-  "rollout",
-  "pod_replaced",
-  "restarted",
-  "memory_fell",
-  "unknown",
-] as const;
-export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
-
-export const OutcomeData = z.looseObject({
-  kind: z.enum(OUTCOME_KINDS),
-  /** The pod the fact is about (the OOM-killed, replaced or restarted pod). */
-  pod: optStr,
-  /** When it happened, real time (ms); clusterAt is the cluster's own clock when it differs. */
-  at: z.number().nullish(),
-  clusterAt: z.number().nullish(),
-  restartCount: z.number().int().nullish(),
-  /** Reason of a restart that was not an OOM kill (Error, Completed, ...). */
-  reason: optStr,
-  /** The replacement pod, or the new ReplicaSet of someone else's rollout. */
-  replacement: optStr,
-  /** The bot's action that explains it: proposal, kind, words, approver, verification. */
-  proposalId: optStr,
-  action: optStr,
-  actionText: optStr,
-  approvedBy: optStr,
-  verification: z.enum(["passed", "failed", "pending"]).nullish(),
-  /** Other facts seen (a later OOM kill, a restart) that did not decide the outcome. */
-  notes: z.array(str).default([]),
-  /** Why the cluster could not be read (kind "unknown"). */
-  error: optStr,
-});
-export type OutcomeData = z.infer<typeof OutcomeData>;
 
 export const HistoryEntry = z.discriminatedUnion("type", [
   entry(ENTRY.opened, z.looseObject({ key: str }).default({ key: "" })),

@@ -2,15 +2,15 @@
 // status`): the next one compares against it for its trend. One small hash per workload, expiring
 // after the history retention, so Redis memory stays bounded however often people ask.
 //
-// Layout under prefix P (default "rdev"):
+// Layout under prefix P (default KEY_PREFIX, "{rdev}"):
 //   P:diagnosis:latest:<namespace>/<deployment>   hash  gatheredAt, snapshot (DiagnosisSnapshot JSON)
-import type { Redis } from "ioredis";
 import type { Target } from "../queue/jobs.ts";
-import { evalScript, withRedis } from "../redis.ts";
+import { evalScript, type RedisClient, withRedis } from "../redis.ts";
+import { KEY_PREFIX } from "../redis-keys.ts";
 import { type DiagnosisSnapshot, parseSnapshot } from "./snapshot.ts";
 
 export type SnapshotStoreOptions = {
-  redis: Redis;
+  redis: RedisClient;
   prefix?: string;
   /** How long a snapshot is kept (HISTORY_RETENTION). Default 90 days. */
   retentionMs?: number;
@@ -41,7 +41,7 @@ function parseJson(text: string): unknown {
 
 export function createSnapshotStore(options: SnapshotStoreOptions) {
   const { redis } = options;
-  const prefix = options.prefix ?? "rdev";
+  const prefix = options.prefix ?? KEY_PREFIX;
   const retentionMs = options.retentionMs ?? 90 * 86_400_000;
   const key = (t: Target) => `${prefix}:diagnosis:latest:${t.namespace}/${t.deployment}`;
   return {

@@ -1,7 +1,7 @@
 // The incident data model as the store keeps it in Redis, and pure conversions to and from the
 // Redis representation (flat string hashes, JSON list entries).
 //
-// Redis layout, all under a prefix P (default "rdev"):
+// Redis layout, all under a prefix P (default "{rdev}", src/redis-keys.ts):
 //   P:incident:<id>            hash     the fields of Incident below (numbers as decimal strings),
 //                                       plus `permalink` (the thread's, cached by the history views)
 //   P:incident:<id>:alerts     hash     fingerprint -> IncidentAlert JSON (one per pod/label set)

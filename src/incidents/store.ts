@@ -3,8 +3,8 @@
 // one of them posts the Slack thread root. See model.ts for the data model and key layout.
 
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
-import { evalScript, withRedis } from "../redis.ts";
+import { evalScript, type RedisClient, withRedis } from "../redis.ts";
+import { KEY_PREFIX } from "../redis-keys.ts";
 import { oneLine } from "./alert-text.ts";
 import { alertPercent } from "./alert-value.ts";
 import { type Alert, alertTime } from "./alertmanager.ts";
@@ -29,8 +29,8 @@ import {
 } from "./scripts.ts";
 
 export type IncidentStoreOptions = {
-  redis: Redis;
-  /** Key prefix, "rdev" by default. Use a unique one per test. */
+  redis: RedisClient;
+  /** Key prefix, KEY_PREFIX ("{rdev}") by default. Use a unique one per test. */
   prefix?: string;
   now?: () => number;
   newId?: () => string;
@@ -77,7 +77,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function createIncidentStore(options: IncidentStoreOptions) {
   const redis = options.redis;
-  const prefix = options.prefix ?? "rdev";
+  const prefix = options.prefix ?? KEY_PREFIX;
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => randomUUID());
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;

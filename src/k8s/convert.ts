@@ -9,6 +9,7 @@ import type {
   V1Pod,
 } from "@kubernetes/client-node";
 import { z } from "zod";
+import { parseGoDuration as goDurationMs } from "../units/duration.ts";
 import { parseQuantity, quantityToBytes, quantityToNanoCores } from "./quantity.ts";
 import type {
   ClusterEvent,
@@ -188,16 +189,8 @@ export function toDeploymentInfo(d: V1Deployment): DeploymentInfo {
 
 /** Go time.Duration text as metrics-server writes it ("30s", "1m0s", "10.062s", "500ms") -> seconds. */
 export function parseGoDuration(text: string): number | null {
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
-  if (text === "0") return 0;
-  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    total += Number(m[1]) * (unit[m[2] ?? ""] ?? 0);
-    consumed = re.lastIndex;
-  }
-  return consumed === text.length && consumed > 0 ? total : null;
+  const ms = goDurationMs(text);
+  return ms === null ? null : ms / 1000;
 }
 
 const quantity = z.string().refine((q) => parseQuantity(q) !== null, "must be a Kubernetes quantity");

@@ -1,6 +1,9 @@
 // A MemoryHistory (from any source) as the memory chart's input. Pure.
 import type { ChartEvent, MemoryChartInput } from "../charts/types.ts";
-import type { OomKill } from "../diagnostics/types.ts";
+
+/** What an OOM-kill marker needs of a diagnosis' OomKill (a shape, so this folder stays below diagnostics). */
+type OomKill = { pod: string | null; node: string | null; at: string | null };
+
 import type { MemoryHistory } from "./types.ts";
 
 export type ChartLabels = {

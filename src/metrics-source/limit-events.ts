@@ -2,7 +2,7 @@
 // it changed. During a rollout that raises the limit, the first new pod moves it. Pure.
 
 import type { ChartEvent } from "../charts/types.ts";
-import { formatBytes } from "../diagnostics/format.ts";
+import { formatBytes } from "../units/format.ts";
 
 /** One pod's limit at one instant. */
 export type LimitSample = { t: number; pod: string; bytes: number };

@@ -3,7 +3,6 @@
 // the simulator's. Pure apart from reading the caller's list when asked.
 
 import type { MemorySeries } from "../charts/types.ts";
-import type { Diagnosis } from "../diagnostics/types.ts";
 import { limitChanges } from "./limit-events.ts";
 import type { MemoryHistory, MemoryHistorySource, MemoryWindow } from "./types.ts";
 
@@ -58,6 +57,12 @@ export function snapshotHistorySource(
   const read = typeof snapshots === "function" ? snapshots : () => snapshots;
   return { memoryHistory: async (window) => historyFromSnapshots(read(), window) };
 }
+
+/** What a snapshot needs of a Diagnosis (a shape, so this folder stays below diagnostics). */
+type Diagnosis = {
+  gatheredAt: string;
+  pods: readonly { name: string; memory: { workingSetBytes: number | null; limitBytes: number | null } }[];
+};
 
 /** The diagnosis' pods at its gatheredAt, as one snapshot. */
 export function snapshotFromDiagnosis(diagnosis: Diagnosis): MemorySnapshot {

@@ -3,19 +3,31 @@
 // notifications or a double click adds one job) and fail fast while Redis is down, so a Slack
 // handler can tell the user at once instead of hanging.
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { RedisUnavailableError, withRedis } from "../redis.ts";
-import { createOutbox } from "../slack/outbox/queue.ts";
+import {
+  type Durability,
+  type RedisClient,
+  RedisUnavailableError,
+  waitForReplicas,
+  withRedis,
+} from "../redis.ts";
+import { QUEUE_PREFIX } from "../redis-keys.ts";
 import { DiagnoseJob, jobIds, QUEUES, RESOLVE_JOB_NAME, RemediateJob, ResolveJob } from "./jobs.ts";
 
 export type QueuesOptions = {
   /** A producer connection (createRedis(url, { role: "producer" })): commands fail fast. */
-  connection: Redis;
-  /** BullMQ key prefix ("bull" by default); tests use a unique one. */
+  connection: RedisClient;
+  /** BullMQ key prefix (QUEUE_PREFIX by default); tests use a unique one. */
   prefix?: string;
+  /** Replicas an approved remediate job waits for (REDIS_WAIT_REPLICAS), so a failover cannot lose it. */
+  durability?: Durability;
 };
 
-export type EnqueueResult = { queue: string; jobId: string };
+export type EnqueueResult = {
+  queue: string;
+  jobId: string;
+  /** Remediate jobs: replicas that acknowledged the job (WAIT), null when none were asked for. */
+  replicas?: number | null;
+};
 
 export type Queues = ReturnType<typeof createQueues>;
 
@@ -25,7 +37,7 @@ export function createQueues(options: QueuesOptions) {
   const { connection } = options;
   const common = {
     connection,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    prefix: options.prefix ?? QUEUE_PREFIX,
   };
   const diagnose = new Queue(QUEUES.diagnose, {
     ...common,
@@ -48,8 +60,9 @@ export function createQueues(options: QueuesOptions) {
     },
   });
 
-  // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
-  const outbox = createOutbox(common);
+  // Connection errors (a Redis restart, a failover) reach callers as rejected adds (withRedis);
+  // without a listener BullMQ prints each one to stderr.
+  for (const queue of [diagnose, remediate]) queue.on("error", () => {});
 
   const ensureConnected = () => {
     if (connection.status !== "ready") {
@@ -62,7 +75,6 @@ export function createQueues(options: QueuesOptions) {
   return {
     diagnose,
     remediate,
-    outbox,
 
     /** Resolves when Redis answers PING; throws RedisUnavailableError otherwise (fast). */
     async ping(): Promise<void> {
@@ -97,12 +109,16 @@ export function createQueues(options: QueuesOptions) {
       const jobId = jobIds.remediate(job.proposalId);
       ensureConnected();
       await withRedis("queue a remediate job", () => remediate.add(job.action, job, { jobId }));
-      return { queue: QUEUES.remediate, jobId };
+      // The claim and the job were written on this connection: WAIT covers both.
+      const replicas = await withRedis("wait for Redis replicas", () =>
+        waitForReplicas(connection, options.durability, options.prefix ?? QUEUE_PREFIX),
+      );
+      return { queue: QUEUES.remediate, jobId, replicas };
     },
 
     /** Closes the queues; the shared connection stays open (its owner closes it). */
     async close(): Promise<void> {
-      await Promise.all([diagnose.close(), remediate.close(), outbox.close()]);
+      await Promise.all([diagnose.close(), remediate.close()]);
     },
   };
 }

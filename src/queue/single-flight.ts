@@ -3,9 +3,8 @@
 // diagnosis into every joined thread when it is done (with that thread's own buttons). A flood of
 // status commands costs one round of cluster reads. Both sides are one Lua script each, so a join
 // can never slip between the worker's last read of the joiners and the end of the flight.
-import type { Redis } from "ioredis";
 import { z } from "zod";
-import { evalScript, withRedis } from "../redis.ts";
+import { evalScript, type RedisClient, withRedis } from "../redis.ts";
 import { ReplyTo } from "./jobs.ts";
 
 /** How long a flight may last before a new request leads again (a dead worker cannot block it). */
@@ -48,7 +47,7 @@ return joiners
 
 export type SingleFlight = ReturnType<typeof createSingleFlight>;
 
-export function createSingleFlight(options: { redis: Redis; prefix: string; ttlMs?: number }) {
+export function createSingleFlight(options: { redis: RedisClient; prefix: string; ttlMs?: number }) {
   const { redis, prefix } = options;
   const ttl = options.ttlMs ?? FLIGHT_TTL_MS;
   const flightKey = (target: { namespace: string; deployment: string }) =>

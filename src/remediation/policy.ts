@@ -2,18 +2,11 @@
 // clicking user's Slack user groups (usergroups.users.list) and passes them in. The app checks a
 // click with mayApprove; the worker checks the whole approved proposal with approvalsSatisfy, under
 // the policy it is configured with, before it touches the cluster.
-import { z } from "zod";
+import { ApprovalPolicy, RISKY_ACTIONS } from "../config/approval.ts";
 import { ActionKind } from "../queue/jobs.ts";
 
-export { ActionKind };
-
-/** Actions that change the whole deployment: by default they need a second person to approve. */
-export const RISKY_ACTIONS = [
-  "rolling-restart",
-  "raise-memory-limit",
-  "set-cache-ttl",
-  "rollback",
-] as const satisfies readonly ActionKind[];
+// The policy's shape is a setting (src/config/approval.ts); this module applies it.
+export { ActionKind, ApprovalPolicy, RISKY_ACTIONS };
 
 /** What people read instead of an action id. */
 export const ACTION_NAMES: Record<ActionKind, string> = {
@@ -25,21 +18,6 @@ export const ACTION_NAMES: Record<ActionKind, string> = {
   rollback: "Roll back",
   undo: "Undo",
 };
-
-export const ApprovalPolicy = z.object({
-  /** Slack user ids (U…/W…) allowed to approve. */
-  approverUserIds: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user id like U0123ABCD")),
-  /** Slack user group ids (S…) whose members may approve, e.g. the on-call group. */
-  approverGroupIds: z.array(z.string().regex(/^S[A-Z0-9]+$/, "must be a Slack user group id like S0123ABCD")),
-  /** Everyone in the channel may approve (demo and small teams); the lists above are then ignored. */
-  anyoneMayApprove: z.boolean().default(false),
-  /**
-   * Actions that take two people: someone other than the requester when a person asked, two
-   * different approvers when the bot proposed it on its own (an alert).
-   */
-  fourEyesActions: z.array(ActionKind).default([...RISKY_ACTIONS]),
-});
-export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 
 /** A Slack user id; anything else ("alertmanager") means the bot proposed the action itself. */
 export const isPerson = (requestedBy: string): boolean => /^[UW][A-Z0-9]+$/.test(requestedBy);

@@ -3,15 +3,15 @@
 // double click, a second replica or a replayed payload cannot start a second job, and a
 // two-person action cannot be completed twice or by one person clicking twice.
 //
-// Layout under prefix P (default "rdev"):
+// Layout under prefix P (default KEY_PREFIX, "{rdev}"):
 //   P:proposal:<id>                 hash  fields of Proposal (action/target/approvals as JSON)
 //   P:proposals:incident:<incident> set   proposal ids of an incident, for expireForIncident
 // A proposal hash expires `retentionMs` after its expiry (pending) or after its claim/cancel, so
 // late clicks still get "expired"/"already claimed" for a while, then "not_found".
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { ActionParams } from "../queue/jobs.ts";
-import { evalScript, withRedis } from "../redis.ts";
+import { type Durability, evalScript, type RedisClient, waitForReplicas, withRedis } from "../redis.ts";
+import { KEY_PREFIX } from "../redis-keys.ts";
 import {
   type Approval,
   type ClaimFailure,
@@ -26,7 +26,7 @@ import { sealOrigin } from "./seal.ts";
 export * from "./proposal-model.ts";
 
 export type ProposalStoreOptions = {
-  redis: Redis;
+  redis: RedisClient;
   prefix?: string;
   newId?: () => string;
   now?: () => number;
@@ -34,6 +34,11 @@ export type ProposalStoreOptions = {
   retentionMs?: number;
   /** APPROVAL_SIGNING_KEY: new proposals get an origin seal (without one nobody can approve them). */
   signingKey?: Buffer;
+  /**
+   * Replicas a proposal marked used waits for (REDIS_WAIT_REPLICAS) before the worker touches the
+   * cluster, so a failover cannot forget that this job has used it.
+   */
+  durability?: Durability;
 };
 
 export type ApproveRequest = {
@@ -56,7 +61,8 @@ export type ApproveResult =
   | ClaimFailure;
 
 export type MarkUsedResult =
-  | { ok: true }
+  /** replicas: how many acknowledged the mark (WAIT), null when none were asked for. */
+  | { ok: true; replicas: number | null }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "not_claimed"; status: string }
   | { ok: false; reason: "used"; by: string; at: number | null };
@@ -72,7 +78,7 @@ export type ProposalStore = ReturnType<typeof createProposalStore>;
 
 export function createProposalStore(options: ProposalStoreOptions) {
   const { redis } = options;
-  const prefix = options.prefix ?? "rdev";
+  const prefix = options.prefix ?? KEY_PREFIX;
   const newId = options.newId ?? (() => randomUUID());
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 86_400_000;
@@ -218,7 +224,12 @@ export function createProposalStore(options: ProposalStoreOptions) {
         evalScript(redis, MARK_USED, [proposalKey(id)], [jobId, at]),
       )) as [string, ...unknown[]];
       const [outcome, a, b] = reply;
-      if (outcome === "ok") return { ok: true };
+      if (outcome === "ok") {
+        const replicas = await withRedis("wait for Redis replicas", () =>
+          waitForReplicas(redis, options.durability, prefix),
+        );
+        return { ok: true, replicas };
+      }
       if (outcome === "not_claimed") return { ok: false, reason: "not_claimed", status: String(a ?? "") };
       if (outcome === "used") return { ok: false, reason: "used", by: String(a ?? ""), at: num(b) };
       return { ok: false, reason: "not_found" };

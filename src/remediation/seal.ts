@@ -113,12 +113,5 @@ export function verifySeal(key: Buffer, approval: SealedApproval, seal: string |
   return timingSafeEqual(expected, Buffer.from(seal, "hex"));
 }
 
-/**
- * The signing key: APPROVAL_SIGNING_KEY when set, else derived from the Slack bot token (which the
- * app and the worker both hold and Redis never sees). Rotating either invalidates approved jobs
- * that have not started yet.
- */
-export function signingKey(configured: string | null, botToken: string): Buffer {
-  if (configured) return createHmac("sha256", "rdev-approval-signing-key").update(configured).digest();
-  return createHmac("sha256", "rdev-approval-signing-key-from-bot-token").update(botToken).digest();
-}
+// The key itself comes from configuration (src/config/approval.ts).
+export { signingKey } from "../config/approval.ts";

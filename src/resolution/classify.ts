@@ -9,7 +9,7 @@
 //   unknown       the cluster could not be read
 // "Resolved on its own" (memory_fell) is the last resort, never the default. Pure: every time is real
 // time (ms); the caller converts the cluster's timestamps (cluster clocks may run fast in demos).
-import type { OutcomeData } from "../history/entries.ts";
+import type { OutcomeData } from "./outcome.ts";
 
 const SIGKILL_EXIT = 137;
 /** Facts this long before the incident opened still count (the alert's `for` delays the opening). */

@@ -2,7 +2,7 @@
 // history and the postmortem. The format decides how people and names look (Slack mentions and code
 // spans, or display names in a Markdown file). Pure.
 import { formatDuration } from "../diagnostics/format.ts";
-import type { OutcomeData, OutcomeKind } from "../history/entries.ts";
+import type { OutcomeData, OutcomeKind } from "./outcome.ts";
 
 export type OutcomeFormat = {
   /** A person: `<@U123>` in Slack, a display name in files; "" leaves the person out. */

@@ -2,7 +2,6 @@
 // (which point SLACK_API_URL at the fake Slack and give every test its own key prefixes).
 import { randomUUID } from "node:crypto";
 import type { webApi } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import type { AppConfig } from "../config.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
@@ -10,20 +9,23 @@ import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges
 import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
+import type { RedisClient } from "../redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../redis-keys.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { createAlertmanagerApi } from "../silences/alertmanager-api.ts";
 import { boltLogger } from "./bolt-logger.ts";
-import type { AppDeps } from "./deps.ts";
+import type { AppDeps, AppQueues } from "./deps.ts";
 import { createHttpFetch, type HttpFetch } from "./http/http-fetch.ts";
+import { createOutbox } from "./outbox/queue.ts";
 import { createUserNames } from "./user-names.ts";
 
 export type BuildDepsOptions = {
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   metrics?: Metrics;
-  /** Prefix of the stores' and the app's Redis keys ("rdev"). */
+  /** Prefix of the stores' and the app's Redis keys (KEY_PREFIX, "{rdev}"). */
   prefix?: string;
-  /** BullMQ's key prefix ("bull"). */
+  /** BullMQ's key prefix (QUEUE_PREFIX, "{rdev}:bull"). */
   bullPrefix?: string;
   now?: () => number;
   newId?: () => string;
@@ -47,7 +49,7 @@ export function slackClientOptions(
 
 export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppDeps {
   const { redis, logger } = options;
-  const prefix = options.prefix ?? "rdev";
+  const prefix = options.prefix ?? KEY_PREFIX;
   const now = options.now ?? Date.now;
   const fetch = options.fetch ?? createHttpFetch();
   const clientOptions = slackClientOptions(config, logger, fetch);
@@ -64,10 +66,17 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     // Longer than an outbox post may take, so a slow Slack cannot let a second root through.
     rootClaimLeaseMs: Math.max(30_000, 3 * config.limits.slackPostTimeoutMs),
   });
-  const queues = createQueues({
-    connection: redis,
-    ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}),
-  });
+  const bull = { connection: redis, prefix: options.bullPrefix ?? QUEUE_PREFIX };
+  const workerQueues = createQueues({ ...bull, durability: config.redisDurability });
+  // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
+  const outbox = createOutbox(bull);
+  const queues: AppQueues = {
+    ...workerQueues,
+    outbox,
+    close: async () => {
+      await Promise.all([workerQueues.close(), outbox.close()]);
+    },
+  };
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
   registerQueueGauges(
@@ -106,7 +115,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     incidents,
     proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
-    bullPrefix: options.bullPrefix ?? "bull",
+    bullPrefix: options.bullPrefix ?? QUEUE_PREFIX,
     redis,
     prefix,
     metrics,

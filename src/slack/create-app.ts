@@ -89,7 +89,7 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
       : startOutboxWorker(
           { ...deps, rootUpdater, diagnosed },
           {
-            connection: createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-app-outbox" }),
+            connection: createRedis(config.redis, { role: "worker", connectionName: "rdev-app-outbox" }),
             prefix: deps.bullPrefix,
           },
         );

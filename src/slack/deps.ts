@@ -1,16 +1,17 @@
 // Everything the Slack app's handlers use, passed in as one object: tests build it from real
 // Redis, the fake Slack Web API and a manual clock; src/app.ts from configuration.
 import type { webApi } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import type { AppConfig } from "../config.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Queues } from "../queue/queues.ts";
 import type { SingleFlight } from "../queue/single-flight.ts";
+import type { RedisClient } from "../redis.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
 import type { AlertmanagerApi } from "../silences/alertmanager-api.ts";
 import type { HttpFetch } from "./http/http-fetch.ts";
+import type { Outbox } from "./outbox/queue.ts";
 import type { UserNames } from "./user-names.ts";
 
 export type WebClient = webApi.WebClient;
@@ -30,11 +31,11 @@ export type AppDeps = {
   fetch: HttpFetch;
   incidents: IncidentStore;
   proposals: ProposalStore;
-  queues: Queues;
-  /** BullMQ's key prefix ("bull"), for the app's own outbox worker. */
+  queues: AppQueues;
+  /** BullMQ's key prefix (QUEUE_PREFIX), for the app's own outbox worker. */
   bullPrefix: string;
   /** Producer connection (fails fast): update gates, replay guard, readiness. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix for the app's own Redis keys (gates, replay guard). */
   prefix: string;
   metrics: Metrics;
@@ -50,3 +51,6 @@ export type AppDeps = {
   /** Distinguishes app replicas in claims and logs. */
   instanceId: string;
 };
+
+/** The worker's queues the app feeds, and the app's own Slack outbox. */
+export type AppQueues = Queues & { outbox: Outbox };

@@ -10,6 +10,7 @@ import type { ApproveDeps } from "./approvals/approve.ts";
 import { registerApprovalListeners } from "./approvals/listeners.ts";
 import { registerRdevCommand } from "./commands/listener.ts";
 import type { AppDeps } from "./deps.ts";
+import { registerDetailsListener } from "./details/listener.ts";
 import { registerHistoryListeners } from "./home/listeners.ts";
 
 export function registerListeners(
@@ -23,4 +24,5 @@ export function registerListeners(
   registerDiagnoseAgain(app, deps);
   registerOwnListener(app, deps);
   registerSilenceListeners(app, deps);
+  registerDetailsListener(app, deps);
 }

@@ -1,12 +1,18 @@
-// Posts a diagnosis into its thread with one approval button per actionable recommendation.
-// Called by the worker after a diagnose job, so it takes a Slack WebClient and the proposal store,
-// no Bolt types. Each button carries only an opaque proposal id; the proposal (incident, action,
-// parameters incl. pod name and uid, requester, expiry) lives in Redis.
+// Posts a diagnosis into its thread, compact (compactDiagnosisBlocks), with one approval button per
+// actionable recommendation and a Details button. Called by the worker after a diagnose job, so it
+// takes a Slack WebClient and the stores, no Bolt types. Each approval button carries only an opaque
+// proposal id; the proposal (incident, action, parameters incl. pod name and uid, requester, expiry)
+// lives in Redis. The Details button carries the id of the full report, which saveDiagnosisDetails
+// stores first (once per diagnosis, however many threads it is posted in).
+
 import type { Diagnosis } from "../diagnostics/types.ts";
+import type { DiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import type { ReplyTo } from "../queue/jobs.ts";
 import type { ProposalStore } from "../remediation/proposals.ts";
-import { type ActionButton, diagnosisBlocks } from "./blocks/diagnosis.ts";
+import type { ActionButton } from "./blocks/diagnosis.ts";
+import { compactDiagnosisBlocks } from "./blocks/diagnosis-compact.ts";
 import type { WebClient } from "./deps.ts";
+import { detailsBlocks } from "./details/view.ts";
 import { proposalParts } from "./proposal-input.ts";
 import { postInConversation } from "./reply.ts";
 
@@ -23,6 +29,8 @@ export type PostDiagnosisInput = {
   replyTo: ReplyTo;
   /** Slack user id of whoever asked, or "alertmanager". */
   requestedBy: string;
+  /** The id saveDiagnosisDetails stored the full report under. */
+  detailsId: string;
 };
 
 export type PostDiagnosisResult = {
@@ -54,7 +62,7 @@ export async function postDiagnosis(
     });
     buttons.push({ actionKind: action.kind, actionId: action.id, proposalId });
   }
-  const message = diagnosisBlocks(diagnosis, { actionButtons: buttons });
+  const message = compactDiagnosisBlocks(diagnosis, { actionButtons: buttons, detailsId: input.detailsId });
   const posted = await postInConversation(
     deps.slack,
     { channel: replyTo.channel, threadTs: replyTo.threadTs, responseUrl: replyTo.responseUrl ?? null },
@@ -66,4 +74,19 @@ export async function postDiagnosis(
     );
   }
   return { ts: posted.ts, proposalIds: buttons.map((b) => b.proposalId) };
+}
+
+/**
+ * Stores the diagnosis' full report for its Details button, readable from `channels` (every
+ * conversation it will be posted in). Returns the stored size in bytes.
+ */
+export async function saveDiagnosisDetails(
+  details: Pick<DiagnosisDetailsStore, "save">,
+  input: { id: string; diagnosis: Diagnosis; channels: readonly string[] },
+): Promise<number> {
+  return details.save(input.id, {
+    channels: [...new Set(input.channels)],
+    at: Date.parse(input.diagnosis.takenAt),
+    blocks: detailsBlocks(input.diagnosis),
+  });
 }

@@ -2,7 +2,7 @@
 // users.info (needs the users:read scope), the profile's display name, else its real name, else the
 // account name. Cached (people rarely rename themselves mid-incident); a failed lookup is not cached
 // for long, and says why, so the draft can show the id with a note instead of failing.
-import type { webApi } from "@slack/bolt";
+import type * as webApi from "@slack/web-api";
 import { z } from "zod";
 import { slackErrorCode } from "./slack-errors.ts";
 

@@ -90,7 +90,7 @@ export async function authorise(
     signingKey: deps.config.approvalSigningKey,
     target: deps.config.runbook.target,
     groups: await approverGroups(deps, proposal),
-    now: Date.now(),
+    now: deps.realNow(),
     maxAgeMs: deps.config.approvalMaxAgeMs,
   });
   if (refusal || !proposal)
@@ -112,7 +112,7 @@ export async function authorise(
     );
   }
   // The job's creation time is part of the mark: the same job id added again is another job.
-  const used = await deps.proposals.markUsed(proposal.id, `${jobId}@${job.timestamp}`, Date.now());
+  const used = await deps.proposals.markUsed(proposal.id, `${jobId}@${job.timestamp}`, deps.realNow());
   if (!used.ok) {
     const message =
       used.reason === "used"
@@ -125,6 +125,11 @@ export async function authorise(
       proposal,
       data,
     );
+  }
+  if (used.replicas === 0) {
+    // REDIS_WAIT_REPLICAS asked for replicas and none acknowledged in time: a failover now could
+    // forget the mark. The action still runs (idempotent: UID, fixed restartedAt, set values).
+    log.warn({ proposalId: proposal.id }, "no Redis replica acknowledged the proposal's use in time");
   }
   // A proposal from a status thread belongs to the workload's open incident, found in the store.
   const replyTo = replyToOf(proposal);

@@ -1,8 +1,9 @@
 // Everything the worker's processors use, passed in as one object: tests build it from the
 // simulator, real Redis and the fake Slack Web API; src/worker/main.ts from configuration.
-import type { webApi } from "@slack/bolt";
+import type * as webApi from "@slack/web-api";
 import type { Queue } from "bullmq";
 import type { WorkerConfig } from "../config.ts";
+import type { DiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import type { SnapshotStore } from "../history/snapshots.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Cluster } from "../k8s/types.ts";
@@ -36,6 +37,8 @@ export type WorkerDeps = {
   roots: { changed(incidentId: string): Promise<void> };
   /** Each workload's latest diagnosis snapshot (the baseline outside an incident). */
   snapshots: Pick<SnapshotStore, "latest" | "saveLatest">;
+  /** Each diagnosis' full report, behind its Details button. */
+  details: Pick<DiagnosisDetailsStore, "save">;
   /** get + markUsed: remediate jobs are checked against the proposal they name. */
   proposals: Pick<ProposalStore, "createProposal" | "attachMessage" | "get" | "markUsed">;
   /** Approvers' user groups (usergroups.users.list), for the approval policy's second check. */

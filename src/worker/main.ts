@@ -5,9 +5,9 @@
 // directly.
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
 import type { WorkerConfig } from "../config.ts";
+import { createDiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import { connectCluster } from "../k8s/index.ts";
@@ -16,7 +16,8 @@ import { createLogger, type Logger } from "../logger.ts";
 import { registerQueueGauges } from "../metrics.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
-import { createRedis } from "../redis.ts";
+import { createRedis, type RedisClient } from "../redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../redis-keys.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
 import { highMemoryRunbook } from "../runbooks/high-memory/index.ts";
 import { createRootUpdater } from "../slack/alerts/root-updater.ts";
@@ -43,12 +44,17 @@ export type StartOptions = {
   cluster?: Cluster;
   logger?: Logger;
   prefix?: string;
-  /** Redis key prefix of the incident and proposal stores (default "rdev", like the app). */
+  /** Redis key prefix of the incident and proposal stores (default KEY_PREFIX, like the app). */
   storePrefix?: string;
   queues?: readonly QueueKind[];
   onEvent?: (event: WorkerEvent) => void;
   /** Cluster time shared with an in-process simulator (default: from CLUSTER_CLOCK_*). */
   clock?: Clock;
+  /**
+   * Real time (default: the system clock): what people read, approval ages and expiries, how long
+   * an action took, Slack update intervals. BullMQ stamps jobs with the system clock regardless.
+   */
+  realClock?: Clock;
   /** Where diagnosis charts get their points (default: PROMETHEUS_URL, else the last diagnoses). */
   memoryHistory?: MemoryHistoryProvider;
 };
@@ -72,13 +78,15 @@ export async function startWorkerProcess(
       ...(config.runbook.kubeconfig ? { kubeconfigPath: config.runbook.kubeconfig } : {}),
       onRequest: metrics.kubeApi.onRequest,
     }).cluster;
-  const connect = (): Redis =>
-    createRedis(config.redisUrl, { role: "worker", connectionName: "rdev-worker" });
+  const connect = (): RedisClient =>
+    createRedis(config.redis, { role: "worker", connectionName: "rdev-worker" });
   const redis = connect();
-  const clock = options.clock ?? clusterClock(config.clusterClock);
+  const realClock = options.realClock ?? systemClock;
+  const realNow = () => realClock.now();
+  const clock = options.clock ?? clusterClock(config.clusterClock, realNow);
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
   const retentionMs = config.runbook.historyRetentionMs;
-  const queuePrefix = options.prefix ? { prefix: options.prefix } : {};
+  const queuePrefix = { prefix: options.prefix ?? QUEUE_PREFIX };
   const verifyQueue = new Queue(QUEUES.verify, {
     connection: redis,
     ...queuePrefix,
@@ -105,6 +113,9 @@ export async function startWorkerProcess(
   const gaugeQueues = kinds.map((kind) =>
     kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
   );
+  // Connection errors (a Redis restart, a failover) also reach the queue workers, which log them;
+  // without a listener BullMQ prints each one to stderr.
+  for (const queue of [verifyQueue, heapQueue, ...gaugeQueues]) queue.on("error", () => {});
   // Real time, not cluster time: BullMQ stamps jobs with Date.now().
   registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
   const slack = createWorkerSlack(
@@ -116,10 +127,10 @@ export async function startWorkerProcess(
     slackUpdates: slack,
     incidents,
     redis,
-    prefix: options.storePrefix ?? "rdev",
+    prefix: options.storePrefix ?? KEY_PREFIX,
     metrics,
     logger,
-    now: Date.now,
+    now: realNow,
     instanceId: `worker-${randomUUID()}`,
     config,
   });
@@ -128,18 +139,24 @@ export async function startWorkerProcess(
     runbook: highMemoryRunbook(config.runbook),
     cluster,
     slack,
-    groups: createGroupMembership(slack),
+    groups: createGroupMembership(slack, { now: realNow }),
     incidents,
     roots,
-    flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
+    flights: createSingleFlight({ redis, prefix: options.storePrefix ?? KEY_PREFIX }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
-    proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
+    details: createDiagnosisDetailsStore({ redis, ...storePrefix, retentionMs }),
+    proposals: createProposalStore({
+      redis,
+      ...storePrefix,
+      signingKey: config.approvalSigningKey,
+      durability: config.redisDurability,
+    }),
     verifyQueue,
     heapQueue,
     metrics,
     logger,
     now: () => clock.now(),
-    realNow: Date.now,
+    realNow,
     realDelay: (ms) => Math.max(1, Math.round(ms / config.clusterClock.speed)),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     memoryHistory:
@@ -151,7 +168,7 @@ export async function startWorkerProcess(
   const runtime = startWorkerRuntime({
     deps,
     connect,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    prefix: options.prefix ?? QUEUE_PREFIX,
     ...(options.queues ? { queues: options.queues } : {}),
   });
   const server = await startHealthServer({

@@ -2,6 +2,7 @@
 // posted into replyTo by postDiagnosis (which creates the proposals behind its buttons), the heap
 // profile attached when one was captured, and its snapshot on the incident timeline (and as the
 // workload's latest), which the next diagnosis compares with for its trend.
+import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { followUpNote } from "../diagnostics/follow-up.ts";
@@ -11,8 +12,8 @@ import { previousDiagnosis } from "../history/previous.ts";
 import { recordDiagnosis } from "../history/record.ts";
 import { botRestartsSince } from "../history/restarts.ts";
 import { statusRootText } from "../slack/commands/status-root.ts";
-import { postDiagnosis } from "../slack/post-diagnosis.ts";
-import { slackErrorCode } from "../slack/slack-errors.ts";
+import { postDiagnosis, saveDiagnosisDetails } from "../slack/post-diagnosis.ts";
+import { slackErrorCode } from "../slack-web/errors.ts";
 import { botChanges } from "./bot-changes.ts";
 import { postMemoryChart, recordDiagnosis as recordChartSample, targetKey } from "./chart.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -50,13 +51,14 @@ async function updateStatusRoot(deps: WorkerDeps, data: DiagnoseJobData, d: Diag
 async function answerJoiners(
   deps: WorkerDeps,
   data: DiagnoseJobData,
-  diagnosis: Diagnosis | null,
+  posted: { diagnosis: Diagnosis; detailsId: string } | null,
   save: (patch: Partial<DiagnoseJobData>) => Promise<void>,
 ): Promise<void> {
+  const diagnosis = posted?.diagnosis ?? null;
   for (let i = data.joinersAnswered; i < data.joiners.length; i++) {
     const joiner = data.joiners[i];
     if (!joiner) continue;
-    if (diagnosis) {
+    if (posted && diagnosis) {
       await postDiagnosis(
         {
           slack: deps.slack,
@@ -64,7 +66,12 @@ async function answerJoiners(
           now: deps.realNow,
           proposalTtlMs: deps.config.proposalTtlMs,
         },
-        { diagnosis, replyTo: joiner.replyTo, requestedBy: joiner.requestedBy },
+        {
+          diagnosis,
+          replyTo: joiner.replyTo,
+          requestedBy: joiner.requestedBy,
+          detailsId: posted.detailsId,
+        },
       );
       if (joiner.statusRoot)
         await updateStatusRoot(
@@ -119,6 +126,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
   try {
     let profile: { pod: string; fileName: string; bytes: Buffer } | null = null;
     let diagnosis: Diagnosis | null = null;
+    let detailsId: string | null = null;
     let result: DiagnoseResult = { severity: "unknown", ts: data.postedTs ?? null, proposals: 0 };
     if (data.postedTs === undefined) {
       const { incidents, snapshots } = deps;
@@ -151,6 +159,13 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
         const landed = await deps.flights.land(data.target, data.requestId);
         if (landed.length > 0) await save({ joiners: [...data.joiners, ...landed] });
       }
+      // The full report behind the Details button, stored once for every thread it goes to.
+      detailsId = randomUUID();
+      await saveDiagnosisDetails(deps.details, {
+        id: detailsId,
+        diagnosis: d,
+        channels: [data.replyTo.channel, ...data.joiners.map((j) => j.replyTo.channel)],
+      });
       const posted = await postDiagnosis(
         {
           slack: deps.slack,
@@ -158,7 +173,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
           now: deps.realNow,
           proposalTtlMs: deps.config.proposalTtlMs,
         },
-        { diagnosis: d, replyTo: data.replyTo, requestedBy: data.requestedBy },
+        { diagnosis: d, replyTo: data.replyTo, requestedBy: data.requestedBy, detailsId },
       );
       profile = run.heapProfile;
       await save({ postedTs: posted.ts, heapPod: profile?.pod ?? null, uploaded: profile === null });
@@ -170,7 +185,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await scheduleHeapGrowth(deps, d, data.target, data.replyTo).catch((error: unknown) =>
         log.warn({ err: error }, "could not schedule the heap growth measurement"),
       );
-      deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: Date.now() });
+      deps.onEvent?.({ type: "diagnosis_posted", jobId: String(job.id), at: deps.realNow() });
       result = { severity: d.severity, ts: posted.ts, proposals: posted.proposalIds.length };
       // Recorded once, in the step that posted: a retry (postedTs saved) never appends it again.
       await recordDiagnosis(
@@ -188,7 +203,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
       await updateStatusRoot(deps, data, diagnosis);
       await save({ statusUpdated: true });
     }
-    await answerJoiners(deps, data, diagnosis, save);
+    await answerJoiners(deps, data, diagnosis && detailsId ? { diagnosis, detailsId } : null, save);
     if (data.followUp && !data.followUpPosted) {
       await uploadFile(deps, data.replyTo, {
         name: `follow-up-${data.target.deployment}.md`,
@@ -206,7 +221,7 @@ export async function processDiagnose(deps: WorkerDeps, job: Job, token?: string
         diagnosis,
       });
       if (chart.status === "posted")
-        deps.onEvent?.({ type: "chart_posted", jobId: String(job.id), at: Date.now() });
+        deps.onEvent?.({ type: "chart_posted", jobId: String(job.id), at: deps.realNow() });
       await save({ charted: true });
     }
     if (!data.uploaded && data.heapPod) {

@@ -45,12 +45,12 @@ async function capture(deps: WorkerDeps, data: HeapGrowthData): Promise<Capture>
       ok: false,
       why: `${data.pod} is gone (killed or replaced), so there is no second profile to compare`,
     };
-  const started = Date.now();
+  const started = deps.realNow();
   const res = await deps.cluster.proxyGet(namespace, data.pod, port, pprofPath, {
     timeoutMs: deps.config.heapCaptureTimeoutMs,
     maxBytes: 16 * 1024 * 1024,
   });
-  const tookMs = Date.now() - started;
+  const tookMs = deps.realNow() - started;
   if (res.status !== 200) return { ok: false, why: `the pod proxy answered ${res.status} for ${pprofPath}` };
   const summary = summariseHeapProfile(res.body, { top: SITES_KEPT });
   return { ok: true, bytes: res.body, total: summary.totalInuseBytes, sites: sitesOf(summary), tookMs };

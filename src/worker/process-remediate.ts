@@ -29,10 +29,10 @@ export function actionSettings(deps: Pick<WorkerDeps, "config">): ActionSettings
   };
 }
 
-function initialState(): RemediateState {
+function initialState(realNow: number): RemediateState {
   return {
     phase: "announce",
-    startedAt: Date.now(),
+    startedAt: realNow,
     before: {},
     executeStarts: 0,
     writeAttempted: false,
@@ -56,7 +56,7 @@ export async function processRemediate(deps: WorkerDeps, job: Job, token?: strin
   const action = ACTIONS[data.action];
   const settings = actionSettings(deps);
   const title = actionTitle(data);
-  let state = data.state ?? initialState();
+  let state = data.state ?? initialState(deps.realNow());
   const save = async (patch: Partial<RemediateState>) => {
     state = { ...state, ...patch };
     await job.updateData({ ...data, state });

@@ -162,7 +162,12 @@ export async function processVerify(deps: WorkerDeps, job: Job, token?: string):
     if (!result) throw new Error("verification result missing after it was reported");
     // The root is re-rendered from the store, where the verdict now is (coalesced with the app).
     if (data.replyTo.incidentId) await deps.roots.changed(data.replyTo.incidentId);
-    deps.onEvent?.({ type: "verification", jobId: String(job.id), passed: result.passed, at: Date.now() });
+    deps.onEvent?.({
+      type: "verification",
+      jobId: String(job.id),
+      passed: result.passed,
+      at: deps.realNow(),
+    });
     return result;
   } catch (error) {
     const failure = classify(error);

@@ -122,7 +122,7 @@ async function runAction(ctx: StepContext): Promise<{ outcome: Outcome; tookMs: 
     );
   }
   await ctx.save({ executeStarts: s.executeStarts + 1, executeError: null });
-  deps.onEvent?.({ type: "action_started", jobId: ctx.jobId, action: data.action, at: Date.now() });
+  deps.onEvent?.({ type: "action_started", jobId: ctx.jobId, action: data.action, at: deps.realNow() });
   const started = performance.now();
   let outcome: Outcome;
   try {
@@ -152,7 +152,7 @@ async function runAction(ctx: StepContext): Promise<{ outcome: Outcome; tookMs: 
     jobId: ctx.jobId,
     action: data.action,
     status: outcome.status,
-    at: Date.now(),
+    at: deps.realNow(),
   });
   return { outcome, tookMs };
 }
@@ -204,7 +204,7 @@ export async function watch(ctx: StepContext): Promise<void> {
   const waited = deps.now() - (s.watchStartedAt ?? deps.now());
   if (progress.done) {
     const verifyInMs = deps.config.stabilisationWindowMs;
-    const tookMs = Date.now() - s.startedAt;
+    const tookMs = deps.realNow() - s.startedAt;
     await postOnce(
       ctx,
       "finished",

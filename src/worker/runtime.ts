@@ -4,8 +4,9 @@
 // lets in-flight ones finish, and if the grace period runs out says in each job's thread that it
 // was interrupted and will be resumed, never leaving a half-applied action silently.
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { HEAP_GROWTH_JOB_NAME, QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
+import type { RedisClient } from "../redis.ts";
+import { QUEUE_PREFIX } from "../redis-keys.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { noteAbandoned, noteInterrupted, type QueueKind, STALLED_TOO_OFTEN } from "./notes.ts";
 import { processDiagnose } from "./process-diagnose.ts";
@@ -19,7 +20,7 @@ export type { QueueKind };
 export type WorkerRuntimeOptions = {
   deps: WorkerDeps;
   /** A new worker-role connection (createRedis(url, { role: "worker" })) per queue worker. */
-  connect: () => Redis;
+  connect: () => RedisClient;
   /** BullMQ key prefix; tests use a unique one. */
   prefix?: string;
   /** Which queues to serve (default all three). */
@@ -73,6 +74,7 @@ function pickupSeconds(job: Job): number | null {
     data?.postedTs !== undefined
   )
     return null;
+  // BullMQ stamps job.timestamp with the system clock, so this one reads it too (not deps.realNow).
   return Math.max(0, Date.now() - job.timestamp) / 1000;
 }
 
@@ -80,7 +82,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   const { deps } = options;
   const { config, metrics, logger } = deps;
   const inFlight = new Map<string, Job>();
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
 
   const make = (kind: QueueKind): Worker => {
@@ -109,7 +111,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     connections.push(connection);
     const worker = new Worker(QUEUES[kind], processor, {
       connection,
-      ...(options.prefix ? { prefix: options.prefix } : {}),
+      prefix: options.prefix ?? QUEUE_PREFIX,
       concurrency: config.concurrency,
       lockDuration: config.lockDurationMs,
       stalledInterval: config.stalledIntervalMs,

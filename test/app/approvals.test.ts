@@ -2,6 +2,7 @@
 // and replicas, expiry, four-eyes, modal validation, and the claim released when queueing fails.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RemediateJob } from "../../src/queue/jobs.ts";
+import { PROPOSAL_ACTION_PREFIX } from "../../src/slack/blocks/diagnosis.ts";
 import { postDiagnosis } from "../../src/slack/post-diagnosis.ts";
 import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
@@ -43,14 +44,17 @@ const deps = () => {
 };
 
 function buttonsOf(blocks: unknown[]): Button[] {
-  return blocks
-    .map((b) => (b as { accessory?: { type?: string; action_id?: string; value?: string } }).accessory)
-    .filter((a) => a?.type === "button")
-    .map((a) => ({
-      actionId: a?.action_id ?? "",
-      value: a?.value ?? "",
-      kind: (a?.action_id ?? "").split(":")[1] ?? "",
-    }));
+  return (
+    blocks
+      .map((b) => (b as { accessory?: { type?: string; action_id?: string; value?: string } }).accessory)
+      // Approval buttons only (the compact diagnosis also has a Details button).
+      .filter((a) => a?.type === "button" && a.action_id?.startsWith(PROPOSAL_ACTION_PREFIX))
+      .map((a) => ({
+        actionId: a?.action_id ?? "",
+        value: a?.value ?? "",
+        kind: (a?.action_id ?? "").split(":")[1] ?? "",
+      }))
+  );
 }
 
 const message = (ts: string) => {
@@ -72,6 +76,7 @@ async function diagnosisInThread(requestedBy = "U0DEVANNA1"): Promise<Posted> {
       diagnosis: criticalSseLeak(),
       replyTo: { channel: OPS_CHANNEL, threadTs, incidentId: null },
       requestedBy,
+      detailsId: "details-of-approvals-test",
     },
   );
   const messageTs = result.ts ?? "";

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueues } from "../../src/queue/queues.ts";
 import { createRedis, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
-let server: TestRedis;
+let server: RedisUnderTest;
 beforeAll(async () => {
-  server = await startRedis();
+  server = await startTopology();
 });
 afterAll(async () => {
   await server.stop();
@@ -24,9 +24,9 @@ const diagnose = (requestId: string) => ({
 
 describe("createQueues", () => {
   it("adds one job per deterministic id, however often it is asked", async () => {
-    const redis = createRedis(server.url, { role: "producer" });
+    const redis = createRedis(server.target, { role: "producer" });
     await waitUntilReady(redis);
-    const queues = createQueues({ connection: redis, prefix: "q1" });
+    const queues = createQueues({ connection: redis, prefix: "{q1}" });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => queues.enqueueDiagnose(diagnose("incident-abc"))),
     );
@@ -39,19 +39,55 @@ describe("createQueues", () => {
     redis.disconnect();
   });
 
-  it("fails fast with RedisUnavailableError while Redis is down", async () => {
-    const redis = createRedis(server.url, { role: "producer" });
+  it("waits for replicas on an approved job when asked, and says how many acknowledged it", async () => {
+    const redis = createRedis(server.target, { role: "producer" });
     await waitUntilReady(redis);
-    const queues = createQueues({ connection: redis, prefix: "q2" });
-    await queues.ping();
-    await server.kill();
+    const job = (proposalId: string) => ({
+      proposalId,
+      action: "restart-pod" as const,
+      params: { pod: "rdev-api-1", podUid: "uid-1" },
+      target: { namespace: "rdev", deployment: "rdev-api" },
+      replyTo: { channel: "C0RDEVOPS1", threadTs: "1764125463.000100", incidentId: null },
+      approvedBy: "U0APPROVER",
+      approvedAt: 1,
+    });
+    const plain = createQueues({ connection: redis, prefix: "{q3}" });
+    const durable = createQueues({
+      connection: redis,
+      prefix: "{q3}",
+      durability: { replicas: 1, timeoutMs: 300 },
+    });
     try {
-      await expect(queues.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
-      await expect(queues.enqueueDiagnose(diagnose("x"))).rejects.toBeInstanceOf(RedisUnavailableError);
+      expect(await plain.enqueueRemediate(job("p1"))).toMatchObject({
+        jobId: "remediate-p1",
+        replicas: null,
+      });
+      // Only the Sentinel setup has a replica; a lone server and the test cluster's masters have none.
+      const replicas = server.kind === "sentinel" ? 1 : 0;
+      expect(await durable.enqueueRemediate(job("p2"))).toMatchObject({ jobId: "remediate-p2", replicas });
     } finally {
-      await server.start();
-      await queues.close();
+      await plain.close();
+      await durable.close();
       redis.disconnect();
     }
   });
+
+  it.skipIf(topologyKind() !== "single")(
+    "fails fast with RedisUnavailableError while Redis is down",
+    async () => {
+      const redis = createRedis(server.target, { role: "producer" });
+      await waitUntilReady(redis);
+      const queues = createQueues({ connection: redis, prefix: "{q2}" });
+      await queues.ping();
+      await server.server?.kill();
+      try {
+        await expect(queues.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
+        await expect(queues.enqueueDiagnose(diagnose("x"))).rejects.toBeInstanceOf(RedisUnavailableError);
+      } finally {
+        await server.server?.start();
+        await queues.close();
+        redis.disconnect();
+      }
+    },
+  );
 });

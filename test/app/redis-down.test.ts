@@ -2,6 +2,7 @@
 // clicks answered privately, Alertmanager told to retry (503).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction, signedSlashCommand } from "../support/slack-sign.ts";
 import {
@@ -94,5 +95,25 @@ describe("Redis down", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     expect(sideEffects()).toEqual([]);
+  });
+
+  // Last: the modal is this test's one side effect.
+  it("says so in the Details modal of a diagnosis, and posts nothing", async () => {
+    const triggerId = h.fake.issueTriggerId();
+    const payload = blockActions({
+      actionId: DIAGNOSIS_DETAILS_ACTION,
+      value: "d-0123456789",
+      user: { id: APPROVER },
+      channelId: OPS_CHANNEL,
+      responseUrl: h.fake.responseUrl(),
+      triggerId,
+    });
+    const res = await signedInteraction(`${base()}/slack/events`, SIGNING_SECRET, payload);
+    expect(res.status).toBe(200);
+    const opened = await eventually(() =>
+      h.fake.callsTo("views.open").find((c) => c.args.trigger_id === triggerId),
+    );
+    expect(JSON.stringify(opened.args.view)).toMatch(/cannot reach Redis/);
+    expect(sideEffects().map((c) => c.method)).toEqual(["views.open"]);
   });
 });

@@ -42,6 +42,17 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
 
   const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
 
+  /** Runs `act` again (up to 5 times) when the element was replaced by a re-render meanwhile. */
+  async function attached<T>(act: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await act();
+      } catch (error) {
+        if (i >= 4 || !String(error).includes("not attached")) throw error;
+      }
+    }
+  }
+
   it("alert -> thread -> diagnosis with chart -> approval -> eviction -> verification", async () => {
     try {
       await walkthrough();
@@ -85,6 +96,48 @@ describe.skipIf(!hasChromium)("the demo in Chromium", () => {
     );
     expect(width).toBeGreaterThanOrEqual(600);
     await shot("1-diagnosis");
+
+    // The diagnosis is compact: its worst-pods table fits the thread pane without wrapping or
+    // scrolling, and the evidence is behind Details, which opens the full report in a modal.
+    // The page re-renders the thread as messages land: retry what catches a message mid-render.
+    await attached(() => diagnosis.screenshot({ path: new URL("1-diagnosis-message.png", SHOTS).pathname }));
+    const table = diagnosis.locator("pre").first();
+    type Box = { right: number };
+    type El = {
+      scrollWidth: number;
+      clientWidth: number;
+      getBoundingClientRect(): Box;
+      closest(selector: string): El | null;
+    };
+    const fit = await attached(() =>
+      table.evaluate((node) => {
+        const el = node as unknown as El;
+        const pane = el.closest("#thread")?.getBoundingClientRect() ?? { right: Number.POSITIVE_INFINITY };
+        return {
+          hidden: el.scrollWidth - el.clientWidth,
+          right: el.getBoundingClientRect().right,
+          paneRight: pane.right,
+        };
+      }),
+    );
+    expect(fit.hidden).toBeLessThanOrEqual(0);
+    expect(fit.right).toBeLessThanOrEqual(fit.paneRight);
+    expect(await diagnosis.textContent()).not.toContain("kubectl -n rdev");
+    await diagnosis.getByRole("button", { name: "Details" }).click();
+    const details = page.getByRole("dialog", { name: "Diagnosis details" });
+    await details.waitFor();
+    const report = (await details.textContent()) ?? "";
+    expect(report).toContain("Pods (worst first)");
+    expect(report).toContain(`kubectl -n rdev delete pod ${leaking.name}`);
+    await shot("1a-details");
+    type Scroller = { scrollTop: number; scrollHeight: number };
+    await details.locator(".modal-body").evaluate((node) => {
+      const el = node as unknown as Scroller;
+      el.scrollTop = el.scrollHeight;
+    });
+    await shot("1a-details-end");
+    await details.getByRole("button", { name: "Close" }).last().click();
+    await details.waitFor({ state: "hidden" });
 
     // alice takes the incident: the root names her as its owner, the thread says so.
     await root.getByRole("button", { name: "I'm on it" }).click();

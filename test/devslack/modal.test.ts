@@ -11,6 +11,8 @@ import {
 } from "../../src/devslack/client/view-model.ts";
 import { elementsOf, textOf, type VElement, type VNode } from "../../src/devslack/client/vnode.ts";
 import { approvalModal } from "../../src/slack/blocks/approval.ts";
+import { detailsBlocks, detailsModal } from "../../src/slack/details/view.ts";
+import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
 
 const ctx: MessageContext = {
   userName: (id) => ({ U0ONCALL1: "alice", U0RDEVBOT1: "rdev" })[id],
@@ -74,6 +76,21 @@ describe("modals and confirm dialogs", () => {
         .filter((e) => e.tag === "button")
         .map(textOf),
     ).toEqual(["✕", "Cancel", "Approve"]);
+  });
+
+  it("renders a diagnosis' Details modal: the full report, its tables as code, Close only", () => {
+    const view = { ...detailsModal(detailsBlocks(criticalSseLeak())), id: "V3" };
+    const modal = renderModal(view, {}, ctx);
+    expect(textOf(byClass(modal, "modal-title"))).toBe("Diagnosis details");
+    const pres = elementsOf(modal).filter((e) => e.tag === "pre");
+    expect(pres.map(textOf).join("\n")).toMatch(/POD +MEM\/LIMIT +% +RST READY SSE +CMDS/);
+    expect(pres.map(textOf).join("\n")).toContain("(*Broker).Subscribe");
+    expect(textOf(modal)).toContain("kubectl -n rdev delete pod rdev-api-7c9f8-x2k4q");
+    expect(
+      elementsOf(modal)
+        .filter((e) => e.tag === "button")
+        .map(textOf),
+    ).toEqual(["✕", "Close"]);
   });
 
   it("renders static_select with its initial option and multiline inputs as text areas", () => {

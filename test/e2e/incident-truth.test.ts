@@ -35,10 +35,10 @@ const waitFor = <T>(what: string, probe: () => T | Promise<T>, timeoutMs = 45_00
   waitUntil(what, probe, timeoutMs);
 
 const buttons = (m: Msg | undefined): Button[] =>
-  ((m?.blocks ?? []) as Block[]).flatMap((b) => [
-    ...(b.accessory ? [b.accessory] : []),
-    ...(b.elements ?? []),
-  ]);
+  ((m?.blocks ?? []) as Block[])
+    .flatMap((b) => [...(b.accessory ? [b.accessory] : []), ...(b.elements ?? [])])
+    // Context blocks have elements too (text), and come before the actions in a diagnosis.
+    .filter((e) => e.type === "button");
 const blocksOf = (m: Msg | undefined) => JSON.stringify(m?.blocks ?? []);
 
 type World = {

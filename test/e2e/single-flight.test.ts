@@ -43,6 +43,26 @@ describe("single-flight diagnoses", () => {
       return threads.every((t) => t.some((m) => /rdev\/rdev-api/.test(m.text))) ? threads : null;
     });
     expect(answered).toHaveLength(5);
+    // Each joined thread's Details button opens the one stored report, from its own channel.
+    const joined = answered[4]?.find((m) => /rdev\/rdev-api/.test(m.text));
+    const details = ((joined?.blocks ?? []) as { accessory?: { action_id: string; value: string } }[])
+      .map((b) => b.accessory)
+      .find((a) => a?.action_id === "diagnosis_details");
+    if (!joined || !details) throw new Error("no Details button in a joined thread");
+    expect(
+      new Set(
+        answered.map(
+          (t) =>
+            JSON.stringify(t.flatMap((m) => m.blocks ?? [])).match(
+              /"diagnosis_details","value":"([^"]+)"/,
+            )?.[1],
+        ),
+      ).size,
+    ).toBe(1);
+    const opened = stack.slack.callsTo("views.open").length;
+    await stack.click(joined, details, "U0E2EUSER5");
+    const modal = await waitFor("the Details modal", () => stack.slack.callsTo("views.open")[opened]);
+    expect(JSON.stringify(modal.args.view)).toContain("*Pods* (worst first)");
     await waitFor("every status message to show the verdict", () =>
       stack.slack.messages(ALERT_CHANNEL).every((m) => !m.text.includes("Gathering")),
     );

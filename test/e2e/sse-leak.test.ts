@@ -45,6 +45,21 @@ describe("SSE leak, end to end", () => {
     const proposal = await stack.app.deps.proposals.get(button.value);
     expect(proposal?.action.params).toEqual({ pod: leaking.name, podUid: leaking.uid });
 
+    // The thread message is compact; its Details button opens the full report the worker stored.
+    expect(JSON.stringify(diagnosis.blocks)).not.toContain("kubectl -n rdev");
+    const details = (diagnosis.blocks as Block[])
+      .map((b) => b.accessory)
+      .find((a) => a?.action_id === "diagnosis_details");
+    if (!details) throw new Error(`no Details button in ${JSON.stringify(diagnosis.blocks)}`);
+    const opened = stack.slack.callsTo("views.open").length;
+    expect((await stack.click(diagnosis, details)).status).toBe(200);
+    const modal = await waitFor("the Details modal", () => stack.slack.callsTo("views.open")[opened]);
+    const view = JSON.stringify(modal.args.view);
+    expect(modal.response?.ok).toBe(true);
+    expect(view).toContain("Diagnosis details");
+    expect(view).toContain(`kubectl -n rdev delete pod ${leaking.name}`);
+    expect(view).toContain("Heap profile");
+
     expect((await stack.click(diagnosis, button)).status).toBe(200);
     await waitFor("the eviction", () => stack.events.find((e) => e.type === "action_applied"), 10_000);
     // The replacement does not leak; let the stabilisation window pass quickly.
@@ -81,6 +96,8 @@ describe("SSE leak, end to end", () => {
     expect([...indexes].sort((a, b) => a - b)).toEqual(indexes);
     const decided = stack.slack.thread(ALERT_CHANNEL, root.ts).find((m) => m.ts === diagnosis.ts);
     expect(JSON.stringify(decided?.blocks)).toContain(`<@U0E2EONCAL> approved`);
+    // The approval replaces its button with who approved; Details stays.
+    expect(JSON.stringify(decided?.blocks)).toContain('"action_id":"diagnosis_details"');
     // What people read: code spans, never look-alike backticks; people as mentions, never bare ids;
     // and, the simulator's clock running ahead, the diagnosis dated in real time, cluster clock labelled.
     // Traefik match rules quote with backticks in the cluster itself (Host(`x`)): the escaper's
@@ -90,8 +107,14 @@ describe("SSE leak, end to end", () => {
       "$1(rule)",
     );
     expect(everything).not.toContain("ˋ");
+    // The same holds for the Details, where the Traefik evidence now is.
+    expect(view.replace(/\b(Host|PathPrefix|Path)\(ˋ[^ˋ]*ˋ\)/g, "$1(rule)")).not.toContain("ˋ");
     expect(everything.replaceAll("<@U0E2EONCAL>", "")).not.toContain("U0E2EONCAL");
     expect(JSON.stringify(decided?.blocks)).toMatch(
+      /gathered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(cluster clock (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\) ·/,
+    );
+    // The Details' full footer: also how long it took, in real time.
+    expect(view).toMatch(
       /gathered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC in \d+ ms · cluster clock (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d ·/,
     );
 

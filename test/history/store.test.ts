@@ -1,7 +1,6 @@
 // The incident history in real Redis: timelines survive a restart of the app (a new store on a new
 // connection), retention is enforced (TTLs, index trimming, timeline cap) on an injected clock,
 // concurrent writers lose nothing, and the read paths (readMany, matchIds, permalinks) behave.
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import { ENTRY, parseEntry } from "../../src/history/entries.ts";
@@ -9,25 +8,25 @@ import { loadHistory } from "../../src/history/query.ts";
 import { recordApproval } from "../../src/history/record.ts";
 import { incidentKey } from "../../src/incidents/incident-key.ts";
 import { createIncidentStore } from "../../src/incidents/store.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
+import { createRedis, type RedisClient, waitUntilReady } from "../../src/redis.ts";
 import { memoryAlert, PODS, seedIncident } from "../support/history.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import { type RedisUnderTest, startTopology } from "../support/redis-topology.ts";
 
 const DAY = 86_400_000;
-let server: TestRedis;
-const clients: Redis[] = [];
+let server: RedisUnderTest;
+const clients: RedisClient[] = [];
 let counter = 0;
 
-async function client(): Promise<Redis> {
-  const c = createRedis(server.url, { role: "producer" });
+async function client(): Promise<RedisClient> {
+  const c = createRedis(server.target, { role: "producer" });
   clients.push(c);
   await waitUntilReady(c);
   return c;
 }
-const prefix = () => `hist-${process.pid}-${++counter}`;
+const prefix = () => `{hist-${process.pid}-${++counter}}`;
 
 beforeAll(async () => {
-  server = await startRedis();
+  server = await startTopology();
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
@@ -85,12 +84,15 @@ describe("timelines", () => {
     const n = 400;
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        recordApproval(stores[i % stores.length] ?? createIncidentStore({ redis: clients[0] as Redis }), {
-          incidentId: id,
-          proposalId: `p-${i}`,
-          action: "restart-pod",
-          by: "U0LEAD0001",
-        }),
+        recordApproval(
+          stores[i % stores.length] ?? createIncidentStore({ redis: clients[0] as RedisClient }),
+          {
+            incidentId: id,
+            proposalId: `p-${i}`,
+            action: "restart-pod",
+            by: "U0LEAD0001",
+          },
+        ),
       ),
     );
     const timeline = await stores[1]?.timeline(id);

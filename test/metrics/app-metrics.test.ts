@@ -122,6 +122,7 @@ describe("the app's /metrics", () => {
         diagnosis: criticalSseLeak(),
         replyTo: { channel: ALERT_CHANNEL, threadTs: String(root.ts), incidentId: null },
         requestedBy: "alertmanager",
+        detailsId: "details-of-metrics-test",
       },
     );
     const proposal = await d.proposals.get(posted.proposalIds[0] ?? "");

@@ -1,29 +1,28 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
-import { createRedis, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
+import { createRedis, type RedisClient, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
 import {
   claimFailureMessage,
   createProposalStore,
   type ProposalInput,
   type ProposalStore,
 } from "../../src/remediation/proposals.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
-let redis: TestRedis;
-const clients: Redis[] = [];
+let redis: RedisUnderTest;
+const clients: RedisClient[] = [];
 let counter = 0;
-const uniquePrefix = () => `test-proposals-${process.pid}-${++counter}`;
+const uniquePrefix = () => `{test-proposals-${process.pid}-${++counter}}`;
 
-async function client(): Promise<Redis> {
-  const c = createRedis(redis.url, { role: "producer" });
+async function client(): Promise<RedisClient> {
+  const c = createRedis(redis.target, { role: "producer" });
   clients.push(c);
   await waitUntilReady(c);
   return c;
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startTopology();
 });
 afterAll(async () => {
   for (const c of clients) c.disconnect();
@@ -224,19 +223,19 @@ describe("claim", () => {
     expect(await store.cancel(id, "U0DEV")).toMatchObject({ ok: false, reason: "cancelled" });
   });
 
-  it("reports a Redis outage clearly", async () => {
+  it.skipIf(topologyKind() !== "single")("reports a Redis outage clearly", async () => {
     const clock = new ManualClock();
     const r = await client();
     const store = createProposalStore({ redis: r, prefix: uniquePrefix(), now: () => clock.now() });
     const id = await store.createProposal(input(clock));
-    await redis.kill();
+    await redis.server?.kill();
     try {
       await expect(claimWith(store, id, "U0LEAD")).rejects.toThrow(RedisUnavailableError);
       await expect(store.createProposal(input(clock))).rejects.toThrow(
         /Redis is unavailable while trying to create/,
       );
     } finally {
-      await redis.start();
+      await redis.server?.start();
     }
     await waitUntilReady(r);
     expect(await claimWith(store, id, "U0LEAD")).toEqual({ ok: false, reason: "not_found" });

@@ -3,10 +3,13 @@
 import { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
 import { createRedis, waitUntilReady } from "../../src/redis.ts";
 import { createProposalStore, type ProposalStore } from "../../src/remediation/proposals.ts";
+import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
 import { slackLimitViolations } from "../../src/slack/blocks/limits.ts";
-import { postDiagnosis } from "../../src/slack/post-diagnosis.ts";
+import { detailsBlocks } from "../../src/slack/details/view.ts";
+import { postDiagnosis, saveDiagnosisDetails } from "../../src/slack/post-diagnosis.ts";
 import { criticalSseLeak, forbidden, healthy } from "../support/diagnosis-fixtures.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
@@ -52,6 +55,7 @@ describe("postDiagnosis", () => {
       diagnosis,
       replyTo: { channel: CHANNEL, threadTs: root.ts, incidentId: "inc-1" },
       requestedBy: "U0DEVANNA1",
+      detailsId: "details-1",
     });
     const thread = fake.thread(CHANNEL, root.ts);
     expect(thread).toHaveLength(2);
@@ -87,6 +91,31 @@ describe("postDiagnosis", () => {
     // Destructive actions are confirmed by the app after its policy check, not by Slack before it.
     expect(buttons).toContain('"style":"danger"');
     expect(buttons).not.toContain('"confirm"');
+    // Compact: the Details button carries the id of the full report; the evidence is not here.
+    expect(buttons).toContain(`"action_id":"${DIAGNOSIS_DETAILS_ACTION}","value":"details-1"`);
+    expect(buttons).not.toContain("Heap profile");
+    expect(buttons).not.toContain("kubectl -n");
+  });
+
+  it("stores the full report once for every conversation the diagnosis goes to", async () => {
+    const store = createDiagnosisDetailsStore({
+      redis,
+      prefix: `dd${Math.random().toString(36).slice(2, 8)}`,
+    });
+    const diagnosis = criticalSseLeak();
+    const bytes = await saveDiagnosisDetails(store, {
+      id: "details-abc123",
+      diagnosis,
+      channels: [CHANNEL, "C0OTHER001", CHANNEL],
+    });
+    const stored = await store.get("details-abc123");
+    expect(stored?.channels).toEqual([CHANNEL, "C0OTHER001"]);
+    expect(stored?.blocks).toEqual(detailsBlocks(diagnosis));
+    const all = JSON.stringify(stored?.blocks);
+    expect(all).toContain("Heap profile");
+    expect(all).toContain("kubectl -n rdev delete pod rdev-api-7c9f8-x2k4q");
+    // Gzipped: a few KiB per diagnosis, kept as long as the history.
+    expect(bytes).toBeLessThan(4096);
   });
 
   it("creates no proposals for a healthy deployment or a failed diagnosis", async () => {
@@ -95,6 +124,7 @@ describe("postDiagnosis", () => {
         diagnosis,
         replyTo: { channel: CHANNEL, threadTs: null, incidentId: null },
         requestedBy: "alertmanager",
+        detailsId: "details-2",
       });
       expect(result.proposalIds).toEqual([]);
     }
@@ -107,6 +137,7 @@ describe("postDiagnosis", () => {
       diagnosis: criticalSseLeak(),
       replyTo: { channel: "D0dmx", threadTs: null, incidentId: null, responseUrl },
       requestedBy: "U0DEVANNA1",
+      detailsId: "details-3",
     });
     expect(result.ts).toBeNull();
     const [post] = fake.responses(responseUrl);

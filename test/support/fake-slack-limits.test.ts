@@ -167,6 +167,29 @@ describe("views", () => {
     );
   });
 
+  it("refuses a modal whose title is over 24 characters or with more than 100 blocks", async () => {
+    const { fake, client } = await setup();
+    const code = (p: Promise<unknown>) => p.catch((e: { data?: { error?: string } }) => e.data?.error);
+    const title = (text: string) => ({ ...modal, title: { type: "plain_text" as const, text } });
+    const divider = { type: "divider" as const };
+    expect(
+      await code(client.views.open({ trigger_id: fake.issueTriggerId(), view: title("x".repeat(25)) })),
+    ).toBe("invalid_arguments");
+    expect(
+      await code(
+        client.views.open({
+          trigger_id: fake.issueTriggerId(),
+          view: { ...modal, blocks: Array.from({ length: 101 }, () => divider) },
+        }),
+      ),
+    ).toBe("invalid_arguments");
+    const ok = await client.views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: { ...title("x".repeat(24)), blocks: Array.from({ length: 100 }, () => divider) },
+    });
+    expect(ok.ok).toBe(true);
+  });
+
   it("publishes App Home views and updates views, refusing stale hashes", async () => {
     const { fake, client } = await setup();
     const home = { type: "home" as const, blocks: [{ type: "divider" as const }] };

@@ -19,7 +19,7 @@ describe("loadWorkerConfig", () => {
   it("has the runbook's defaults", () => {
     const c = loadWorkerConfig(REQUIRED);
     expect(c).toMatchObject({
-      redisUrl: "redis://127.0.0.1:6379",
+      redis: { kind: "single", url: "redis://127.0.0.1:6379" },
       slack: { botToken: "xoxb-1-2-3", apiUrl: null },
       http: { port: 9091, host: "0.0.0.0" },
       concurrency: 4,
@@ -67,12 +67,12 @@ describe("loadWorkerConfig", () => {
     });
     expect(problems).toEqual([
       expect.stringMatching(/^RDEV_PORT: /),
-      "REDIS_URL: is required",
       "SLACK_BOT_TOKEN: must be a bot token (xoxb-...) (value hidden)",
       expect.stringMatching(/^STABILISATION_WINDOW: must be a duration like 30s, 5m, 1h \(got "5 minutes"\)/),
       expect.stringMatching(/^VERIFY_SAMPLES: must be at least 2/),
       'ROLLOUT_DEADLINE: must be longer than 0 (got "0s")',
       expect.stringMatching(/^ALLOW_DELETE_FALLBACK: must be true or false/),
+      expect.stringMatching(/^REDIS_URL: is required \(redis:\/\/host:6379\), unless REDIS_SENTINELS/),
     ]);
   });
 

@@ -4,7 +4,10 @@
 // (or recording) the diagnosis twice.
 import { afterEach, describe, expect, it } from "vitest";
 import { summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
+import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
 import type { ReplyTo } from "../../src/queue/jobs.ts";
+import { PROPOSAL_ACTION_PREFIX } from "../../src/slack/blocks/diagnosis.ts";
+import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
 import { CHANNEL, type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;
@@ -43,10 +46,19 @@ describe("diagnose jobs", () => {
     const thread = h.slack.thread(CHANNEL, rootTs);
     const posted = thread.find((m) => m.ts === job?.returnvalue.ts);
     expect(posted?.text).toMatch(/rdev\/rdev-api/);
-    const buttons = ((posted?.blocks ?? []) as { accessory?: { action_id: string; value: string } }[])
+    const accessories = ((posted?.blocks ?? []) as { accessory?: { action_id: string; value: string } }[])
       .map((b) => b.accessory)
       .filter((a) => a !== undefined);
+    const buttons = accessories.filter((a) => a.action_id.startsWith(PROPOSAL_ACTION_PREFIX));
     expect(buttons.length).toBeGreaterThan(0);
+    // The compact message's Details button: the full report was stored before the message went out.
+    const details = accessories.find((a) => a.action_id === DIAGNOSIS_DETAILS_ACTION);
+    const report = await createDiagnosisDetailsStore({ redis: h.producer, prefix: h.prefix }).get(
+      details?.value ?? "",
+    );
+    expect(report?.channels).toEqual([CHANNEL]);
+    expect(JSON.stringify(report?.blocks)).toMatch(/Heap profile\*? of `rdev-api-/);
+    expect(JSON.stringify(posted?.blocks)).not.toContain("Heap profile");
     expect(buttons.length).toBe(job?.returnvalue.proposals);
     for (const b of buttons) {
       const p = await h.proposals.get(b.value);

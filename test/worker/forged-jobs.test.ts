@@ -155,7 +155,11 @@ describe("forged remediate jobs", () => {
     const approved = await harness.approve(proposal);
     if (approved.kind !== "claimed") throw new Error(approved.kind);
     // Raise the approved limit in the stored proposal and ask for that.
-    await harness.producer.hset(`rdev:proposal:${proposal.id}`, "approvedParams", '{"memoryLimit":"4Gi"}');
+    await harness.producer.hset(
+      `${harness.prefix}:proposal:${proposal.id}`,
+      "approvedParams",
+      '{"memoryLimit":"4Gi"}',
+    );
     const { job } = await forge(harness, {
       ...remediateJob(approved.proposal),
       params: { memoryLimit: "4Gi" },
@@ -163,7 +167,7 @@ describe("forged remediate jobs", () => {
     expect(job.failedReason).toMatch(/bad_seal/);
     // A proposal marked approved by hand, with no seal at all.
     const pending = await harness.propose(replyTo, "rolling-restart", {});
-    await harness.producer.hset(`rdev:proposal:${pending.id}`, {
+    await harness.producer.hset(`${harness.prefix}:proposal:${pending.id}`, {
       status: "claimed",
       claimedBy: APPROVER,
       claimedAt: String(Date.now()),
@@ -183,7 +187,7 @@ describe("forged remediate jobs", () => {
     const { harness, replyTo, before } = await setup();
     // An alert's rolling restart passed off as a person's request: one approver would do.
     const proposal = await harness.propose(replyTo, "rolling-restart", {}, "alertmanager");
-    await harness.producer.hset(`rdev:proposal:${proposal.id}`, "requestedBy", "U0REQUESTR");
+    await harness.producer.hset(`${harness.prefix}:proposal:${proposal.id}`, "requestedBy", "U0REQUESTR");
     const edited = await harness.proposals.get(proposal.id);
     if (!edited) throw new Error("gone");
     expect(await harness.approve(edited, APPROVER)).toMatchObject({ kind: "denied", reason: "tampered" });

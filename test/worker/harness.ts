@@ -4,7 +4,6 @@
 import { readFileSync } from "node:fs";
 import { WebClient } from "@slack/web-api";
 import { type Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { ScaledClock } from "../../src/clock.ts";
 import { loadWorkerConfig, type WorkerConfig } from "../../src/config.ts";
@@ -16,16 +15,18 @@ import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
 import type { Cluster } from "../../src/k8s/types.ts";
 import { type ActionKind, type ActionParams, QUEUES, type ReplyTo } from "../../src/queue/jobs.ts";
 import { createQueues, type Queues } from "../../src/queue/queues.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
+import { createRedis, type RedisClient, waitUntilReady } from "../../src/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "../../src/redis-keys.ts";
 import { type AddApprovalOutcome, addApproval } from "../../src/remediation/approval.ts";
 import { createProposalStore, type Proposal, type ProposalStore } from "../../src/remediation/proposals.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
 import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
 import type { WorkerEvent } from "../../src/worker/deps.ts";
-import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
+import { type StartOptions, startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import type { TestRedis } from "../support/redis.ts";
+import { type RedisUnderTest, startTopology } from "../support/redis-topology.ts";
 
 export const CHANNEL = "C0ALERTS01";
 export const APPROVER = "U0APPROVER";
@@ -46,10 +47,15 @@ export type HarnessOptions = {
   env?: Record<string, string>;
   /** Start the worker (default true); false to start it yourself with startWorker(). */
   worker?: boolean;
+  /** Another Redis topology (test/support/redis-topology.ts); the harness stops it. Default: a private server. */
+  redis?: RedisUnderTest;
 };
 
 export type Harness = {
-  redis: TestRedis;
+  /** The private redis-server (kill/start for Redis-down tests); null on another topology. */
+  redis: TestRedis | null;
+  /** The Redis the harness runs on, whatever its topology. */
+  topology: RedisUnderTest;
   sim: Simulator;
   slack: FakeSlack;
   cluster: Cluster;
@@ -57,7 +63,7 @@ export type Harness = {
   config: WorkerConfig;
   env: Record<string, string>;
   prefix: string;
-  producer: Redis;
+  producer: RedisClient;
   queues: Queues;
   verifyQueue: Queue;
   remediateQueue: Queue;
@@ -65,7 +71,10 @@ export type Harness = {
   proposals: ProposalStore;
   events: WorkerEvent[];
   worker: WorkerProcess | null;
-  startWorker(overrides?: Record<string, string>): Promise<WorkerProcess>;
+  startWorker(
+    overrides?: Record<string, string>,
+    start?: Pick<StartOptions, "realClock">,
+  ): Promise<WorkerProcess>;
   /** An open incident with its root message posted in CHANNEL; replyTo points at its thread. */
   openIncident(): Promise<{ incidentId: string; rootTs: string; replyTo: ReplyTo }>;
   /**
@@ -100,16 +109,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const speed = options.speed ?? 100;
   const epoch = Date.now();
   const clock = new ScaledClock(speed, epoch);
-  const [redis, sim, slack] = await Promise.all([
-    startRedis(),
+  const [topology, sim, slack] = await Promise.all([
+    options.redis ?? startTopology("single"),
     startSimulator({ port: 0, scenario: "steady", replicas: 3, clock, tickMs: 20, ...options.sim }),
     startFakeSlack(),
   ]);
-  // Every harness has its own redis-server, so the default key prefixes (BullMQ's "bull", the
-  // stores' "rdev") are safe, and a spawned worker (which uses them) sees the same queues.
-  const prefix = "rdev";
+  // Every harness has its own redis-server, so the default key prefixes (QUEUE_PREFIX, the
+  // stores' KEY_PREFIX) are safe, and a spawned worker (which uses them) sees the same queues.
+  const prefix = KEY_PREFIX;
   const env: Record<string, string> = {
-    REDIS_URL: redis.url,
+    ...topology.env,
     SLACK_BOT_TOKEN: slack.token,
     SLACK_API_URL: slack.url,
     WORKER_PORT: "0",
@@ -133,10 +142,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const config = loadWorkerConfig(env);
   const cluster = createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 });
-  const producer = createRedis(redis.url, { role: "producer" });
+  const producer = createRedis(topology.target, { role: "producer" });
   await waitUntilReady(producer);
-  const queues = createQueues({ connection: producer });
-  const verifyQueue = new Queue(QUEUES.verify, { connection: producer });
+  // As the app builds them (src/slack/build-deps.ts): approved jobs wait for REDIS_WAIT_REPLICAS.
+  const queues = createQueues({ connection: producer, durability: config.redisDurability });
+  const verifyQueue = new Queue(QUEUES.verify, { connection: producer, prefix: QUEUE_PREFIX });
+  verifyQueue.on("error", () => {});
   const remediateQueue = queues.remediate;
   const incidents = createIncidentStore({ redis: producer, prefix });
   const proposals = createProposalStore({ redis: producer, prefix, signingKey: config.approvalSigningKey });
@@ -146,7 +157,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bot = new WebClient(slack.token, { slackApiUrl: slack.url });
 
   const h: Harness = {
-    redis,
+    redis: topology.server,
+    topology,
     sim,
     slack,
     cluster,
@@ -162,12 +174,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     proposals,
     events,
     worker: null,
-    async startWorker(overrides = {}) {
+    async startWorker(overrides = {}, start = {}) {
       const c = Object.keys(overrides).length > 0 ? loadWorkerConfig({ ...env, ...overrides }) : config;
       const w = await startWorkerProcess(c, {
         cluster,
         logger: pino({ level: "silent" }),
         onEvent: (e) => events.push(e),
+        ...start,
       });
       h.worker ??= w;
       started.push(w);
@@ -265,7 +278,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await verifyQueue.close();
       producer.disconnect();
       await Promise.all([sim.close(), slack.close()]);
-      await redis.stop();
+      await topology.stop();
     },
   };
   if (options.worker ?? true) await h.startWorker();

@@ -1,7 +1,9 @@
 // The routes that send traffic to the workload's Service, from Ingresses (Traefik's annotations)
 // and IngressRoutes, each with the ServersTransport timeouts that apply and whether it carries the
 // SSE streams (its path rule is the longest that matches the streams' path from the log). Pure.
+
 import type { IngressInfo, IngressRouteInfo, ServersTransportInfo } from "../../k8s/types.ts";
+import { parseGoDuration } from "../../units/duration.ts";
 import type { TraefikRoute, TraefikTimeout } from "./types.ts";
 
 export const ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints";
@@ -19,28 +21,13 @@ export const FORWARDING_TIMEOUTS = [
   { field: "pingTimeout", default: "15s", bounds: "an HTTP/2 ping's answer" },
 ] as const;
 
-/** Go-style duration or plain seconds to ms ("90s", "1m30s", "0s", 90); null when unreadable. */
+/**
+ * A Traefik duration to ms: plain seconds ("90") or a Go duration ("90s", "1m30s", "0s"), as
+ * Traefik's ptypes.Duration reads it (the one Go parser, src/units/duration.ts); null when unreadable.
+ */
 export function durationMs(value: string): number | null {
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const unit: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let rest = value.trim();
-  let total = 0;
-  if (rest === "0") return 0;
-  while (rest) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m?.[1] || !m[2]) return null;
-    total += Number(m[1]) * (unit[m[2]] ?? 0);
-    rest = rest.slice(m[0].length);
-  }
-  return total;
+  return parseGoDuration(value.trim());
 }
 
 /** PathPrefix(`/x`) and Path(`/x`) of a Traefik rule, with how they match. */

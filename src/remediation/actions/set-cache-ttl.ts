@@ -1,6 +1,7 @@
 // Runbook "If Cache Is Growing: Reduce cache TTL": `kubectl set env deployment/rdev-api CACHE_TTL=15s`
 // (the variable's name is config.cache.envName). Setting the pod template's env rolls every pod.
 import type { DeploymentInfo } from "../../k8s/types.ts";
+import { parseGoDuration } from "../../units/duration.ts";
 import { setEnvCommand } from "./kubectl.ts";
 import { deploymentContainer, readTargetDeployment, rolloutProgress } from "./rollout.ts";
 import {
@@ -14,15 +15,14 @@ import {
   type RemediationAction,
 } from "./types.ts";
 
-/** Go duration strings as rdev-api reads CACHE_TTL: "15s", "1m30s", "500ms", "2h". */
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-
 export function planSetCacheTtl(job: ActionJob, settings: ActionSettings): PlanResult {
   const ttl = job.params.ttl;
   const envName = settings.cache.envName;
   if (!ttl) return { ok: false, reason: "the job has no ttl value" };
-  if (!GO_DURATION.test(ttl))
-    return { ok: false, reason: `${JSON.stringify(ttl)} is not a duration like 15s or 1m` };
+  // rdev-api reads CACHE_TTL with Go's time.ParseDuration ("15s", "1m30s", "500ms", "2h"; not "2d").
+  const ms = parseGoDuration(ttl);
+  if (ms === null) return { ok: false, reason: `${JSON.stringify(ttl)} is not a duration like 15s or 1m` };
+  if (ms <= 0) return { ok: false, reason: `${JSON.stringify(ttl)} is not a TTL: it must be longer than 0` };
   if (job.params.envName && job.params.envName !== envName) {
     return {
       ok: false,

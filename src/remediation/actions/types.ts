@@ -85,15 +85,4 @@ export type RemediationAction = {
   verify(ctx: VerifyContext): Promise<Progress>;
 };
 
-/**
- * A failure that retrying cannot fix (a policy refusal, a missing parameter, a PDB): the worker
- * fails the job at once and posts `message`, which says what to do.
- */
-export class ActionRefused extends Error {
-  override readonly name = "ActionRefused";
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export { ActionRefused } from "../../queue/failures.ts";

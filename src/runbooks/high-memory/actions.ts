@@ -1,12 +1,11 @@
 // The runbook's remediation, in its order, each with the reason it applies here. Pure: the Slack
 // app turns these into proposals and buttons; the worker executes them.
-import { formatBytes, formatDuration, formatPercent } from "../../diagnostics/format.ts";
-import { compareByMemory } from "../../diagnostics/memory.ts";
 import type {
   Action,
   AdviceAction,
   HeapReport,
   LogReport,
+  Memory,
   OomKill,
   PodRow,
   RankedCause,
@@ -14,6 +13,8 @@ import type {
   SeverityOrUnknown,
   TraefikReport,
 } from "../../diagnostics/types.ts";
+import { parseGoDuration } from "../../units/duration.ts";
+import { formatBytes, formatDuration, formatPercent } from "../../units/format.ts";
 import { enrichAdvice } from "./advice-evidence.ts";
 import type { HighMemoryRunbook } from "./index.ts";
 import { formatQuantity, nextMemoryLimit } from "./limits.ts";
@@ -146,7 +147,7 @@ export function planActions(input: ActionInput): Action[] {
 
   actions.push(...raiseLimit(input));
 
-  if (topCause?.id === "cache-growth" && input.currentCacheTtl !== runbook.cache.proposedTtl) {
+  if (topCause?.id === "cache-growth" && !sameTtl(input.currentCacheTtl, runbook.cache.proposedTtl)) {
     const { envName, proposedTtl } = runbook.cache;
     const from = input.currentCacheTtl === null ? "unset" : input.currentCacheTtl;
     actions.push({
@@ -275,4 +276,25 @@ function raiseLimit(input: ActionInput): Action[] {
       },
     },
   ];
+}
+
+/** The TTL already set is the one proposed: the same Go duration ("15s", "0m15s", "15000ms"), as rdev-api reads it. */
+function sameTtl(current: string | null, proposed: string): boolean {
+  if (current === null) return false;
+  const a = parseGoDuration(current.trim());
+  return a !== null && a === parseGoDuration(proposed);
+}
+
+/** Worst first: highest percent of limit, then highest working set, then name (deterministic). */
+export function compareByMemory(
+  a: { name: string; memory: Memory },
+  b: { name: string; memory: Memory },
+): number {
+  const pa = a.memory.percentOfLimit ?? -1;
+  const pb = b.memory.percentOfLimit ?? -1;
+  if (pa !== pb) return pb - pa;
+  const ba = a.memory.workingSetBytes ?? -1;
+  const bb = b.memory.workingSetBytes ?? -1;
+  if (ba !== bb) return bb - ba;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

@@ -2,9 +2,9 @@
 // routes, the advice carries what they say (stuck connections, runaway commands) and the exact
 // object, field and YAML to change, and the kubectl commands stay only as the reference. Pure.
 
-import { formatCount, formatDuration } from "../../diagnostics/format.ts";
-import { describeCommand } from "../../diagnostics/log-evidence.ts";
 import type { AdviceAction, LogReport, TraefikReport } from "../../diagnostics/types.ts";
+import { formatCount, formatDuration } from "../../units/format.ts";
+import { describeCommand } from "./logs.ts";
 
 type Params = AdviceAction["params"];
 

@@ -1,6 +1,8 @@
 // What the runbook greps for in rdev-api's log ("SSE connection", "output line"), as data: the
 // messages and attribute names of the service's slog lines, and when a command counts as runaway.
 // A service that logs differently changes this file, not the analysis.
+import type { CommandLogEntry } from "../../diagnostics/logs/types.ts";
+import { formatCount, formatDuration } from "../../units/format.ts";
 
 export type LogPatterns = {
   sse: {
@@ -57,3 +59,9 @@ export const RDEV_LOG_PATTERNS: LogPatterns = {
   runawayLines: 100_000,
   stuckClientMinOpen: 10,
 };
+
+/** One command from the log, in words: "cmd-7 (make test): 20,000 output lines, running 4m". */
+export function describeCommand(c: CommandLogEntry): string {
+  const age = c.ageMs !== null ? `, running ${formatDuration(c.ageMs)}` : ", running";
+  return `${c.id}${c.argv ? ` (${c.argv})` : ""}: ${formatCount(c.lines)} output lines${c.running ? age : ""}`;
+}

@@ -1,35 +1,11 @@
-// Go's time.ParseDuration, which rdev-api uses for CACHE_TTL ("5m", "15s", "1h30m", "1.5h", "300ms").
+// Go's time.ParseDuration, which rdev-api uses for CACHE_TTL ("5m", "15s", "1h30m", "1.5h", "300ms"):
+// the one parser (src/units/duration.ts), and Go's Duration.String for what the simulator prints.
+import { parseGoDuration as goDuration } from "../../units/duration.ts";
 
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** Parses a Go duration string into milliseconds; null when Go would reject it. */
+/** Parses a Go duration string into milliseconds; null when Go would reject it. The simulated
+ * rdev-api trims the variable's value before parsing it. */
 export function parseGoDuration(text: string): number | null {
-  let rest = text.trim();
-  let sign = 1;
-  if (rest.startsWith("-") || rest.startsWith("+")) {
-    if (rest.startsWith("-")) sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === "0") return 0;
-  if (rest === "") return null;
-  let total = 0;
-  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest.length > 0) {
-    const m = part.exec(rest);
-    if (!m?.[1] || !m[2]) return null;
-    total += Number(m[1]) * (UNIT_MS[m[2]] ?? 0);
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
+  return goDuration(text.trim());
 }
 
 /** Go's time.Duration.String for milliseconds: "850ms", "4m2.5s", "1h0m3s", "0s". */

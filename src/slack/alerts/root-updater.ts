@@ -5,11 +5,10 @@
 // is always rendered. A 429 pushes the gate back by Retry-After. The incident store is the truth:
 // a render reads the incident as it is at that moment.
 
-import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { IncidentStore } from "../../incidents/store.ts";
 import type { Logger } from "../../logger.ts";
-import { evalScript } from "../../redis.ts";
+import { evalScript, type RedisClient } from "../../redis.ts";
 import { incidentRootBlocks, type RootOptions } from "../blocks/incident-root.ts";
 import type { WebClient } from "../deps.ts";
 import { rateLimitedFor, slackErrorCode } from "../slack-errors.ts";
@@ -33,7 +32,7 @@ export type RootUpdaterDeps = {
   /** A client that rejects rate-limited calls at once (the gate is pushed back instead). */
   slackUpdates: WebClient;
   incidents: Pick<IncidentStore, "readMany">;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   metrics: { rootUpdates: Pick<Counter<"outcome">, "inc"> };
   logger: Logger;

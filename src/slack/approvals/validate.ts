@@ -1,7 +1,8 @@
 // Validation of the value typed into an approval modal. Pure; the error is shown under the input
 // (response_action "errors").
-import { parseDuration, parseMemory } from "../../config.ts";
+import { parseMemory } from "../../config.ts";
 import type { ActionParams } from "../../queue/jobs.ts";
+import { parseGoDuration } from "../../units/duration.ts";
 import type { ModalKind } from "../blocks/approval.ts";
 
 export type Limits = { memoryLimitMaxBytes: number; memoryLimitMax: string };
@@ -10,7 +11,9 @@ export type Validated =
   | { ok: true; params: Partial<ActionParams>; value: string }
   | { ok: false; error: string };
 
+/** A week, written the way Go's time.ParseDuration (rdev-api's CACHE_TTL) reads it. */
 const MAX_TTL_MS = 7 * 86_400_000;
+const MAX_TTL = "168h";
 
 export function validateModalValue(
   kind: ModalKind,
@@ -26,9 +29,17 @@ export function validateModalValue(
       return { ok: false, error: `At most ${limits.memoryLimitMax} (MEMORY_LIMIT_MAX).` };
     return { ok: true, params: { memoryLimit: value }, value };
   }
-  const ms = parseDuration(value);
-  if (ms === null) return { ok: false, error: "Use a duration like 15s, 5m or 1h." };
+  // The TTL becomes rdev-api's CACHE_TTL, which Go's time.ParseDuration reads: its grammar exactly
+  // ("1m30s" and "1.5h" are fine; "2d" is not, Go has no days).
+  const ms = parseGoDuration(value);
+  if (ms === null)
+    return {
+      ok: false,
+      error: /^\d+(\.\d*)?d$/.test(value)
+        ? `Go durations have no days: write hours, like ${MAX_TTL} for a week.`
+        : "Use a duration like 15s, 5m or 1h30m.",
+    };
   if (ms < 1000) return { ok: false, error: "At least 1s." };
-  if (ms > MAX_TTL_MS) return { ok: false, error: "At most 7d." };
+  if (ms > MAX_TTL_MS) return { ok: false, error: `At most ${MAX_TTL} (7 days).` };
   return { ok: true, params: { ttl: value }, value };
 }

@@ -1,6 +1,8 @@
-// The Diagnosis as a Slack message: header, summary, pod table, OOM kills, causes with evidence,
-// heap profile, actions (buttons carrying proposal ids when given), notes, footer. Pure; every
-// string from the cluster is escaped and every field clipped to Slack's limits.
+// The whole Diagnosis as Block Kit: header, summary, pod table, OOM kills, causes with evidence,
+// heap profile, actions (buttons carrying proposal ids when given), notes, footer. It is the report
+// the Details modal shows (src/slack/details/); the thread gets compactDiagnosisBlocks, built from
+// the helpers exported here. Pure; every string from the cluster is escaped and every field
+// clipped to Slack's limits.
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from "@slack/types";
 import {
   formatAgo,
@@ -36,13 +38,12 @@ export const SEVERITY_EMOJI: Record<SeverityOrUnknown, string> = {
   critical: ":red_circle:",
   unknown: ":white_circle:",
 };
-const SEVERITY_WORD: Record<SeverityOrUnknown, string> = {
+export const SEVERITY_WORD: Record<SeverityOrUnknown, string> = {
   ok: "OK",
   warning: "Warning",
   critical: "Critical",
   unknown: "Unknown",
 };
-const MAX_ACTIONS = 10;
 const MAX_OOM_LINES = 5;
 const MAX_NOTES = L.contextElements - 1;
 
@@ -57,14 +58,14 @@ const plainText = (text: string, max: number) => ({
 });
 const section = (text: string): SectionBlock => ({ type: "section", text: mrkdwn(text) });
 
-function trendText(t: Trend): string {
+export function trendText(t: Trend): string {
   const change =
     t.deltaPercentPoints !== null ? formatPoints(t.deltaPercentPoints) : formatBytes(t.deltaBytes);
   return `${t.direction} (${change} in ${formatDuration(t.sinceMs)})`;
 }
 
 /** " (the last one 2h ago, on `pod`)": a restart with 0 kills in the window still has its cause. */
-function olderKill(d: Diagnosis): string {
+export function olderKill(d: Diagnosis): string {
   const k = d.oomKillBeforeWindow;
   if (!k) return "";
   const ago = Date.parse(d.gatheredAt) - Date.parse(k.at);
@@ -151,7 +152,7 @@ const DEFAULT_LABEL: Record<Action["kind"], (a: Action) => string> = {
   advice: () => "Done",
 };
 
-function button(a: Action, b: ActionButton, index: number): Button {
+export function button(a: Action, b: ActionButton, index: number): Button {
   return {
     type: "button",
     text: plainText(b.label ?? DEFAULT_LABEL[a.kind](a), L.buttonText),
@@ -173,13 +174,20 @@ function actionText(a: Action, i: number): string {
   return lines.join("\n");
 }
 
-function actionBlocks(d: Diagnosis, buttons: readonly ActionButton[]): KnownBlock[] {
-  if (d.actions.length === 0) return [];
+/** Matches buttons to actions: by action id when given, else the next unused of its kind. */
+export function buttonTaker(buttons: readonly ActionButton[]): (a: Action) => ActionButton | undefined {
   const unused = [...buttons];
-  const take = (a: Action) => {
+  return (a) => {
     const i = unused.findIndex((b) => (b.actionId ? b.actionId === a.id : b.actionKind === a.kind));
     return i < 0 ? undefined : unused.splice(i, 1)[0];
   };
+}
+
+export const MAX_ACTIONS = 10;
+
+function actionBlocks(d: Diagnosis, buttons: readonly ActionButton[]): KnownBlock[] {
+  if (d.actions.length === 0) return [];
+  const take = buttonTaker(buttons);
   const shown = d.actions.slice(0, MAX_ACTIONS);
   const blocks: KnownBlock[] = [section("*Recommended actions* (in the runbook's order)")];
   shown.forEach((a, i) => {
@@ -192,7 +200,7 @@ function actionBlocks(d: Diagnosis, buttons: readonly ActionButton[]): KnownBloc
   return blocks;
 }
 
-function footer(d: Diagnosis): ContextBlock {
+export function footer(d: Diagnosis): ContextBlock {
   const probed =
     d.counts.probed < d.counts.pods ? `probed ${d.counts.probed} of ${d.counts.pods} pods · ` : "";
   const when = whenParts(Date.parse(d.takenAt), Date.parse(d.gatheredAt));
@@ -201,7 +209,7 @@ function footer(d: Diagnosis): ContextBlock {
   return { type: "context", elements: [mrkdwn(text, L.contextText)] };
 }
 
-function notesBlock(d: Diagnosis): ContextBlock | null {
+export function notesBlock(d: Diagnosis): ContextBlock | null {
   if (d.notes.length === 0) return null;
   const shown = d.notes
     .slice(0, MAX_NOTES)

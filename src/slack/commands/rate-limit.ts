@@ -1,6 +1,6 @@
 // Per-user and per-channel limits on /rdev commands: fixed one-minute windows counted in Redis (so
 // every replica counts together), and in this process while Redis is unreachable.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../redis.ts";
 
 export type RateVerdict =
   | { ok: true }
@@ -15,7 +15,7 @@ export const windowKeys = (prefix: string, userId: string, channel: string, minu
 });
 
 export function createCommandLimiter(
-  deps: { redis: Redis; prefix: string; now: () => number },
+  deps: { redis: RedisClient; prefix: string; now: () => number },
   limits: CommandLimits,
 ) {
   const local = new Map<string, number>();

@@ -1,20 +1,20 @@
 // The app's HTTP client for the Slack Web API (WebClient's `fetch` option) and response_url posts:
-// the small part of fetch they use, on node:http(s) with keep-alive agents. Profiling the app under
-// load showed Node's built-in fetch (undici, WHATWG streams) as its largest cost: a loopback POST
-// took ~0.55 ms of CPU with fetch and ~0.16 ms with http.request (client and server together).
+// the small part of fetch they use, on undici's request API with its keep-alive Agent. Profiling the
+// app under load showed Node's built-in fetch (undici's fetch, WHATWG streams) as its largest cost;
+// undici.request is the same library without the WHATWG layer (bench/http-client.bench.ts compares
+// the CPU per loopback POST of the two and of bare node:http, in one run).
 // Bodies other than strings (FormData for file uploads) go to `fallback` (the global fetch).
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate } from "node:zlib";
-import type { webApi } from "@slack/bolt";
+import type { FetchFunction } from "@slack/web-api";
+import { Agent, type Dispatcher, request } from "undici";
 
-export type HttpFetch = webApi.FetchFunction;
+export type HttpFetch = FetchFunction;
 type Init = NonNullable<Parameters<HttpFetch>[1]>;
 type Reply = Awaited<ReturnType<HttpFetch>>;
 
 const MAX_REDIRECTS = 20;
-/** Like undici's headers and body timeouts: a silent server fails the call, it does not hang it. */
+/** Like fetch's headers and body timeouts: a silent server fails the call, it does not hang it. */
 const IDLE_TIMEOUT_MS = 300_000;
 const decoders: Record<string, (b: Buffer) => Promise<Buffer>> = {
   gzip: promisify(gunzip),
@@ -22,24 +22,21 @@ const decoders: Record<string, (b: Buffer) => Promise<Buffer>> = {
   br: promisify(brotliDecompress),
 };
 
-function headersOf(res: IncomingMessage): Reply["headers"] {
-  const value = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(", ") : (v ?? null));
-  return {
-    get: (name) => value(res.headers[name.toLowerCase()]),
-    *entries() {
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) yield [k, value(v) ?? ""];
-    },
-  };
-}
+type Headers = Dispatcher.ResponseData["headers"];
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(", ") : (v ?? null));
 
-function reply(url: string, res: IncomingMessage, body: Buffer): Reply {
-  const status = res.statusCode ?? 0;
+function reply(url: string, status: number, statusText: string, headers: Headers, body: Buffer): Reply {
   return {
     ok: status >= 200 && status < 300,
     status,
-    statusText: res.statusMessage ?? "",
+    statusText,
     url,
-    headers: headersOf(res),
+    headers: {
+      get: (name) => headerValue(headers[name.toLowerCase()]),
+      *entries() {
+        for (const [k, v] of Object.entries(headers)) if (v !== undefined) yield [k, headerValue(v) ?? ""];
+      },
+    },
     text: async () => body.toString("utf8"),
     json: async () => JSON.parse(body.toString("utf8")) as unknown,
     arrayBuffer: async () => new Uint8Array(body).buffer,
@@ -48,66 +45,50 @@ function reply(url: string, res: IncomingMessage, body: Buffer): Reply {
 
 export type HttpFetchOptions = {
   fallback?: HttpFetch;
-  agents?: { http: HttpAgent; https: HttpsAgent };
-  /** Socket inactivity after which a call fails (default 300 s, as fetch's). */
+  /** undici dispatcher (default: a keep-alive Agent with the idle timeout below). */
+  dispatcher?: Dispatcher;
+  /** Time without an answer (headers, then between body chunks) after which a call fails (default 300 s, as fetch's). */
   idleTimeoutMs?: number;
 };
 
+const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
 export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
   const fallback = options.fallback ?? (globalThis.fetch as HttpFetch);
-  const agents = options.agents ?? {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
+  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const dispatcher =
+    options.dispatcher ?? new Agent({ headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
+  const failed = (signal: AbortSignal | undefined | null, error: unknown) => {
+    if (signal?.aborted) return signal.reason;
+    const code = (error as { code?: unknown } | null)?.code;
+    const cause =
+      typeof code === "string" && TIMEOUTS.has(code)
+        ? new Error(`no answer within ${idleTimeoutMs} ms`, { cause: error })
+        : error;
+    return new TypeError("fetch failed", { cause });
   };
 
-  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
-  const failed = (signal: AbortSignal | undefined, error: unknown) =>
-    signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error });
-
-  const once = (url: URL, init: Init, body: string | undefined, retried = false) =>
-    new Promise<{ res: IncomingMessage; body: Buffer }>((resolve, reject) => {
-      const signal = init.signal;
-      const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-      const headers: Record<string, string> = { ...init.headers };
-      if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-length"))
-        headers["content-length"] = String(Buffer.byteLength(body));
-      const req = send(url, {
-        method: init.method ?? "GET",
-        headers,
-        agent: url.protocol === "https:" ? agents.https : agents.http,
+  const once = async (url: URL, init: Init, body: string | undefined, retried = false) => {
+    const signal = init.signal ?? undefined;
+    try {
+      const res = await request(url, {
+        dispatcher,
+        method: (init.method ?? "GET") as Dispatcher.HttpMethod,
+        headers: { ...init.headers },
+        ...(body !== undefined ? { body } : {}),
+        ...(signal ? { signal } : {}),
       });
-      req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`no answer within ${idleTimeoutMs} ms`)));
-      const onAbort = () => req.destroy(signal?.reason as Error);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const done = () => signal?.removeEventListener("abort", onAbort);
-      req.on("error", (error: NodeJS.ErrnoException) => {
-        done();
-        // The server closed an idle keep-alive socket as we reused it: nothing was read, send again.
-        if (!signal?.aborted && req.reusedSocket && error.code === "ECONNRESET" && !retried)
-          return resolve(once(url, init, body, true));
-        reject(failed(signal, error));
-      });
-      req.on("response", (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (error) => {
-          done();
-          reject(failed(signal, error));
-        });
-        res.on("end", () => {
-          done();
-          const raw = Buffer.concat(chunks);
-          const decode = decoders[String(res.headers["content-encoding"] ?? "").toLowerCase()];
-          if (!decode) return resolve({ res, body: raw });
-          decode(raw).then(
-            (decoded) => resolve({ res, body: decoded }),
-            (error: unknown) => reject(failed(undefined, error)),
-          );
-        });
-      });
-      if (signal?.aborted) onAbort();
-      else req.end(body);
-    });
+      const raw = Buffer.from(await res.body.arrayBuffer());
+      const decode = decoders[String(headerValue(res.headers["content-encoding"]) ?? "").toLowerCase()];
+      return { res, body: decode ? await decode(raw) : raw };
+    } catch (error) {
+      // The server closed a kept-alive socket as the request went out on it (its idle timeout):
+      // no answer came, so send once more on a fresh connection.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (!signal?.aborted && !retried && code === "UND_ERR_SOCKET") return await once(url, init, body, true);
+      throw failed(signal, error);
+    }
+  };
 
   return async (input, init = {}) => {
     let url = new URL(String(input));
@@ -116,10 +97,10 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
     let current: Init = init;
     for (let hops = 0; ; hops++) {
       const { res, body } = await once(url, current, current.body as string | undefined);
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (status < 300 || status >= 400 || location === undefined || current.redirect === "manual")
-        return reply(url.href, res, body);
+      const status = res.statusCode;
+      const location = headerValue(res.headers.location);
+      if (status < 300 || status >= 400 || location === null || current.redirect === "manual")
+        return reply(url.href, status, res.statusText, res.headers, body);
       if (current.redirect === "error") throw new TypeError("fetch failed", { cause: "unexpected redirect" });
       if (hops >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: "redirect count exceeded" });
       url = new URL(location, url);

@@ -14,8 +14,8 @@
 // computes three (tsscmp) from the secret string, ~9x the CPU, and it used to run twice.
 import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Redis } from "ioredis";
 import type { Logger } from "../../logger.ts";
+import { type RedisClient, slotMaster } from "../../redis.ts";
 import { BodyTooLargeError, readLimitedBody } from "./body.ts";
 
 export type GuardVerdict =
@@ -24,7 +24,7 @@ export type GuardVerdict =
 
 export type ReplayGuardOptions = {
   signingSecret: string;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   now?: () => number;
@@ -49,11 +49,11 @@ export function createReplayGuard(options: ReplayGuardOptions) {
   const ttlMs = 2 * WINDOW_S * 1000 + 60_000;
   /** signature -> when it stops mattering (ms); insertion order is expiry order. */
   const seenHere = new Map<string, number>();
-  /** When the Redis server we talk to last started (ms), learnt on every (re)connect. */
+  /** When the Redis server holding our keys last started (ms), learnt on every (re)connect. */
   let redisStartedAt = 0;
   const learnStart = () => {
-    options.redis
-      .info("server")
+    slotMaster(options.redis, options.prefix)
+      .then((node) => node?.info("server") ?? "")
       .then((text) => {
         const uptime = Number(/uptime_in_seconds:(\d+)/.exec(text)?.[1] ?? Number.NaN);
         if (Number.isFinite(uptime)) redisStartedAt = now() - uptime * 1000 - 1000;
@@ -112,7 +112,7 @@ export function createReplayGuard(options: ReplayGuardOptions) {
     const first = await options.redis
       .set(`${options.prefix}:slack-seen:${sig}`, "1", "PX", ttlMs, "NX")
       .catch((error: unknown) => {
-        options.logger.warn({ err: error }, "replay check incomplete: Redis unavailable");
+        options.logger.warn({ err: error }, "replay check incomplete: RedisClient unavailable");
         return "unknown" as const;
       });
     if (first === null) return { ok: false, reason: "replayed" };

@@ -9,9 +9,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
 import type { Logger } from "../../logger.ts";
 import { type Metrics, slackRequestKind } from "../../metrics.ts";
+import type { RedisClient } from "../../redis.ts";
 import type { GuardVerdict } from "./replay-guard.ts";
 import { sendJson } from "./respond.ts";
 
@@ -26,7 +26,7 @@ export type HttpServerOptions = {
     maxPending: number;
   } | null;
   alertmanager: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  redis: Redis;
+  redis: RedisClient;
   metrics: Metrics;
   logger: Logger;
 };

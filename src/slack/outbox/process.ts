@@ -6,7 +6,7 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { IncidentStore } from "../../incidents/store.ts";
-import { classify, delayRun, finalError } from "../../worker/failures.ts";
+import { classify, delayRun, finalError } from "../../queue/failures.ts";
 import { clearedLine, enqueueDiagnosis, floodLine, type IncidentJobDeps } from "../alerts/incident-jobs.ts";
 import { type RootUpdater, renderRoot } from "../alerts/root-updater.ts";
 import type { AppDeps, WebClient } from "../deps.ts";

@@ -4,19 +4,20 @@
 // its job resumed by another replica (the job's lock lapses). Its Redis connection has the worker
 // role (commands wait through a Redis restart), apart from the app's fail-fast producer connection.
 import { type Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { QUEUES } from "../../queue/jobs.ts";
+import type { RedisClient } from "../../redis.ts";
+import { QUEUE_PREFIX } from "../../redis-keys.ts";
 import { type OutboxDeps, processOutbox } from "./process.ts";
 
 export type OutboxRuntime = { worker: Worker; close(): Promise<void> };
 
 export function startOutboxWorker(
   deps: OutboxDeps,
-  options: { connection: Redis; prefix?: string; concurrency?: number },
+  options: { connection: RedisClient; prefix?: string; concurrency?: number },
 ): OutboxRuntime {
   const worker = new Worker(QUEUES.slack, (job: Job, token?: string) => processOutbox(deps, job, token), {
     connection: options.connection,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
+    prefix: options.prefix ?? QUEUE_PREFIX,
     // Slack allows about one message per second per channel: a few at once is plenty.
     concurrency: options.concurrency ?? 4,
     lockDuration: 60_000,

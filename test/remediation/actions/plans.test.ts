@@ -81,6 +81,14 @@ describe("plans", () => {
       mutates: true,
     },
     {
+      name: "set-cache-ttl with a composite Go duration",
+      job: job("set-cache-ttl", { ttl: "1m30s", envName: "CACHE_TTL" }),
+      kubectl: setEnvCommand("rdev", "rdev-api", "rdev-api", "CACHE_TTL", "1m30s"),
+      summary: /^Set CACHE_TTL=1m30s on container rdev-api/,
+      rollsPods: true,
+      mutates: true,
+    },
+    {
       name: "capture-heap-profile is read-only",
       job: job("capture-heap-profile", { pod: "rdev-api-7c9", podUid: "u-1" }),
       kubectl: heapProfileCommand("rdev", "rdev-api-7c9", 8080, "/debug/pprof/heap"),
@@ -130,6 +138,10 @@ describe("plans", () => {
       job: job("set-cache-ttl", { ttl: "15 seconds" }),
       reason: /not a duration like 15s/,
     },
+    // Go's time.ParseDuration, as rdev-api reads CACHE_TTL (the one duration parser): no days.
+    { name: "ttl in days", job: job("set-cache-ttl", { ttl: "2d" }), reason: /not a duration like 15s/ },
+    { name: "ttl of zero", job: job("set-cache-ttl", { ttl: "0" }), reason: /longer than 0/ },
+    { name: "negative ttl", job: job("set-cache-ttl", { ttl: "-5m" }), reason: /longer than 0/ },
     {
       name: "another variable",
       job: job("set-cache-ttl", { ttl: "15s", envName: "GOGC" }),

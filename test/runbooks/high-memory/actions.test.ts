@@ -101,6 +101,13 @@ describe("planActions: which actions, in the runbook's order", () => {
       ["raise-memory-limit:768Mi", "capture-heap-profile:rdev-api-a"],
     ],
     [
+      // The same Go duration written another way (the one duration parser; it used to be a string compare).
+      "cache growth with CACHE_TTL at the proposed value written as 15000ms",
+      mi(430, 200, 200),
+      { topCause: cause("cache-growth"), currentCacheTtl: "15000ms" },
+      ["raise-memory-limit:768Mi", "capture-heap-profile:rdev-api-a"],
+    ],
+    [
       "a heap profile already captured is not proposed again",
       mi(500, 200, 200),
       {

@@ -11,6 +11,7 @@ import { KubeError } from "../../../src/k8s/errors.ts";
 import { ACTIONS } from "../../../src/remediation/actions/index.ts";
 import { nextSteps } from "../../../src/remediation/verify.ts";
 import { diagnosisBlocks } from "../../../src/slack/blocks/diagnosis.ts";
+import { compactDiagnosisBlocks } from "../../../src/slack/blocks/diagnosis-compact.ts";
 import { helpBlocks } from "../../../src/slack/blocks/help.ts";
 import { historyBlocks } from "../../../src/slack/blocks/history.ts";
 import { homeView } from "../../../src/slack/blocks/home.ts";
@@ -54,7 +55,7 @@ const FAILED_VERDICT = {
 
 /** Every message of a thread about diagnosis `d`: the diagnosis, each proposed action's progress, a verification. */
 function threadOf(d: Diagnosis): unknown[] {
-  const messages: unknown[] = [diagnosisBlocks(d)];
+  const messages: unknown[] = [diagnosisBlocks(d), compactDiagnosisBlocks(d, { detailsId: "d-00000001" })];
   for (const action of d.actions) {
     const parts = proposalParts(action, d);
     if (!parts) continue;

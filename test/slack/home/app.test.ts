@@ -71,7 +71,7 @@ async function incidentWithDiagnosis(): Promise<{ id: string; threadTs: string; 
   const replyTo = { channel: incident.channel, threadTs: incident.ts, incidentId: id };
   const posted = await postDiagnosis(
     { slack: d.slack, proposals: d.proposals, now: d.now, proposalTtlMs: h.config.proposalTtlMs },
-    { diagnosis, replyTo, requestedBy: "alertmanager" },
+    { diagnosis, replyTo, requestedBy: "alertmanager", detailsId: "details-of-home-test" },
   );
   await recordDiagnosis(
     { incidents: d.incidents },
