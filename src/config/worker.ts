@@ -1,5 +1,6 @@
 // The worker's settings (src/worker.ts), validated together with the runbook settings.
 import { z } from "zod";
+import { ClusterName, DEFAULT_CLUSTER } from "../clusters/names.ts";
 import type { ApprovalPolicy } from "../remediation/policy.ts";
 import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
 import { type Config, parseWith } from "./runbook.ts";
@@ -20,6 +21,10 @@ export const WorkerEnvSchema = z.object({
     .url({ error: "must be a URL like https://slack.com/api/" })
     .transform((u) => (u.endsWith("/") ? u : `${u}/`))
     .optional(),
+  /** The cluster this worker runs in: it consumes only this cluster's queues (src/clusters/names.ts). */
+  CLUSTER: ClusterName.default(DEFAULT_CLUSTER),
+  /** How often the worker renews its heartbeat in Redis; it lapses after three missed beats. */
+  WORKER_HEARTBEAT_INTERVAL: positiveDuration("10s"),
   /** Port of /healthz and /metrics (0: a free port, printed at start). */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
   WORKER_HOST: z.string().min(1).default("0.0.0.0"),
@@ -70,6 +75,10 @@ export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
 export type WorkerConfig = {
   runbook: Config;
+  /** CLUSTER: the cluster whose queues this worker consumes and whose proposals it may run. */
+  cluster: string;
+  /** WORKER_HEARTBEAT_INTERVAL (real time); the heartbeat's TTL is three of them. */
+  heartbeatIntervalMs: number;
   redisUrl: string;
   slack: { botToken: string; apiUrl: string | null };
   http: { port: number; host: string };
@@ -111,6 +120,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const ms = (text: string) => parseDuration(text) ?? 0;
   return {
     runbook,
+    cluster: e.CLUSTER,
+    heartbeatIntervalMs: ms(e.WORKER_HEARTBEAT_INTERVAL),
     redisUrl: e.REDIS_URL,
     slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
     http: { port: e.WORKER_PORT, host: e.WORKER_HOST },

@@ -24,6 +24,14 @@ export type ActionKind = z.infer<typeof ActionKind>;
 export const Target = z.object({
   namespace: z.string().min(1),
   deployment: z.string().min(1),
+  /**
+   * The cluster (src/clusters/names.ts) whose worker runs the job; absent: the default cluster. The
+   * app routes the job to that cluster's queues and a worker refuses a job for another cluster.
+   */
+  cluster: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a cluster name")
+    .optional(),
 });
 export type Target = z.infer<typeof Target>;
 

@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
+import { startHeartbeat } from "../clusters/heartbeat.ts";
+import { DEFAULT_CLUSTER, queueName } from "../clusters/names.ts";
 import type { WorkerConfig } from "../config.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
@@ -14,7 +16,6 @@ import { connectCluster } from "../k8s/index.ts";
 import type { Cluster } from "../k8s/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { registerQueueGauges } from "../metrics.ts";
-import { QUEUES } from "../queue/jobs.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
 import { createRedis } from "../redis.ts";
 import { createProposalStore } from "../remediation/proposals.ts";
@@ -66,6 +67,8 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const logger = options.logger ?? createLogger(config.runbook.logLevel, "rdev-worker");
   const metrics = createWorkerMetrics();
+  // A named cluster's worker labels every metric with it (the default cluster's stay as they were).
+  if (config.cluster !== DEFAULT_CLUSTER) metrics.registry.setDefaultLabels({ cluster: config.cluster });
   const cluster =
     options.cluster ??
     connectCluster({
@@ -79,7 +82,7 @@ export async function startWorkerProcess(
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
   const retentionMs = config.runbook.historyRetentionMs;
   const queuePrefix = options.prefix ? { prefix: options.prefix } : {};
-  const verifyQueue = new Queue(QUEUES.verify, {
+  const verifyQueue = new Queue(queueName("verify", config.cluster), {
     connection: redis,
     ...queuePrefix,
     defaultJobOptions: {
@@ -92,7 +95,7 @@ export async function startWorkerProcess(
   // The queues this worker serves, read on scrape (their depth is its backlog).
   const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
   // The worker queues heap-growth captures on the diagnose queue itself (cluster reads).
-  const heapQueue = new Queue(QUEUES.diagnose, {
+  const heapQueue = new Queue(queueName("diagnose", config.cluster), {
     connection: redis,
     ...queuePrefix,
     defaultJobOptions: {
@@ -103,7 +106,9 @@ export async function startWorkerProcess(
     },
   });
   const gaugeQueues = kinds.map((kind) =>
-    kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
+    kind === "verify"
+      ? verifyQueue
+      : new Queue(queueName(kind, config.cluster), { connection: redis, ...queuePrefix }),
   );
   // Real time, not cluster time: BullMQ stamps jobs with Date.now().
   registerQueueGauges(metrics.registry, metrics.prefix, gaugeQueues, Date.now);
@@ -133,7 +138,12 @@ export async function startWorkerProcess(
     roots,
     flights: createSingleFlight({ redis, prefix: options.storePrefix ?? "rdev" }),
     snapshots: createSnapshotStore({ redis, ...storePrefix, retentionMs }),
-    proposals: createProposalStore({ redis, ...storePrefix, signingKey: config.approvalSigningKey }),
+    proposals: createProposalStore({
+      redis,
+      ...storePrefix,
+      signingKey: config.approvalSigningKey,
+      cluster: config.cluster,
+    }),
     verifyQueue,
     heapQueue,
     metrics,
@@ -153,6 +163,14 @@ export async function startWorkerProcess(
     connect,
     ...(options.prefix ? { prefix: options.prefix } : {}),
     ...(options.queues ? { queues: options.queues } : {}),
+  });
+  const heartbeat = await startHeartbeat({
+    redis,
+    prefix: options.storePrefix ?? "rdev",
+    cluster: config.cluster,
+    intervalMs: config.heartbeatIntervalMs,
+    id: `worker-${randomUUID()}`,
+    onError: (err) => logger.warn({ err }, "could not renew the worker's heartbeat"),
   });
   const server = await startHealthServer({
     host: config.http.host,
@@ -174,6 +192,7 @@ export async function startWorkerProcess(
     server,
     stop(graceMs = config.shutdownGraceMs) {
       stopping ??= (async () => {
+        await heartbeat.stop();
         const result = await runtime.close(graceMs);
         await roots.settled();
         roots.close();
@@ -189,6 +208,7 @@ export async function startWorkerProcess(
       return stopping;
     },
     disconnect() {
+      heartbeat.halt();
       runtime.disconnect();
       redis.disconnect();
     },

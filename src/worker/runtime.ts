@@ -5,7 +5,8 @@
 // was interrupted and will be resumed, never leaving a half-applied action silently.
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { HEAP_GROWTH_JOB_NAME, QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
+import { clusterOf, queueName } from "../clusters/names.ts";
+import { HEAP_GROWTH_JOB_NAME, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
 import type { WorkerDeps } from "./deps.ts";
 import { noteAbandoned, noteInterrupted, type QueueKind, STALLED_TOO_OFTEN } from "./notes.ts";
 import { processDiagnose } from "./process-diagnose.ts";
@@ -86,6 +87,14 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   const make = (kind: QueueKind): Worker => {
     const run = PROCESSORS[kind];
     const processor: Processor = async (job, token) => {
+      // A job naming another cluster never runs here (it was put on this queue by hand or by bug).
+      const named = (job.data as { target?: { cluster?: string } } | null)?.target?.cluster;
+      if (named !== undefined && clusterOf(named) !== config.cluster) {
+        metrics.jobs.inc({ queue: kind, outcome: "failed" });
+        throw new UnrecoverableError(
+          `job ${job.id} is for cluster ${named}; this worker runs in cluster ${config.cluster} and does not touch another cluster`,
+        );
+      }
       const key = `${kind}/${job.id}`;
       inFlight.set(key, job);
       metrics.inFlight.inc({ queue: kind });
@@ -107,7 +116,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     };
     const connection = options.connect();
     connections.push(connection);
-    const worker = new Worker(QUEUES[kind], processor, {
+    const worker = new Worker(queueName(kind, config.cluster), processor, {
       connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       concurrency: config.concurrency,

@@ -1,0 +1,115 @@
+// A worker's liveness, visible to the app: the worker of cluster C renews `heartbeatKey(C)` with a
+// TTL of three beats, and keeps the time of its last beat in `lastSeenKey(C)` (no TTL). The app
+// reads both when it queues work for C and when it renders C's incidents: no heartbeat means C's
+// worker is unavailable, since its last beat. A graceful stop deletes the heartbeat at once; a
+// crash lets it lapse. Queued jobs stay in BullMQ and run when a worker of C is back.
+import type { Redis } from "ioredis";
+import { formatDuration } from "../diagnostics/format.ts";
+import { heartbeatKey, lastSeenKey } from "./names.ts";
+
+export type WorkerLiveness = {
+  cluster: string;
+  /** A heartbeat is present (renewed within its TTL). */
+  alive: boolean;
+  /** Real time (ms) of the last beat ever seen; null: no worker of this cluster ever beat. */
+  lastSeenAt: number | null;
+};
+
+export type HeartbeatOptions = {
+  redis: Redis;
+  prefix: string;
+  cluster: string;
+  intervalMs: number;
+  /** The worker's id (written into the heartbeat, for operators). */
+  id: string;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+};
+
+export type Heartbeat = {
+  /** Writes one beat now (start() already did). */
+  beat(): Promise<void>;
+  /** Stops beating and deletes the heartbeat: the app sees the worker as unavailable at once. */
+  stop(): Promise<void>;
+  /** Stops beating without a word (a crash, in tests): the heartbeat lapses after its TTL. */
+  halt(): void;
+};
+
+/** The heartbeat's TTL: three missed beats. */
+export const heartbeatTtlMs = (intervalMs: number) => intervalMs * 3;
+
+export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbeat> {
+  const { redis, prefix, cluster, intervalMs } = options;
+  const now = options.now ?? Date.now;
+  const beat = async () => {
+    const at = now();
+    await redis
+      .multi()
+      .set(
+        heartbeatKey(prefix, cluster),
+        JSON.stringify({ at, id: options.id }),
+        "PX",
+        heartbeatTtlMs(intervalMs),
+      )
+      .set(lastSeenKey(prefix, cluster), String(at))
+      .exec();
+  };
+  const safeBeat = () => beat().catch((error: unknown) => options.onError?.(error));
+  await safeBeat();
+  const timer = setInterval(() => void safeBeat(), intervalMs);
+  timer.unref();
+  let stopped = false;
+  return {
+    beat,
+    halt() {
+      stopped = true;
+      clearInterval(timer);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await redis
+        .multi()
+        .del(heartbeatKey(prefix, cluster))
+        .set(lastSeenKey(prefix, cluster), String(now()))
+        .exec()
+        .catch((error: unknown) => options.onError?.(error));
+    },
+  };
+}
+
+/** The liveness of each cluster's worker, in one round trip. */
+export async function readLiveness(
+  redis: Pick<Redis, "mget">,
+  prefix: string,
+  clusters: readonly string[],
+): Promise<Map<string, WorkerLiveness>> {
+  const out = new Map<string, WorkerLiveness>();
+  if (clusters.length === 0) return out;
+  const keys = clusters.flatMap((c) => [heartbeatKey(prefix, c), lastSeenKey(prefix, c)]);
+  const values = await redis.mget(...keys);
+  clusters.forEach((cluster, i) => {
+    const beat = values[2 * i];
+    const seen = Number(values[2 * i + 1]);
+    out.set(cluster, {
+      cluster,
+      alive: beat !== null && beat !== undefined,
+      lastSeenAt: Number.isFinite(seen) && seen > 0 ? seen : null,
+    });
+  });
+  return out;
+}
+
+/**
+ * What an incident or status thread says about a cluster whose worker is down; null while it is
+ * alive. Pure. "The worker for cluster B is unavailable since 13:40:02 UTC (3 min ago): ..."
+ */
+export function unavailableLine(liveness: WorkerLiveness, now: number): string | null {
+  if (liveness.alive) return null;
+  const since =
+    liveness.lastSeenAt === null
+      ? "(no heartbeat was ever seen: has it started?)"
+      : `since ${new Date(liveness.lastSeenAt).toISOString().slice(11, 19)} UTC (${formatDuration(Math.max(0, now - liveness.lastSeenAt))} ago)`;
+  return `:warning: The worker for cluster *${liveness.cluster}* is unavailable ${since}. Nothing in ${liveness.cluster} is read or changed until it is back; the queued work runs then. Other clusters are not affected.`;
+}

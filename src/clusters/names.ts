@@ -1,0 +1,45 @@
+// Every per-cluster name in one place: the cluster names themselves, the queues a cluster's worker
+// consumes and the Redis keys of its heartbeat. The app and the workers build names only through
+// here, so a change of naming scheme (hash-tagged prefixes for Redis Cluster, say) is one file.
+//
+// The cluster named DEFAULT_CLUSTER keeps the names of a single-cluster setup ("rdev-diagnose", an
+// incident key without a cluster part), so an existing installation upgrades without moving its
+// queued jobs or open incidents. Every other cluster's queues are "<queue>.<cluster>".
+import { z } from "zod";
+import { QUEUES } from "../queue/jobs.ts";
+
+/** The cluster of a setup that names none (CLUSTERS and CLUSTER unset). */
+export const DEFAULT_CLUSTER = "default";
+
+/** A cluster name: lower-case letters, digits and "-" (a DNS label), so it is safe in queue names and keys. */
+export const ClusterName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a cluster name: lower-case letters, digits and '-', at most 63 characters",
+  );
+
+/** The cluster of a record that names none (written before clusters existed): the default one. */
+export const clusterOf = (cluster: string | null | undefined): string => cluster ?? DEFAULT_CLUSTER;
+
+/** The queues a cluster's worker consumes (the app's outbox "rdev-slack" is not one of them). */
+export type ClusterQueueKind = "diagnose" | "remediate" | "verify";
+
+/** The BullMQ queue name of a cluster's queue: "rdev-diagnose" for the default cluster, else "rdev-diagnose.<cluster>". */
+export function queueName(kind: ClusterQueueKind, cluster: string): string {
+  const base = QUEUES[kind];
+  return cluster === DEFAULT_CLUSTER ? base : `${base}.${ClusterName.parse(cluster)}`;
+}
+
+/** The worker's heartbeat: present (with a TTL) while the worker of `cluster` is alive. */
+export const heartbeatKey = (prefix: string, cluster: string) => `${prefix}:worker-heartbeat:${cluster}`;
+
+/** The last heartbeat's time, kept without a TTL: "unavailable since ..." after the heartbeat lapses. */
+export const lastSeenKey = (prefix: string, cluster: string) => `${prefix}:worker-last-seen:${cluster}`;
+
+/**
+ * The cluster as records store it (incident keys, job and proposal targets): absent for the default
+ * cluster, so single-cluster keys, jobs and approval seals are exactly what they were.
+ */
+export const storedCluster = (cluster: string | null | undefined): string | null =>
+  cluster && cluster !== DEFAULT_CLUSTER ? cluster : null;
