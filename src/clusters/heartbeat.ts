@@ -5,7 +5,7 @@
 // crash lets it lapse. Queued jobs stay in BullMQ and run when a worker of C is back.
 import type { Redis } from "ioredis";
 import { formatDuration } from "../diagnostics/format.ts";
-import { heartbeatKey, lastSeenKey } from "./names.ts";
+import { DEFAULT_CLUSTER, heartbeatKey, lastSeenKey } from "./names.ts";
 
 export type WorkerLiveness = {
   cluster: string;
@@ -112,4 +112,35 @@ export function unavailableLine(liveness: WorkerLiveness, now: number): string |
       ? "(no heartbeat was ever seen: has it started?)"
       : `since ${new Date(liveness.lastSeenAt).toISOString().slice(11, 19)} UTC (${formatDuration(Math.max(0, now - liveness.lastSeenAt))} ago)`;
   return `:warning: The worker for cluster *${liveness.cluster}* is unavailable ${since}. Nothing in ${liveness.cluster} is read or changed until it is back; the queued work runs then. Other clusters are not affected.`;
+}
+
+export type WorkerNotices = {
+  /** The notice for an incident or request in `cluster` (null: the default), null while its worker is up. */
+  notice(cluster: string | null | undefined): Promise<string | null>;
+  /** Every served cluster's liveness (the app's worker watch). */
+  all(): Promise<Map<string, WorkerLiveness>>;
+};
+
+/**
+ * The app's view of its workers. A worker never seen is reported only when the app serves several
+ * clusters (a single-cluster app without a heartbeat says nothing, as before heartbeats existed);
+ * a worker seen once and gone is always reported. Reading Redis fails soft (no notice).
+ */
+export function workerNotices(options: {
+  redis: Pick<Redis, "mget">;
+  prefix: string;
+  clusters: readonly string[];
+  now: () => number;
+}): WorkerNotices {
+  const several = options.clusters.length > 1;
+  return {
+    async notice(cluster) {
+      const name = cluster ?? DEFAULT_CLUSTER;
+      const map = await readLiveness(options.redis, options.prefix, [name]).catch(() => null);
+      const liveness = map?.get(name);
+      if (!liveness || (liveness.lastSeenAt === null && !several)) return null;
+      return unavailableLine(liveness, options.now());
+    },
+    all: () => readLiveness(options.redis, options.prefix, options.clusters),
+  };
 }

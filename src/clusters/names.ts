@@ -37,6 +37,16 @@ export const heartbeatKey = (prefix: string, cluster: string) => `${prefix}:work
 /** The last heartbeat's time, kept without a TTL: "unavailable since ..." after the heartbeat lapses. */
 export const lastSeenKey = (prefix: string, cluster: string) => `${prefix}:worker-last-seen:${cluster}`;
 
+/** A job or proposal target in `cluster` (the default cluster's targets name none). */
+export function withCluster<T extends { namespace: string; deployment: string }>(
+  target: T & { cluster?: string | undefined },
+  cluster: string | null | undefined,
+): T & { cluster?: string } {
+  const { cluster: _, ...rest } = target;
+  const stored = storedCluster(cluster);
+  return (stored ? { ...rest, cluster: stored } : rest) as T & { cluster?: string };
+}
+
 /**
  * The cluster as records store it (incident keys, job and proposal targets): absent for the default
  * cluster, so single-cluster keys, jobs and approval seals are exactly what they were.

@@ -1,8 +1,10 @@
 // AppDeps from configuration and a Redis producer connection. Used by src/app.ts and by tests
 // (which point SLACK_API_URL at the fake Slack and give every test its own key prefixes).
+
 import { randomUUID } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
+import { workerNotices } from "../clusters/heartbeat.ts";
 import type { AppConfig } from "../config.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
@@ -67,15 +69,11 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   const queues = createQueues({
     connection: redis,
     ...(options.bullPrefix ? { prefix: options.bullPrefix } : {}),
+    clusters: config.clusters.names,
   });
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
-  registerQueueGauges(
-    metrics.registry,
-    metrics.prefix,
-    [queues.diagnose, queues.remediate, queues.outbox.queue],
-    now,
-  );
+  registerQueueGauges(metrics.registry, metrics.prefix, [...queues.all(), queues.outbox.queue], now);
   const slack = new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi);
   return {
     config,
@@ -106,6 +104,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     incidents,
     proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
+    workers: workerNotices({ redis, prefix, clusters: config.clusters.names, now }),
     bullPrefix: options.bullPrefix ?? "bull",
     redis,
     prefix,

@@ -2,6 +2,7 @@
 // Redis, the fake Slack Web API and a manual clock; src/app.ts from configuration.
 import type { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
+import type { WorkerNotices } from "../clusters/heartbeat.ts";
 import type { AppConfig } from "../config.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
@@ -31,6 +32,8 @@ export type AppDeps = {
   incidents: IncidentStore;
   proposals: ProposalStore;
   queues: Queues;
+  /** Each cluster's worker liveness (heartbeats): what incidents and status threads say when one is down. */
+  workers: WorkerNotices;
   /** BullMQ's key prefix ("bull"), for the app's own outbox worker. */
   bullPrefix: string;
   /** Producer connection (fails fast): update gates, replay guard, readiness. */

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
-import { startHeartbeat } from "../clusters/heartbeat.ts";
-import { DEFAULT_CLUSTER, queueName } from "../clusters/names.ts";
+import { readLiveness, startHeartbeat } from "../clusters/heartbeat.ts";
+import { clusterOf, DEFAULT_CLUSTER, queueName } from "../clusters/names.ts";
 import type { WorkerConfig } from "../config.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
 import { createIncidentStore } from "../incidents/store.ts";
@@ -164,6 +164,11 @@ export async function startWorkerProcess(
     ...(options.prefix ? { prefix: options.prefix } : {}),
     ...(options.queues ? { queues: options.queues } : {}),
   });
+  // Was this cluster's worker down (seen before, no heartbeat now)? Then its incidents said so.
+  const before = (
+    await readLiveness(redis, options.storePrefix ?? "rdev", [config.cluster]).catch(() => null)
+  )?.get(config.cluster);
+  const wasDown = before !== undefined && !before.alive && before.lastSeenAt !== null;
   const heartbeat = await startHeartbeat({
     redis,
     prefix: options.storePrefix ?? "rdev",
@@ -172,6 +177,16 @@ export async function startWorkerProcess(
     id: `worker-${randomUUID()}`,
     onError: (err) => logger.warn({ err }, "could not renew the worker's heartbeat"),
   });
+  // Back after a downtime: re-render this cluster's open incidents (their roots said it was down).
+  if (wasDown)
+    void incidents
+      .listOpen()
+      .then((open) =>
+        Promise.all(
+          open.filter((i) => clusterOf(i.cluster) === config.cluster).map((i) => roots.changed(i.id)),
+        ),
+      )
+      .catch((err: unknown) => logger.warn({ err }, "could not refresh open incidents after start"));
   const server = await startHealthServer({
     host: config.http.host,
     port: config.http.port,

@@ -47,7 +47,7 @@ export async function checkSilenced(deps: SilenceWatchDeps, api: AlertmanagerApi
     const gone = goneAlerts(record.incident, new Set(held.map((a) => a.fingerprint)), deps.now());
     if (gone.length === 0) continue;
     deps.logger.info({ incidentId: record.incident.id, alerts: gone.length }, "silenced alerts resolved");
-    await foldGroup(deps, record.incident.key, gone);
+    await foldGroup(deps, record.incident.key, gone, record.incident.cluster ?? null);
     folded += gone.length;
   }
   return folded;
