@@ -2,7 +2,11 @@
 // diagnosed and remediated in b only (a's API sees no write and its pods keep their UIDs); with
 // b's worker stopped, b's incident says plainly that its worker is unavailable while a's incident
 // is diagnosed and remediated; once b's worker is back, b's queued diagnosis runs and the notice goes.
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
+import { jobIds } from "../../src/queue/jobs.ts";
+import type { Proposal } from "../../src/remediation/proposal-model.ts";
+import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { type ClustersStack, startClusters } from "./clusters.ts";
 import { ALERT_CHANNEL } from "./stack.ts";
 import { waitFor } from "./wait.ts";
@@ -106,6 +110,32 @@ describe("one app, a worker per cluster", () => {
         .sort(),
     ).toEqual(aPods);
     expect(stack.cluster("a").events).toEqual([]);
+
+    // Redis is not a trust boundary: b's approved job forged into a's queue is refused by a's
+    // worker (the sealed proposal names b), and a job naming b never runs on a's queue at all.
+    const forge = new Queue("rdev-remediate.a", { connection: stack.app.redis });
+    const data = {
+      ...remediateJob(proposal as Proposal),
+      target: { namespace: "rdev", deployment: "rdev-api" },
+    };
+    await forge.add("restart-pod", data, { jobId: jobIds.remediate(button.value) });
+    const refused = await waitFor("a's refusal", async () => {
+      const [job] = await forge.getJobs(["failed"]);
+      return job?.failedReason;
+    });
+    expect(refused).toContain("Refused by the worker (wrong_cluster): proposal");
+    const diagnoseA = new Queue("rdev-diagnose.a", { connection: stack.app.redis });
+    await diagnoseA.add("diagnose", {
+      requestId: "forged",
+      target: { namespace: "rdev", deployment: "rdev-api", cluster: "b" },
+    });
+    const skipped = await waitFor("a's refusal of b's diagnosis", async () => {
+      const [job] = await diagnoseA.getJobs(["failed"]);
+      return job?.failedReason;
+    });
+    expect(skipped).toContain("is for cluster b; this worker runs in cluster a");
+    await Promise.all([forge.close(), diagnoseA.close()]);
+    expect(writes(stack, "a")).toEqual([]);
   });
 
   it("b's worker stopped: b's incident says so, a's incident completes; b resumes when its worker is back", async () => {
