@@ -69,7 +69,7 @@ describe("an app serving two clusters", () => {
     const [reply] = await eventually(() =>
       h.fake.responses(responseUrl).length > 0 ? h.fake.responses(responseUrl) : false,
     );
-    expect((reply?.body as { text?: string }).text).toBe(
+    expect((reply?.body as { text?: string } | undefined)?.text).toBe(
       "Which cluster? This bot serves 2: `a`, `b`. Ask for one, e.g. `/rdev mem status a`.",
     );
     const redis = createRedis(redisServer.url, { role: "producer" });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CLUSTER, queueName, storedCluster, withCluster } from "../../src/clusters/names.ts";
 import { alertCluster, commandCluster } from "../../src/clusters/route.ts";
+import { summariseIncident } from "../../src/history/summary.ts";
 import type { Alert } from "../../src/incidents/alertmanager.ts";
 import { formatIncidentKey, incidentKey } from "../../src/incidents/incident-key.ts";
 import { routeAlerts } from "../../src/slack/alerts/handle-notification.ts";
+import { historyText } from "../../src/slack/blocks/history.ts";
+import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
+import { postmortemMarkdown } from "../../src/slack/blocks/postmortem.ts";
 import { parseRdevCommand } from "../../src/slack/commands/parse.ts";
+import { realisticRecord } from "../support/history.ts";
 
 const labels = {
   alertname: "RdevAPIHighMemoryCritical",
@@ -134,5 +139,21 @@ describe("/rdev mem status with a cluster", () => {
       kind: "help",
       problem: expect.stringMatching(/Too many arguments/),
     });
+  });
+});
+
+describe("an incident's cluster in what people read", () => {
+  it("history, timeline and postmortem say where: rdev/rdev-api in b", () => {
+    const record = realisticRecord();
+    const inB = { ...record, incident: { ...record.incident, cluster: "b" } };
+    const now = Date.parse("2026-11-26T04:00:00Z");
+    expect(summariseIncident(inB, now).where).toBe("rdev/rdev-api in b");
+    expect(summariseIncident(record, now).where).toBe("rdev/rdev-api");
+    expect(historyText(summariseIncident(inB, now))).toContain("rdev/rdev-api in b");
+    expect(postmortemMarkdown(summariseIncident(inB, now), { now, runbookUrl: null })).toContain(
+      "on rdev/rdev-api in b",
+    );
+    const root = incidentRootBlocks(inB, now);
+    expect(root.text).toContain("rdev/rdev-api in b");
   });
 });
