@@ -4,6 +4,7 @@ import { alertCluster, commandCluster } from "../../src/clusters/route.ts";
 import { summariseIncident } from "../../src/history/summary.ts";
 import type { Alert } from "../../src/incidents/alertmanager.ts";
 import { formatIncidentKey, incidentKey } from "../../src/incidents/incident-key.ts";
+import { clusterLabelOf, incidentMatchers } from "../../src/silences/matchers.ts";
 import { routeAlerts } from "../../src/slack/alerts/handle-notification.ts";
 import { historyText } from "../../src/slack/blocks/history.ts";
 import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
@@ -155,5 +156,22 @@ describe("an incident's cluster in what people read", () => {
     );
     const root = incidentRootBlocks(inB, now);
     expect(root.text).toContain("rdev/rdev-api in b");
+  });
+});
+
+describe("a silence of one cluster's incident", () => {
+  it("matches the cluster label when the app serves several clusters, and not with one", () => {
+    const { incident } = realisticRecord({ resolved: false });
+    const inB = { ...incident, cluster: "b" };
+    expect(clusterLabelOf({ clusters: { names: ["a", "b"], label: "k8s_cluster" } })).toBe("k8s_cluster");
+    expect(clusterLabelOf({ clusters: { names: ["prod-eu"], label: "cluster" } })).toBeNull();
+    expect(incidentMatchers(inB, "k8s_cluster")).toContainEqual({
+      name: "k8s_cluster",
+      value: "b",
+      isRegex: false,
+      isEqual: true,
+    });
+    expect(incidentMatchers(inB, null).map((m) => m.name)).not.toContain("cluster");
+    expect(incidentMatchers(incident, "cluster").map((m) => m.name)).not.toContain("cluster");
   });
 });

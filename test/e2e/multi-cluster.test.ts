@@ -111,6 +111,11 @@ describe("one app, a worker per cluster", () => {
     ).toEqual(aPods);
     expect(stack.cluster("a").events).toEqual([]);
 
+    // b's worker labels its metrics with its cluster.
+    const metrics = await (await fetch(`${stack.cluster("b").worker?.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/rdev_worker_jobs_total\{[^}]*cluster="b"[^}]*\} [1-9]/);
+    expect(metrics).not.toContain('cluster="a"');
+
     // Redis is not a trust boundary: b's approved job forged into a's queue is refused by a's
     // worker (the sealed proposal names b), and a job naming b never runs on a's queue at all.
     const forge = new Queue("rdev-remediate.a", { connection: stack.app.redis });
