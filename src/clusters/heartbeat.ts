@@ -1,8 +1,10 @@
-// A worker's liveness, visible to the app: the worker of cluster C renews `heartbeatKey(C)` with a
-// TTL of three beats, and keeps the time of its last beat in `lastSeenKey(C)` (no TTL). The app
-// reads both when it queues work for C and when it renders C's incidents: no heartbeat means C's
-// worker is unavailable, since its last beat. A graceful stop deletes the heartbeat at once; a
-// crash lets it lapse. Queued jobs stay in BullMQ and run when a worker of C is back.
+// A worker's liveness, visible to the app. `heartbeatKey(C)` is a sorted set: each worker replica of
+// cluster C renews its own member, scored with the time its beat lapses (three beats from now), and
+// the time of the cluster's last beat is kept in `lastSeenKey(C)` (no TTL). The app reads both when
+// it queues work for C and when it renders C's incidents: no member that has not lapsed means C's
+// worker is unavailable, since its last beat. A graceful stop removes its own member at once (the
+// other replicas keep the cluster alive); a crash lets it lapse. Queued jobs stay in BullMQ and run
+// when a worker of C is back.
 import type { Redis } from "ioredis";
 import { formatDuration } from "../diagnostics/format.ts";
 import { DEFAULT_CLUSTER, heartbeatKey, lastSeenKey } from "./names.ts";
@@ -41,16 +43,15 @@ export const heartbeatTtlMs = (intervalMs: number) => intervalMs * 3;
 export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbeat> {
   const { redis, prefix, cluster, intervalMs } = options;
   const now = options.now ?? Date.now;
+  const key = heartbeatKey(prefix, cluster);
+  const ttl = heartbeatTtlMs(intervalMs);
   const beat = async () => {
     const at = now();
     await redis
       .multi()
-      .set(
-        heartbeatKey(prefix, cluster),
-        JSON.stringify({ at, id: options.id }),
-        "PX",
-        heartbeatTtlMs(intervalMs),
-      )
+      .zadd(key, at + ttl, options.id)
+      .zremrangebyscore(key, "-inf", at)
+      .pexpire(key, ttl)
       .set(lastSeenKey(prefix, cluster), String(at))
       .exec();
   };
@@ -71,7 +72,7 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
       clearInterval(timer);
       await redis
         .multi()
-        .del(heartbeatKey(prefix, cluster))
+        .zrem(key, options.id)
         .set(lastSeenKey(prefix, cluster), String(now()))
         .exec()
         .catch((error: unknown) => options.onError?.(error));
@@ -79,22 +80,26 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
   };
 }
 
-/** The liveness of each cluster's worker, in one round trip. */
+/** The liveness of each cluster's worker at `now`, in one round trip. */
 export async function readLiveness(
-  redis: Pick<Redis, "mget">,
+  redis: Pick<Redis, "multi">,
   prefix: string,
   clusters: readonly string[],
+  now: number = Date.now(),
 ): Promise<Map<string, WorkerLiveness>> {
   const out = new Map<string, WorkerLiveness>();
   if (clusters.length === 0) return out;
-  const keys = clusters.flatMap((c) => [heartbeatKey(prefix, c), lastSeenKey(prefix, c)]);
-  const values = await redis.mget(...keys);
+  const tx = redis.multi();
+  for (const c of clusters) tx.zcount(heartbeatKey(prefix, c), `(${now}`, "+inf").get(lastSeenKey(prefix, c));
+  const replies = (await tx.exec()) ?? [];
   clusters.forEach((cluster, i) => {
-    const beat = values[2 * i];
-    const seen = Number(values[2 * i + 1]);
+    const [countError, count] = replies[2 * i] ?? [null, 0];
+    const [seenError, seenText] = replies[2 * i + 1] ?? [null, null];
+    if (countError || seenError) throw countError ?? seenError;
+    const seen = Number(seenText);
     out.set(cluster, {
       cluster,
-      alive: beat !== null && beat !== undefined,
+      alive: Number(count) > 0,
       lastSeenAt: Number.isFinite(seen) && seen > 0 ? seen : null,
     });
   });
@@ -127,7 +132,7 @@ export type WorkerNotices = {
  * a worker seen once and gone is always reported. Reading Redis fails soft (no notice).
  */
 export function workerNotices(options: {
-  redis: Pick<Redis, "mget">;
+  redis: Pick<Redis, "multi">;
   prefix: string;
   clusters: readonly string[];
   now: () => number;
@@ -136,11 +141,11 @@ export function workerNotices(options: {
   return {
     async notice(cluster) {
       const name = cluster ?? DEFAULT_CLUSTER;
-      const map = await readLiveness(options.redis, options.prefix, [name]).catch(() => null);
+      const map = await readLiveness(options.redis, options.prefix, [name], options.now()).catch(() => null);
       const liveness = map?.get(name);
       if (!liveness || (liveness.lastSeenAt === null && !several)) return null;
       return unavailableLine(liveness, options.now());
     },
-    all: () => readLiveness(options.redis, options.prefix, options.clusters),
+    all: () => readLiveness(options.redis, options.prefix, options.clusters, options.now()),
   };
 }

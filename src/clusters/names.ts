@@ -31,7 +31,7 @@ export function queueName(kind: ClusterQueueKind, cluster: string): string {
   return cluster === DEFAULT_CLUSTER ? base : `${base}.${ClusterName.parse(cluster)}`;
 }
 
-/** The worker's heartbeat: present (with a TTL) while the worker of `cluster` is alive. */
+/** The workers' heartbeats of `cluster`: a sorted set, worker id -> when its beat lapses (ms). */
 export const heartbeatKey = (prefix: string, cluster: string) => `${prefix}:worker-heartbeat:${cluster}`;
 
 /** The last heartbeat's time, kept without a TTL: "unavailable since ..." after the heartbeat lapses. */

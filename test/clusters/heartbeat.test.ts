@@ -34,28 +34,49 @@ describe("worker heartbeats", () => {
       id: "w1",
       now: () => T0,
     });
+    expect(await redis.zrange(heartbeatKey("hb1", "b"), "0", "-1", "WITHSCORES")).toEqual([
+      "w1",
+      String(T0 + 180_000),
+    ]);
     const ttl = await redis.pttl(heartbeatKey("hb1", "b"));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(180_000);
-    expect(JSON.parse((await redis.get(heartbeatKey("hb1", "b"))) ?? "{}")).toEqual({ at: T0, id: "w1" });
-    expect((await readLiveness(redis, "hb1", ["a", "b"])).get("b")).toEqual({
-      cluster: "b",
-      alive: true,
-      lastSeenAt: T0,
-    });
-    expect((await readLiveness(redis, "hb1", ["a", "b"])).get("a")).toEqual({
-      cluster: "a",
-      alive: false,
-      lastSeenAt: null,
-    });
+    const now = await readLiveness(redis, "hb1", ["a", "b"], T0 + 1000);
+    expect(now.get("b")).toEqual({ cluster: "b", alive: true, lastSeenAt: T0 });
+    expect(now.get("a")).toEqual({ cluster: "a", alive: false, lastSeenAt: null });
+    // Three missed beats later it has lapsed, even while the key is still there.
+    expect((await readLiveness(redis, "hb1", ["b"], T0 + 180_000)).get("b")?.alive).toBe(false);
     await beat.stop();
     expect(await redis.exists(heartbeatKey("hb1", "b"))).toBe(0);
     expect(await redis.pttl(lastSeenKey("hb1", "b"))).toBe(-1);
-    expect((await readLiveness(redis, "hb1", ["b"])).get("b")).toEqual({
+    expect((await readLiveness(redis, "hb1", ["b"], T0 + 1000)).get("b")).toEqual({
       cluster: "b",
       alive: false,
       lastSeenAt: T0,
     });
+  });
+
+  it("a cluster with two worker replicas stays alive while one of them stops", async () => {
+    const one = await startHeartbeat({
+      redis,
+      prefix: "hb3",
+      cluster: "b",
+      intervalMs: 60_000,
+      id: "w1",
+      now: () => T0,
+    });
+    const two = await startHeartbeat({
+      redis,
+      prefix: "hb3",
+      cluster: "b",
+      intervalMs: 60_000,
+      id: "w2",
+      now: () => T0,
+    });
+    await one.stop();
+    expect((await readLiveness(redis, "hb3", ["b"], T0 + 1000)).get("b")?.alive).toBe(true);
+    await two.stop();
+    expect((await readLiveness(redis, "hb3", ["b"], T0 + 1000)).get("b")?.alive).toBe(false);
   });
 
   it("says plainly since when a cluster's worker is unavailable", () => {
