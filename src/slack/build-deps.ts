@@ -8,7 +8,13 @@ import { workerNotices } from "../clusters/heartbeat.ts";
 import type { AppConfig } from "../config.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
-import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges } from "../metrics.ts";
+import {
+  createMetrics,
+  type Metrics,
+  registerIncidentGauge,
+  registerQueueGauges,
+  registerWorkerGauge,
+} from "../metrics.ts";
 import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
@@ -73,6 +79,8 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   });
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
+  const workers = workerNotices({ redis, prefix, clusters: config.clusters.names, now });
+  registerWorkerGauge(metrics.registry, metrics.prefix, workers);
   registerQueueGauges(metrics.registry, metrics.prefix, [...queues.all(), queues.outbox.queue], now);
   const slack = new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi);
   return {
@@ -104,7 +112,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     incidents,
     proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
-    workers: workerNotices({ redis, prefix, clusters: config.clusters.names, now }),
+    workers,
     bullPrefix: options.bullPrefix ?? "bull",
     redis,
     prefix,

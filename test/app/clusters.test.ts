@@ -99,6 +99,10 @@ describe("an app serving two clusters", () => {
       h.fake.thread(OPS_CHANNEL, String(root.response?.ts)).find((m) => m.text.includes("unavailable")),
     );
     expect(notice.text).toContain("The worker for cluster *b* is unavailable (no heartbeat was ever seen");
+    // The same, for Prometheus: neither cluster's worker beats here.
+    const metrics = await (await fetch(`${url()}/metrics`)).text();
+    expect(metrics).toContain('rdev_chatops_cluster_worker_up{cluster="a"} 0');
+    expect(metrics).toContain('rdev_chatops_cluster_worker_up{cluster="b"} 0');
     await Promise.all([a?.close(), b?.close()]);
     redis.disconnect();
   });

@@ -158,7 +158,10 @@ describe("one app, a worker per cluster", () => {
     expect((await stack.alert("b", [leakingB.name])).status).toBe(200);
     expect((await stack.alert("a", [leakingA.name])).status).toBe(200);
 
-    // b: the root says its worker is unavailable, instead of waiting silently.
+    // b: the app's gauge says its worker is down, and b's root says it plainly instead of waiting.
+    const up = await (await fetch(`${stack.app.handle.url}/metrics`)).text();
+    expect(up).toContain('rdev_chatops_cluster_worker_up{cluster="a"} 1');
+    expect(up).toContain('rdev_chatops_cluster_worker_up{cluster="b"} 0');
     const rootB = await rootOf(stack, "rdev/rdev-api in b");
     await waitFor("b's root to say its worker is unavailable", () =>
       JSON.stringify(stack.slack.messages(ALERT_CHANNEL).find((m) => m.ts === rootB.ts)?.blocks).includes(
