@@ -6,7 +6,7 @@
 // incident key without a cluster part), so an existing installation upgrades without moving its
 // queued jobs or open incidents. Every other cluster's queues are "<queue>.<cluster>".
 import { z } from "zod";
-import { QUEUES } from "../queue/jobs.ts";
+import { CLUSTER_NAME_PATTERN, QUEUES } from "../queue/jobs.ts";
 
 /** The cluster of a setup that names none (CLUSTERS and CLUSTER unset). */
 export const DEFAULT_CLUSTER = "default";
@@ -15,7 +15,7 @@ export const DEFAULT_CLUSTER = "default";
 export const ClusterName = z
   .string()
   .regex(
-    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    CLUSTER_NAME_PATTERN,
     "must be a cluster name: lower-case letters, digits and '-', at most 63 characters",
   );
 

@@ -21,6 +21,9 @@ export const ActionKind = z.enum([
 ]);
 export type ActionKind = z.infer<typeof ActionKind>;
 
+/** A cluster name (a DNS label); src/clusters/names.ts builds every per-cluster name from one. */
+export const CLUSTER_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 export const Target = z.object({
   namespace: z.string().min(1),
   deployment: z.string().min(1),
@@ -28,10 +31,7 @@ export const Target = z.object({
    * The cluster (src/clusters/names.ts) whose worker runs the job; absent: the default cluster. The
    * app routes the job to that cluster's queues and a worker refuses a job for another cluster.
    */
-  cluster: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a cluster name")
-    .optional(),
+  cluster: z.string().regex(CLUSTER_NAME_PATTERN, "must be a cluster name").optional(),
 });
 export type Target = z.infer<typeof Target>;
 
