@@ -51,7 +51,7 @@ describe("cluster settings", () => {
       'CLUSTERS: must not name a cluster twice (got "a,b,a")',
     ]);
     expect(problems(() => loadAppConfig({ ...app, CLUSTER_LABEL: "1cluster" }))).toEqual([
-      "CLUSTER_LABEL: must be a Prometheus label name",
+      'CLUSTER_LABEL: must be a Prometheus label name (got "1cluster")',
     ]);
     expect(problems(() => loadWorkerConfig({ ...worker, CLUSTER: "prod:eu" }))).toEqual([
       expect.stringMatching(/^CLUSTER: must be a cluster name/),
