@@ -3,7 +3,7 @@
 #   docker run IMAGE dist/worker.js  -> node dist/worker.js  (cluster worker, port 9091)
 # The build stage compiles TypeScript; the runtime stage has production dependencies only, owned
 # by root and run as the unprivileged node user (uid 1000), so the code cannot be modified at run
-# time (Kubernetes also mounts the root filesystem read-only: manifests/app.yaml, worker.yaml).
+# time (Kubernetes also mounts the root filesystem read-only: manifests/base/app.yaml, worker.yaml).
 # test/docker/build.test.ts runs these steps in a clean copy of the build context.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src

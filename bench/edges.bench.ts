@@ -93,7 +93,7 @@ const env = {
   LOG_LEVEL: "silent",
   BENCH_PREFIX: `bench${tag}`,
   BENCH_BULL_PREFIX: `bull${tag}`,
-  // As in manifests/app.yaml: the heap bound that keeps the container under its limit.
+  // As in manifests/base/app.yaml: the heap bound that keeps the container under its limit.
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${HEAP_MIB}`.trim(),
 };
 const ours = await child<{ url: string }>("app", env);
@@ -244,7 +244,7 @@ Alert storm, 10 notifications x 1,000 distinct alert names (cap 20 new threads p
 
 Flapping storm, 1,250 fire/resolve cycles of one alert (flap window 5m): ${incidentIds.size} incident, ${data.flapStorm.threads} thread, ${data.flapStorm.slackCalls} Slack calls, diagnose jobs ${flapJobs.diagnoses}, reviews now ${flapJobs.reviewsNow} (+${flapJobs.reviewsDelayed} waiting out the flap window, run only if still resolved), ${flapMs} ms; app RSS ${flapBefore.rss} → ${flapAfter.rss} MiB.
 
-Both apps ran with \`--max-old-space-size=${HEAP_MIB}\` (manifests/app.yaml). RSS (MiB), same run: app at rest ${atRest.ours} vs bare Bolt ${atRest.bare}; after the storms app ${afterStorms.ours} vs bare ${afterStorms.bare}.`;
+Both apps ran with \`--max-old-space-size=${HEAP_MIB}\` (manifests/base/app.yaml). RSS (MiB), same run: app at rest ${atRest.ours} vs bare Bolt ${atRest.bare}; after the storms app ${afterStorms.ours} vs bare ${afterStorms.bare}.`;
 
 await writeResult("edges", data, md);
 console.log(md);

@@ -20,6 +20,7 @@ try {
     speed: args.speed,
     port: args.port,
     alerts: args.alerts ? "auto" : "off",
+    ...(args.clusters ? { clusters: args.clusters } : {}),
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     logLevel: process.env.LOG_LEVEL || "warn",
     say: (line) => console.log(line),
@@ -42,7 +43,16 @@ rdev chat-ops demo: scenario ${args.scenario}, cluster time ${args.speed}x real 
 
   Alerts:     ${alerts}
   Simulator:  ${demo.sim.httpsUrl}
-  Watch it:   KUBECONFIG=${demo.kubeconfigPath} kubectl -n rdev get pods -w
+${
+  demo.clusters.length > 0
+    ? demo.clusters
+        .map(
+          (c) =>
+            `  Cluster ${c.name}:  ${c.sim === demo.sim ? `${args.scenario}, alerts labelled cluster=${c.name}` : "steady"}; KUBECONFIG=${c.kubeconfigPath} kubectl -n rdev get pods -w`,
+        )
+        .join("\n")
+    : `  Watch it:   KUBECONFIG=${demo.kubeconfigPath} kubectl -n rdev get pods -w`
+}
   Slack app:  ${demo.app.url}  (/slack/events, /alertmanager, /metrics)
   Redis:      ${redactSecrets(demo.redisUrl)}
 
@@ -51,7 +61,7 @@ What to try:
   2. Open its thread: the diagnosis names the likely cause, with a memory chart per pod.
   3. Click "Restart pod" on the worst pod and confirm, as alice (carol may not approve).
   4. Watch the eviction, the rollout and, after the stabilisation window, the verification.
-  5. Try /rdev mem status and /rdev mem history, or act as carol (not an approver).
+  5. Try /rdev mem status${demo.clusters.length > 0 ? ` ${demo.clusters[0]?.name ?? ""}` : ""} and /rdev mem history, or act as carol (not an approver).
 
 Ctrl-C stops everything.`);
 

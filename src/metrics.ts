@@ -240,6 +240,25 @@ export function registerQueueGauges(
 }
 
 /** Open incidents, counted in Redis on scrape (the app's store). */
+/** 1 while a cluster's worker heartbeats, 0 while it is unavailable (read from Redis on scrape). */
+export function registerWorkerGauge(
+  registry: PromRegistry,
+  prefix: string,
+  workers: { all(): Promise<ReadonlyMap<string, { alive: boolean }>> },
+): void {
+  new Gauge({
+    name: `${prefix}cluster_worker_up`,
+    help: "1 while the cluster's worker heartbeats in Redis, 0 while it is unavailable (read on scrape)",
+    labelNames: ["cluster"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const liveness = await workers.all().catch(() => null);
+      for (const [cluster, l] of liveness ?? []) this.set({ cluster }, l.alive ? 1 : 0);
+    },
+  });
+}
+
 export function registerIncidentGauge(
   registry: PromRegistry,
   prefix: string,

@@ -1,5 +1,6 @@
 // The Slack app's settings (src/app.ts), validated together with the runbook settings.
 import { z } from "zod";
+import { ClusterName, DEFAULT_CLUSTER } from "../clusters/names.ts";
 import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings, idList } from "./approval.ts";
 import { LIMITS_ENV, type Limits, limitsFrom } from "./limits.ts";
@@ -51,6 +52,24 @@ export const AppEnvSchema = z.object({
   INCIDENT_READER_GROUP_IDS: idList("S", "S0123ABCD"),
   /** While an incident is silenced, how often Alertmanager is asked whether its alerts still fire. */
   SILENCE_WATCH_INTERVAL: duration.default("30s"),
+  /** The clusters this app serves, each with its own worker and queues (src/clusters/names.ts). */
+  CLUSTERS: z
+    .string()
+    .default(DEFAULT_CLUSTER)
+    .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
+    .pipe(
+      z
+        .array(ClusterName)
+        .min(1, "must name at least one cluster")
+        .refine((names) => new Set(names).size === names.length, "must not name a cluster twice"),
+    ),
+  /** How often the app reads its workers' heartbeats (a change re-renders that cluster's open incidents). */
+  WORKER_WATCH_INTERVAL: duration.default("5s"),
+  /** The alert label that names the cluster (Prometheus' external label). */
+  CLUSTER_LABEL: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Prometheus label name")
+    .default("cluster"),
   ...LIMITS_ENV,
 });
 export type AppEnv = z.infer<typeof AppEnvSchema>;
@@ -84,6 +103,9 @@ export type AppConfig = {
   silenceWatchIntervalMs: number;
   /** Caps and rate limits at the app's edges (config/limits.ts). */
   limits: Limits;
+  /** CLUSTERS and CLUSTER_LABEL: which clusters have a worker, and the alert label naming one. */
+  clusters: { names: string[]; label: string };
+  workerWatchIntervalMs: number;
 };
 /** Runbook + Slack + Redis settings for the app; one ConfigError lists every problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -119,5 +141,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rootUpdateMinIntervalMs: parseDuration(e.ROOT_UPDATE_MIN_INTERVAL) ?? 10_000,
     silenceWatchIntervalMs: parseDuration(e.SILENCE_WATCH_INTERVAL) ?? 30_000,
     limits: limitsFrom(e),
+    clusters: { names: e.CLUSTERS, label: e.CLUSTER_LABEL },
+    workerWatchIntervalMs: Math.max(100, parseDuration(e.WORKER_WATCH_INTERVAL) ?? 5000),
   };
 }

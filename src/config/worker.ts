@@ -1,5 +1,6 @@
 // The worker's settings (src/worker.ts), validated together with the runbook settings.
 import { z } from "zod";
+import { ClusterName, DEFAULT_CLUSTER } from "../clusters/names.ts";
 import type { ApprovalPolicy } from "./approval.ts";
 import { ApprovalEnvShape, approvalSettings } from "./approval.ts";
 import {
@@ -28,6 +29,10 @@ export const WorkerEnvSchema = z.object({
     .url({ error: "must be a URL like https://slack.com/api/" })
     .transform((u) => (u.endsWith("/") ? u : `${u}/`))
     .optional(),
+  /** The cluster this worker runs in: it consumes only this cluster's queues (src/clusters/names.ts). */
+  CLUSTER: ClusterName.default(DEFAULT_CLUSTER),
+  /** How often the worker renews its heartbeat in Redis; it lapses after three missed beats. */
+  WORKER_HEARTBEAT_INTERVAL: positiveDuration("10s"),
   /** Port of /healthz and /metrics (0: a free port, printed at start). */
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
   WORKER_HOST: z.string().min(1).default("0.0.0.0"),
@@ -82,6 +87,10 @@ export type WorkerConfig = {
   redis: RedisTarget;
   /** REDIS_WAIT_REPLICAS / REDIS_WAIT_TIMEOUT: replicas an approved job and a used proposal wait for. */
   redisDurability: Durability;
+  /** CLUSTER: the cluster whose queues this worker consumes and whose proposals it may run. */
+  cluster: string;
+  /** WORKER_HEARTBEAT_INTERVAL (real time); the heartbeat TTL is three of them. */
+  heartbeatIntervalMs: number;
   slack: { botToken: string; apiUrl: string | null };
   http: { port: number; host: string };
   concurrency: number;
@@ -125,6 +134,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     runbook,
     redis: redisTarget(e),
     redisDurability: redisDurability(e),
+    cluster: e.CLUSTER,
+    heartbeatIntervalMs: ms(e.WORKER_HEARTBEAT_INTERVAL),
     slack: { botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL ?? null },
     http: { port: e.WORKER_PORT, host: e.WORKER_HOST },
     concurrency: e.WORKER_CONCURRENCY,

@@ -34,6 +34,8 @@ export async function startAlertDaemons(options: {
   webhookUrl: string;
   token: string;
   speed: number;
+  /** Prometheus' external_labels (the cluster, with several): every alert carries them. */
+  externalLabels?: Readonly<Record<string, string>>;
 }): Promise<AlertDaemons> {
   const prometheusBin = prometheusBinary();
   const alertmanagerBin = alertmanagerBinary();
@@ -81,6 +83,7 @@ export async function startAlertDaemons(options: {
         "global:",
         '  scrape_interval: "1s"',
         '  evaluation_interval: "1s"',
+        ...(options.externalLabels ? [`  external_labels: ${j(options.externalLabels)}`] : []),
         `rule_files: ${j([join(dir, "rules.yaml")])}`,
         "alerting:",
         "  alertmanagers:",

@@ -98,7 +98,12 @@ export function evaluateAlerts(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function alertOf(rule: AlertRule, a: AlertInstance, status: "firing" | "resolved"): Alert {
+function alertOf(
+  rule: AlertRule,
+  a: AlertInstance,
+  status: "firing" | "resolved",
+  externalLabels: Readonly<Record<string, string>> = {},
+): Alert {
   const value = a.percent === null ? "" : ` uses ${a.percent.toFixed(1)}% of its memory limit`;
   return {
     status,
@@ -109,6 +114,7 @@ function alertOf(rule: AlertRule, a: AlertInstance, status: "firing" | "resolved
       pod: a.pod,
       severity: rule.severity,
       workload: rule.workload,
+      ...externalLabels,
     },
     annotations: {
       summary: `Memory usage exceeds ${rule.thresholdPercent}% of limit`,
@@ -117,7 +123,7 @@ function alertOf(rule: AlertRule, a: AlertInstance, status: "firing" | "resolved
     startsAt: iso(a.startsAt),
     endsAt: a.endsAt === null ? GO_ZERO_TIME : iso(a.endsAt),
     generatorURL: "",
-    fingerprint: `demo-${a.pod}`,
+    fingerprint: `demo-${[...Object.values(externalLabels), a.pod].join("-")}`,
   };
 }
 
@@ -125,6 +131,7 @@ function alertOf(rule: AlertRule, a: AlertInstance, status: "firing" | "resolved
 export function webhookBody(
   rule: AlertRule,
   notification: NonNullable<Evaluation["notification"]>,
+  externalLabels: Readonly<Record<string, string>> = {},
 ): AlertmanagerWebhook {
   const group = { alertname: rule.alertname, namespace: rule.namespace, workload: rule.workload };
   return {
@@ -134,8 +141,8 @@ export function webhookBody(
     receiver: "rdev-chatops",
     status: notification.firing.length > 0 ? "firing" : "resolved",
     alerts: [
-      ...notification.firing.map((a) => alertOf(rule, a, "firing")),
-      ...notification.resolved.map((a) => alertOf(rule, a, "resolved")),
+      ...notification.firing.map((a) => alertOf(rule, a, "firing", externalLabels)),
+      ...notification.resolved.map((a) => alertOf(rule, a, "resolved", externalLabels)),
     ],
     groupLabels: group,
     commonLabels: { ...group, container: rule.container, severity: rule.severity },
@@ -153,6 +160,8 @@ export type AlertEvaluatorOptions = {
   /** The app's /alertmanager URL and bearer token. */
   url: string;
   token: string;
+  /** Labels every alert carries, as Prometheus' external_labels add them (the cluster). */
+  externalLabels?: Readonly<Record<string, string>>;
   /** Real ms between evaluations (default 1000). */
   intervalMs?: number;
   onNotify?: (body: AlertmanagerWebhook, status: number) => void;
@@ -182,7 +191,7 @@ export function startAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalua
     for (const rule of options.rules) {
       const result = evaluateAlerts(states.get(rule) ?? {}, readings, now, rule);
       states.set(rule, result.state);
-      if (result.notification) await notify(webhookBody(rule, result.notification));
+      if (result.notification) await notify(webhookBody(rule, result.notification, options.externalLabels));
     }
   };
   const tick = () => {

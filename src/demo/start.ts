@@ -51,7 +51,12 @@ export type DemoOptions = {
   onEvent?: (event: WorkerEvent) => void;
   /** Extra worker settings (tests: a shorter STABILISATION_WINDOW). */
   workerEnv?: Record<string, string>;
+  /** Simulated clusters side by side (default 1): a, b, ...; the scenario runs in the last one. */
+  clusters?: number;
 };
+
+/** One simulated cluster of the demo and its worker. */
+export type DemoCluster = { name: string; sim: Simulator; kubeconfigPath: string; worker: WorkerProcess };
 
 export type Demo = {
   pageUrl: string;
@@ -64,6 +69,8 @@ export type Demo = {
   redisUrl: string;
   /** A kubeconfig for the demo's simulator (removed on stop): `KUBECONFIG=… kubectl -n rdev get pods -w`. */
   kubeconfigPath: string;
+  /** With --clusters N: every cluster (the scenario's last); empty with one cluster. */
+  clusters: DemoCluster[];
   /** Stops everything, in reverse order; idempotent. */
   stop(): Promise<void>;
 };
@@ -112,6 +119,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       say(`${PACE_NOTES[event]}: cluster time now runs at ${speed}x.`);
     };
     const epoch = Date.now();
+    // With several clusters: a, b, ...; the scenario runs in the last one, the others are steady.
+    const names = (options.clusters ?? 1) > 1 ? "abcd".slice(0, options.clusters).split("") : [];
+    const main = names.at(-1) ?? null;
+    const clusterEnv = (name: string | null): Record<string, string> => (name ? { CLUSTER: name } : {});
     const sim = await startSimulator({
       port: 0,
       scenario: options.scenario,
@@ -154,12 +165,16 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         webhookUrl: `http://127.0.0.1:${appPort}/alertmanager`,
         token: amToken,
         speed: options.speed,
+        // With several clusters, alerts carry the cluster as Prometheus' external label.
+        ...(main ? { externalLabels: { cluster: main } } : {}),
       });
       daemons = started;
       stops.push(() => started.stop());
       alertSource = "prometheus";
     }
-    const silences = daemons ? { ALERTMANAGER_URL: `http://127.0.0.1:${daemons.alertmanager.port}` } : {};
+    const silences: Record<string, string> = daemons
+      ? { ALERTMANAGER_URL: `http://127.0.0.1:${daemons.alertmanager.port}` }
+      : {};
 
     // The worker checks every approval again, under the same policy.
     const approvers = DEMO_USERS.slice(0, 2)
@@ -179,6 +194,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: level,
+      ...(names.length > 0 ? { CLUSTERS: names.join(","), WORKER_WATCH_INTERVAL: "1s" } : {}),
     });
     const appRedis = createRedis(redisUrl, { role: "producer", connectionName: "rdev-demo-app" });
     stops.push(() => appRedis.disconnect());
@@ -201,7 +217,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     const sampler = startPodSampler({ pods: () => sim.pods(), clock });
     stops.push(() => sampler.stop());
-    const workerConfig = loadWorkerConfig({
+    const workerEnv = (name: string | null): Record<string, string> => ({
       REDIS_URL: redisUrl,
       SLACK_BOT_TOKEN: botToken,
       SLACK_API_URL: slack.url,
@@ -214,8 +230,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       ...silences,
       APPROVER_USER_IDS: approvers,
       LOG_LEVEL: level,
+      WORKER_HEARTBEAT_INTERVAL: "2s",
+      ...clusterEnv(name),
       ...options.workerEnv,
     });
+    const workerConfig = loadWorkerConfig(workerEnv(main));
     const worker = await startWorkerProcess(workerConfig, {
       cluster: createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 }),
       clock,
@@ -230,7 +249,34 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       await worker.stop(2000);
       worker.disconnect();
     });
-
+    const clusters: DemoCluster[] = [];
+    for (const name of names) {
+      if (name === main) {
+        clusters.push({ name, sim, kubeconfigPath, worker });
+        continue;
+      }
+      say(`starting cluster ${name} (steady) and its worker...`);
+      const other = await startSimulator({ port: 0, scenario: "steady", replicas: 3, clock, tickMs: 100 });
+      stops.push(() => other.close());
+      const path = join(tmpdir(), `rdev-demo-${process.pid}-${new URL(other.httpsUrl).port}.kubeconfig`);
+      await other.writeKubeconfig(path);
+      stops.push(() => rm(path, { force: true }));
+      // Only its own cluster's kubeconfig, read by the worker itself (KUBECONFIG).
+      const otherWorker = await startWorkerProcess(
+        loadWorkerConfig({ ...workerEnv(name), KUBECONFIG: path }),
+        {
+          clock,
+          logger: logger.child({ part: `worker-${name}` }),
+        },
+      );
+      stops.push(async () => {
+        await otherWorker.stop(2000);
+        otherWorker.disconnect();
+      });
+      clusters.push({ name, sim: other, kubeconfigPath: path, worker: otherWorker });
+    }
+    clusters.sort((x, y) => x.name.localeCompare(y.name));
+    const externalLabels = main ? { cluster: main } : undefined;
     const webhookUrl = `${app.url}/alertmanager`;
     if (!daemons && wanted !== "off") {
       const evaluator = startAlertEvaluator({
@@ -244,6 +290,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         now: () => Date.now(),
         url: webhookUrl,
         token: amToken,
+        ...(externalLabels ? { externalLabels } : {}),
         onError: (error) => logger.warn({ err: error }, "demo alert evaluator: could not notify the app"),
       });
       stops.push(() => evaluator.stop());
@@ -260,6 +307,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       worker,
       redisUrl,
       kubeconfigPath,
+      clusters,
       stop: stopAll,
     };
   } catch (error) {

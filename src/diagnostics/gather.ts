@@ -24,7 +24,7 @@ export const NODE_WARNINGS = "involvedObject.kind=Node,type=Warning";
 /**
  * Events about cluster-scoped objects (Nodes: the kubelet's SystemOOM, node-problem-detector's
  * OOMKilling) are recorded in "default"; listing there, not in every namespace, keeps the
- * worker's RBAC to two namespaced Roles (manifests/rbac.yaml).
+ * worker's RBAC to two namespaced Roles (manifests/base/rbac.yaml).
  */
 export const NODE_EVENTS_NAMESPACE = "default";
 

@@ -257,7 +257,7 @@ export function summariseIncident(record: IncidentRecord, now: number): Incident
   return {
     id: incident.id,
     alertName: incident.alertName,
-    where: [incident.namespace, incident.workload].filter((p) => p !== null).join("/") || "?",
+    where: `${[incident.namespace, incident.workload].filter((p) => p !== null).join("/") || "?"}${incident.cluster ? ` in ${incident.cluster}` : ""}`,
     status: incident.status,
     startedAt,
     endedAt,

@@ -1,4 +1,6 @@
-// The incident key: alert name (its family: severity suffix dropped) + namespace + workload. Alertmanager's fingerprint is per label set
+import { storedCluster } from "../clusters/names.ts";
+
+// The incident key: cluster (src/clusters/names.ts) + alert name (its family: severity suffix dropped) + namespace + workload. Alertmanager's fingerprint is per label set
 // (one per pod for a per-pod memory alert), so grouping by it would open 30 threads for one
 // deployment; grouping by workload opens one.
 //
@@ -106,12 +108,18 @@ export function incidentKeyParts(labels: Readonly<Record<string, string>>): Inci
  */
 export function formatIncidentKey(
   parts: Pick<IncidentKeyParts, "alertName" | "namespace" | "workload">,
+  cluster?: string | null,
 ): string {
   const enc = (v: string | null) => (v === null ? "" : encodeURIComponent(v));
-  return `${enc(parts.alertName)}/${enc(parts.namespace)}/${enc(parts.workload)}`;
+  const key = `${enc(parts.alertName)}/${enc(parts.namespace)}/${enc(parts.workload)}`;
+  const inKey = storedCluster(cluster);
+  return inKey ? `${enc(inKey)}/${key}` : key;
 }
 
-/** The incident key for an alert's labels. */
-export function incidentKey(labels: Readonly<Record<string, string>>): string {
-  return formatIncidentKey(incidentKeyParts(labels));
+/**
+ * The incident key for an alert's labels, in `cluster`: "<cluster>/<alertname>/<namespace>/<workload>"
+ * (the same alert in two clusters is two incidents); the default cluster's keys have no cluster part.
+ */
+export function incidentKey(labels: Readonly<Record<string, string>>, cluster?: string | null): string {
+  return formatIncidentKey(incidentKeyParts(labels), cluster);
 }

@@ -44,6 +44,8 @@ export type IncidentPod = {
 export type Incident = {
   id: string;
   key: string;
+  /** The cluster it happened in (the alert's cluster label); null: the default cluster. */
+  cluster?: string | null;
   alertName: string;
   namespace: string | null;
   workload: string | null;
@@ -170,6 +172,7 @@ export function decodeIncident(
   return {
     id: hash.id,
     key: hash.key ?? "",
+    cluster: str(hash.cluster),
     alertName: hash.alertName ?? "",
     namespace: str(hash.namespace),
     workload: str(hash.workload),

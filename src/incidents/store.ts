@@ -3,6 +3,7 @@
 // one of them posts the Slack thread root. See model.ts for the data model and key layout.
 
 import { randomUUID } from "node:crypto";
+import { storedCluster } from "../clusters/names.ts";
 import { evalScript, type RedisClient, withRedis } from "../redis.ts";
 import { KEY_PREFIX } from "../redis-keys.ts";
 import { oneLine } from "./alert-text.ts";
@@ -54,6 +55,8 @@ export type IncidentStoreOptions = {
 export type FoldOptions = {
   /** Exempt from the per-minute cap (the runbook's own workload always gets its thread). */
   exempt?: boolean;
+  /** The cluster the alerts come from (recorded on a new incident); absent: the default cluster. */
+  cluster?: string | null;
 };
 
 export type OpenOrUpdateResult =
@@ -139,6 +142,7 @@ export function createIncidentStore(options: IncidentStoreOptions) {
       const parts = incidentKeyParts(first?.labels ?? {});
       const fields: Record<string, string> = { key, alertName: oneLine(parts.alertName) };
       const optional = {
+        cluster: storedCluster(fold.cluster),
         namespace: parts.namespace,
         workload: parts.workload,
         runbookUrl: options.runbookUrl ?? null,

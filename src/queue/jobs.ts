@@ -1,14 +1,10 @@
 // Job data schemas shared by producers (the app) and consumers (the worker). Parsed on both
 // sides: the app validates before enqueueing, the worker when it dequeues.
 import { z } from "zod";
+import { CLUSTER_NAME_PATTERN, QUEUES } from "../clusters/names.ts";
 
-export const QUEUES = {
-  diagnose: "rdev-diagnose",
-  remediate: "rdev-remediate",
-  verify: "rdev-verify",
-  /** The app's own queue of Slack posts (incident roots, cleared lines, flood summaries). */
-  slack: "rdev-slack",
-} as const;
+export { CLUSTER_NAME_PATTERN, QUEUES };
+
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const ActionKind = z.enum([
@@ -29,6 +25,11 @@ export type UndoableKind = z.infer<typeof UndoableKind>;
 export const Target = z.object({
   namespace: z.string().min(1),
   deployment: z.string().min(1),
+  /**
+   * The cluster (src/clusters/names.ts) whose worker runs the job; absent: the default cluster. The
+   * app routes the job to that cluster's queues and a worker refuses a job for another cluster.
+   */
+  cluster: z.string().regex(CLUSTER_NAME_PATTERN, "must be a cluster name").optional(),
 });
 export type Target = z.infer<typeof Target>;
 

@@ -4,6 +4,7 @@
 // status commands costs one round of cluster reads. Both sides are one Lua script each, so a join
 // can never slip between the worker's last read of the joiners and the end of the flight.
 import { z } from "zod";
+import { storedCluster } from "../clusters/names.ts";
 import { evalScript, type RedisClient, withRedis } from "../redis.ts";
 import { ReplyTo } from "./jobs.ts";
 
@@ -50,13 +51,16 @@ export type SingleFlight = ReturnType<typeof createSingleFlight>;
 export function createSingleFlight(options: { redis: RedisClient; prefix: string; ttlMs?: number }) {
   const { redis, prefix } = options;
   const ttl = options.ttlMs ?? FLIGHT_TTL_MS;
-  const flightKey = (target: { namespace: string; deployment: string }) =>
-    `${prefix}:diagnosis-flight:${target.namespace}/${target.deployment}`;
+  // One flight per cluster and workload: a status request in one cluster never joins another's.
+  const flightKey = (target: { namespace: string; deployment: string; cluster?: string | undefined }) => {
+    const cluster = storedCluster(target.cluster);
+    return `${prefix}:diagnosis-flight:${cluster ? `${cluster}/` : ""}${target.namespace}/${target.deployment}`;
+  };
   const joinersPrefix = `${prefix}:diagnosis-joiners:`;
   return {
     /** Leads a new diagnosis (run it) or joins the one in flight (the worker answers here too). */
     async joinOrLead(
-      target: { namespace: string; deployment: string },
+      target: { namespace: string; deployment: string; cluster?: string | undefined },
       requestId: string,
       joiner: Joiner,
     ): Promise<{ role: "lead" | "joined"; requestId: string }> {
@@ -71,7 +75,10 @@ export function createSingleFlight(options: { redis: RedisClient; prefix: string
       return { role: reply[0] === "joined" ? "joined" : "lead", requestId: reply[1] };
     },
     /** The flight of `requestId` is over: everyone who joined it, to answer. */
-    async land(target: { namespace: string; deployment: string }, requestId: string): Promise<Joiner[]> {
+    async land(
+      target: { namespace: string; deployment: string; cluster?: string | undefined },
+      requestId: string,
+    ): Promise<Joiner[]> {
       const raw = (await withRedis("end a diagnosis flight", () =>
         evalScript(redis, LAND, [flightKey(target), `${joinersPrefix}${requestId}`], [requestId]),
       )) as string[];

@@ -3,6 +3,7 @@
 // sealed, approved proposal, the approvals must satisfy the policy the worker runs with, and the
 // target must be the workload the worker is configured for. Pure; the caller reads the proposal
 // and the approvers' groups, and marks the proposal used afterwards.
+import { clusterOf } from "../clusters/names.ts";
 import type { ActionParams, RemediateJob } from "../queue/jobs.ts";
 import { type ApprovalPolicy, approvalsSatisfy, rulesOf } from "./policy.ts";
 import { originOf, type Proposal, sealedApprovalOf } from "./proposal-model.ts";
@@ -14,6 +15,7 @@ export const REFUSAL_REASONS = [
   "bad_seal",
   "policy",
   "wrong_target",
+  "wrong_cluster",
   "altered_action",
   "altered_params",
   "altered_target",
@@ -30,6 +32,8 @@ export type AuthorityContext = {
   signingKey: Buffer;
   /** The workload this worker may change. */
   target: { namespace: string; deployment: string };
+  /** The cluster this worker runs in (CLUSTER): a proposal of another cluster is refused. */
+  cluster?: string;
   /** Each approver's approver groups, as looked up now. */
   groups: ReadonlyMap<string, readonly string[]>;
   /** Real time now (approvals are stamped with the app's real clock), and how old one may be. */
@@ -91,6 +95,12 @@ export function checkAuthority(
   if (policy)
     return { reason: "policy", message: `the approvals do not satisfy the approval policy: ${policy}` };
   const t = proposal.target;
+  const mine = clusterOf(ctx.cluster);
+  if (clusterOf(t.cluster) !== mine)
+    return {
+      reason: "wrong_cluster",
+      message: `proposal ${proposal.id} is for cluster ${clusterOf(t.cluster)}; this worker runs in cluster ${mine}`,
+    };
   if (t.namespace !== ctx.target.namespace || t.deployment !== ctx.target.deployment)
     return {
       reason: "wrong_target",
@@ -108,7 +118,11 @@ export function checkAuthority(
     };
   if (!sameParams(job.params, approvedParams))
     return { reason: "altered_params", message: "the job's parameters differ from the approved ones" };
-  if (job.target.namespace !== t.namespace || job.target.deployment !== t.deployment)
+  if (
+    job.target.namespace !== t.namespace ||
+    job.target.deployment !== t.deployment ||
+    clusterOf(job.target.cluster) !== clusterOf(t.cluster)
+  )
     return {
       reason: "altered_target",
       message: `the job targets ${job.target.namespace}/${job.target.deployment}; the approved target is ${t.namespace}/${t.deployment}`,

@@ -4,7 +4,14 @@ import { z } from "zod";
 import { ActionKind, ActionParams } from "../queue/jobs.ts";
 import type { SealedApproval, SealedOrigin } from "./seal.ts";
 
-export type ProposalTarget = { namespace: string; deployment: string; pod?: string; podUid?: string };
+export type ProposalTarget = {
+  namespace: string;
+  deployment: string;
+  pod?: string;
+  podUid?: string;
+  /** The cluster whose worker made it and may run it (sealed); absent: the default cluster. */
+  cluster?: string;
+};
 
 export type ProposalInput = {
   incidentId: string | null;
@@ -77,6 +84,7 @@ const StoredTarget = z.object({
   deployment: z.string(),
   pod: z.string().optional(),
   podUid: z.string().optional(),
+  cluster: z.string().optional(),
 });
 
 /** A Proposal from its Redis hash; null for an empty hash (unknown or expired id) or a mangled one. */

@@ -8,7 +8,9 @@
 //   P:proposals:incident:<incident> set   proposal ids of an incident, for expireForIncident
 // A proposal hash expires `retentionMs` after its expiry (pending) or after its claim/cancel, so
 // late clicks still get "expired"/"already claimed" for a while, then "not_found".
+
 import { randomUUID } from "node:crypto";
+import { storedCluster } from "../clusters/names.ts";
 import type { ActionParams } from "../queue/jobs.ts";
 import { type Durability, evalScript, type RedisClient, waitForReplicas, withRedis } from "../redis.ts";
 import { KEY_PREFIX } from "../redis-keys.ts";
@@ -39,6 +41,8 @@ export type ProposalStoreOptions = {
    * cluster, so a failover cannot forget that this job has used it.
    */
   durability?: Durability;
+  /** The worker's cluster (CLUSTER): its new proposals name it in their target. */
+  cluster?: string;
 };
 
 export type ApproveRequest = {
@@ -87,7 +91,10 @@ export function createProposalStore(options: ProposalStoreOptions) {
 
   return {
     /** Stores a pending proposal and returns its opaque id (safe as a BullMQ job id). */
-    async createProposal(input: ProposalInput): Promise<string> {
+    async createProposal(given: ProposalInput): Promise<string> {
+      // A worker's proposals name its cluster (sealed): only that cluster's worker may run them.
+      const stamp = storedCluster(options.cluster);
+      const input = stamp ? { ...given, target: { ...given.target, cluster: stamp } } : given;
       const id = newId();
       if (!ID_PATTERN.test(id)) {
         throw new Error(

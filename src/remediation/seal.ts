@@ -11,7 +11,14 @@ export type SealedApproval = {
   incidentId: string | null;
   kind: ActionKind;
   params: ActionParams;
-  target: { namespace: string; deployment: string; pod?: string | undefined; podUid?: string | undefined };
+  target: {
+    namespace: string;
+    deployment: string;
+    pod?: string | undefined;
+    podUid?: string | undefined;
+    /** Sealed, so a proposal of one cluster cannot be passed to another cluster's worker. */
+    cluster?: string | undefined;
+  };
   requestedBy: string;
   channel: string;
   threadTs: string | null;
@@ -71,6 +78,7 @@ export function sealOrigin(key: Buffer, o: SealedOrigin): string {
       deployment: o.target.deployment,
       pod: o.target.pod,
       podUid: o.target.podUid,
+      cluster: o.target.cluster,
     },
     requestedBy: o.requestedBy,
     channel: o.channel,
@@ -96,6 +104,7 @@ export function sealApproval(key: Buffer, approval: SealedApproval): string {
       deployment: approval.target.deployment,
       pod: approval.target.pod,
       podUid: approval.target.podUid,
+      cluster: approval.target.cluster,
     },
     requestedBy: approval.requestedBy,
     channel: approval.channel,

@@ -5,7 +5,12 @@ import type { Matcher } from "./alertmanager-api.ts";
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-export function incidentMatchers(incident: Incident): Matcher[] {
+/**
+ * `clusterLabel`: with several clusters, the alert label naming the cluster (CLUSTER_LABEL), so a
+ * silence of cluster b's incident never silences the same alert in cluster a. (With one cluster the
+ * alerts may not carry the label at all, so none is matched.)
+ */
+export function incidentMatchers(incident: Incident, clusterLabel: string | null = null): Matcher[] {
   const matchers: Matcher[] = [
     {
       name: "alertname",
@@ -17,12 +22,19 @@ export function incidentMatchers(incident: Incident): Matcher[] {
   ];
   if (incident.namespace)
     matchers.push({ name: "namespace", value: incident.namespace, isRegex: false, isEqual: true });
+  if (clusterLabel && incident.cluster)
+    matchers.push({ name: clusterLabel, value: incident.cluster, isRegex: false, isEqual: true });
   const containers = new Set(incident.alerts.map((a) => a.container));
   const [container] = [...containers];
   if (containers.size === 1 && container)
     matchers.push({ name: "container", value: container, isRegex: false, isEqual: true });
   return matchers;
 }
+
+/** The cluster label silences match: CLUSTER_LABEL when the app serves several clusters, else none. */
+export const clusterLabelOf = (config: {
+  clusters: { names: readonly string[]; label: string };
+}): string | null => (config.clusters.names.length > 1 ? config.clusters.label : null);
 
 /** Durations the Silence control offers; "resolved" lasts until the incident resolves (at most a day). */
 export const SILENCE_CHOICES = [

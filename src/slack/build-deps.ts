@@ -1,11 +1,19 @@
 // AppDeps from configuration and a Redis producer connection. Used by src/app.ts and by tests
 // (which point SLACK_API_URL at the fake Slack and give every test its own key prefixes).
+
 import { randomUUID } from "node:crypto";
 import type { webApi } from "@slack/bolt";
+import { workerNotices } from "../clusters/heartbeat.ts";
 import type { AppConfig } from "../config.ts";
 import { createIncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
-import { createMetrics, type Metrics, registerIncidentGauge, registerQueueGauges } from "../metrics.ts";
+import {
+  createMetrics,
+  type Metrics,
+  registerIncidentGauge,
+  registerQueueGauges,
+  registerWorkerGauge,
+} from "../metrics.ts";
 import { CountedWebClient } from "../metrics-slack.ts";
 import { createQueues } from "../queue/queues.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
@@ -67,7 +75,11 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     rootClaimLeaseMs: Math.max(30_000, 3 * config.limits.slackPostTimeoutMs),
   });
   const bull = { connection: redis, prefix: options.bullPrefix ?? QUEUE_PREFIX };
-  const workerQueues = createQueues({ ...bull, durability: config.redisDurability });
+  const workerQueues = createQueues({
+    ...bull,
+    durability: config.redisDurability,
+    clusters: config.clusters.names,
+  });
   // The app's own Slack posts (src/slack/outbox): served by a worker inside the app.
   const outbox = createOutbox(bull);
   const queues: AppQueues = {
@@ -79,12 +91,9 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
   };
   // Read from Redis when /metrics is scraped.
   registerIncidentGauge(metrics.registry, metrics.prefix, incidents);
-  registerQueueGauges(
-    metrics.registry,
-    metrics.prefix,
-    [queues.diagnose, queues.remediate, queues.outbox.queue],
-    now,
-  );
+  const workers = workerNotices({ redis, prefix, clusters: config.clusters.names, now });
+  registerWorkerGauge(metrics.registry, metrics.prefix, workers);
+  registerQueueGauges(metrics.registry, metrics.prefix, [...queues.all(), queues.outbox.queue], now);
   const slack = new CountedWebClient(config.slack.botToken, clientOptions, metrics.slackApi);
   return {
     config,
@@ -115,6 +124,7 @@ export function buildAppDeps(config: AppConfig, options: BuildDepsOptions): AppD
     incidents,
     proposals: createProposalStore({ redis, prefix, now, signingKey: config.approvalSigningKey }),
     queues,
+    workers,
     bullPrefix: options.bullPrefix ?? QUEUE_PREFIX,
     redis,
     prefix,

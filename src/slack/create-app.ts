@@ -6,6 +6,7 @@ import { createRedis } from "../redis.ts";
 import { createReaderCheck } from "./access/readers.ts";
 import { createRootUpdater, type RootUpdater } from "./alerts/root-updater.ts";
 import { startSilenceWatch } from "./alerts/silence-watch.ts";
+import { startWorkerWatch } from "./alerts/worker-watch.ts";
 import { createGroupMembership } from "./approvals/user-groups.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackClientOptions } from "./build-deps.ts";
@@ -98,6 +99,8 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
   const silenceWatch = deps.alertmanager
     ? startSilenceWatch(notificationDeps, deps.alertmanager, config.silenceWatchIntervalMs)
     : null;
+  // A cluster's worker going down or coming back re-renders that cluster's open incidents.
+  const workerWatch = startWorkerWatch({ ...deps, rootUpdater }, config.workerWatchIntervalMs);
   const server = createHttpServer({
     slack:
       receiver instanceof HTTPReceiver
@@ -135,6 +138,7 @@ export async function startSlackApp(deps: AppDeps, options: StartOptions = {}): 
     silenceWatch,
     outbox,
     async stop() {
+      workerWatch.stop();
       await silenceWatch?.stop();
       rootUpdater.close();
       await outbox?.close();

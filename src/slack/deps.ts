@@ -1,6 +1,7 @@
 // Everything the Slack app's handlers use, passed in as one object: tests build it from real
 // Redis, the fake Slack Web API and a manual clock; src/app.ts from configuration.
 import type { webApi } from "@slack/bolt";
+import type { WorkerNotices } from "../clusters/heartbeat.ts";
 import type { AppConfig } from "../config.ts";
 import type { IncidentStore } from "../incidents/store.ts";
 import type { Logger } from "../logger.ts";
@@ -32,6 +33,8 @@ export type AppDeps = {
   incidents: IncidentStore;
   proposals: ProposalStore;
   queues: AppQueues;
+  /** Each cluster's worker liveness (heartbeats): what incidents and status threads say when one is down. */
+  workers: WorkerNotices;
   /** BullMQ's key prefix (QUEUE_PREFIX), for the app's own outbox worker. */
   bullPrefix: string;
   /** Producer connection (fails fast): update gates, replay guard, readiness. */

@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { type Clock, ScaledClock, systemClock } from "../clock.ts";
+import { readLiveness, startHeartbeat } from "../clusters/heartbeat.ts";
+import { clusterOf, DEFAULT_CLUSTER, queueName } from "../clusters/names.ts";
 import type { WorkerConfig } from "../config.ts";
 import { createDiagnosisDetailsStore } from "../history/diagnosis-details.ts";
 import { createSnapshotStore } from "../history/snapshots.ts";
@@ -14,7 +16,6 @@ import { connectCluster } from "../k8s/index.ts";
 import type { Cluster } from "../k8s/types.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { registerQueueGauges } from "../metrics.ts";
-import { QUEUES } from "../queue/jobs.ts";
 import { createSingleFlight } from "../queue/single-flight.ts";
 import { createRedis, type RedisClient } from "../redis.ts";
 import { KEY_PREFIX, QUEUE_PREFIX } from "../redis-keys.ts";
@@ -72,6 +73,8 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   const logger = options.logger ?? createLogger(config.runbook.logLevel, "rdev-worker");
   const metrics = createWorkerMetrics();
+  // A named cluster's worker labels every metric with it (the default cluster's stay as they were).
+  if (config.cluster !== DEFAULT_CLUSTER) metrics.registry.setDefaultLabels({ cluster: config.cluster });
   const cluster =
     options.cluster ??
     connectCluster({
@@ -87,7 +90,7 @@ export async function startWorkerProcess(
   const storePrefix = options.storePrefix ? { prefix: options.storePrefix } : {};
   const retentionMs = config.runbook.historyRetentionMs;
   const queuePrefix = { prefix: options.prefix ?? QUEUE_PREFIX };
-  const verifyQueue = new Queue(QUEUES.verify, {
+  const verifyQueue = new Queue(queueName("verify", config.cluster), {
     connection: redis,
     ...queuePrefix,
     defaultJobOptions: {
@@ -100,7 +103,7 @@ export async function startWorkerProcess(
   // The queues this worker serves, read on scrape (their depth is its backlog).
   const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
   // The worker queues heap-growth captures on the diagnose queue itself (cluster reads).
-  const heapQueue = new Queue(QUEUES.diagnose, {
+  const heapQueue = new Queue(queueName("diagnose", config.cluster), {
     connection: redis,
     ...queuePrefix,
     defaultJobOptions: {
@@ -111,7 +114,9 @@ export async function startWorkerProcess(
     },
   });
   const gaugeQueues = kinds.map((kind) =>
-    kind === "verify" ? verifyQueue : new Queue(QUEUES[kind], { connection: redis, ...queuePrefix }),
+    kind === "verify"
+      ? verifyQueue
+      : new Queue(queueName(kind, config.cluster), { connection: redis, ...queuePrefix }),
   );
   // Connection errors (a Redis restart, a failover) also reach the queue workers, which log them;
   // without a listener BullMQ prints each one to stderr.
@@ -150,6 +155,7 @@ export async function startWorkerProcess(
       ...storePrefix,
       signingKey: config.approvalSigningKey,
       durability: config.redisDurability,
+      cluster: config.cluster,
     }),
     verifyQueue,
     heapQueue,
@@ -171,6 +177,29 @@ export async function startWorkerProcess(
     prefix: options.prefix ?? QUEUE_PREFIX,
     ...(options.queues ? { queues: options.queues } : {}),
   });
+  // Was this cluster's worker down (seen before, no heartbeat now)? Then its incidents said so.
+  const before = (
+    await readLiveness(redis, options.storePrefix ?? KEY_PREFIX, [config.cluster]).catch(() => null)
+  )?.get(config.cluster);
+  const wasDown = before !== undefined && !before.alive && before.lastSeenAt !== null;
+  const heartbeat = await startHeartbeat({
+    redis,
+    prefix: options.storePrefix ?? KEY_PREFIX,
+    cluster: config.cluster,
+    intervalMs: config.heartbeatIntervalMs,
+    id: `worker-${randomUUID()}`,
+    onError: (err) => logger.warn({ err }, "could not renew the worker's heartbeat"),
+  });
+  // Back after a downtime: re-render this cluster's open incidents (their roots said it was down).
+  if (wasDown)
+    void incidents
+      .listOpen()
+      .then((open) =>
+        Promise.all(
+          open.filter((i) => clusterOf(i.cluster) === config.cluster).map((i) => roots.changed(i.id)),
+        ),
+      )
+      .catch((err: unknown) => logger.warn({ err }, "could not refresh open incidents after start"));
   const server = await startHealthServer({
     host: config.http.host,
     port: config.http.port,
@@ -191,6 +220,7 @@ export async function startWorkerProcess(
     server,
     stop(graceMs = config.shutdownGraceMs) {
       stopping ??= (async () => {
+        await heartbeat.stop();
         const result = await runtime.close(graceMs);
         await roots.settled();
         roots.close();
@@ -206,6 +236,7 @@ export async function startWorkerProcess(
       return stopping;
     },
     disconnect() {
+      heartbeat.halt();
       runtime.disconnect();
       redis.disconnect();
     },

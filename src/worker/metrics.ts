@@ -47,7 +47,7 @@ export function createWorkerMetrics(options: { prefix?: string; defaultMetrics?:
     }),
     refused: new Counter({
       name: `${p}remediations_refused_total`,
-      help: "Remediate jobs refused before touching the cluster, by reason (unknown_proposal, not_approved, bad_seal, policy, wrong_target, altered_action, altered_params, altered_target, reused, wrong_job_id)",
+      help: "Remediate jobs refused before touching the cluster, by reason (unknown_proposal, not_approved, bad_seal, policy, wrong_target, wrong_cluster, altered_action, altered_params, altered_target, reused, wrong_job_id)",
       labelNames: ["reason"] as const,
       registers,
     }),

@@ -4,7 +4,8 @@
 // lets in-flight ones finish, and if the grace period runs out says in each job's thread that it
 // was interrupted and will be resumed, never leaving a half-applied action silently.
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from "bullmq";
-import { HEAP_GROWTH_JOB_NAME, QUEUES, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
+import { clusterOf, queueName } from "../clusters/names.ts";
+import { HEAP_GROWTH_JOB_NAME, RESOLVE_JOB_NAME } from "../queue/jobs.ts";
 import type { RedisClient } from "../redis.ts";
 import { QUEUE_PREFIX } from "../redis-keys.ts";
 import type { WorkerDeps } from "./deps.ts";
@@ -88,6 +89,14 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   const make = (kind: QueueKind): Worker => {
     const run = PROCESSORS[kind];
     const processor: Processor = async (job, token) => {
+      // A job naming another cluster never runs here (it was put on this queue by hand or by bug).
+      const named = (job.data as { target?: { cluster?: string } } | null)?.target?.cluster;
+      if (named !== undefined && clusterOf(named) !== config.cluster) {
+        metrics.jobs.inc({ queue: kind, outcome: "failed" });
+        throw new UnrecoverableError(
+          `job ${job.id} is for cluster ${named}; this worker runs in cluster ${config.cluster} and does not touch another cluster`,
+        );
+      }
       const key = `${kind}/${job.id}`;
       inFlight.set(key, job);
       metrics.inFlight.inc({ queue: kind });
@@ -109,7 +118,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     };
     const connection = options.connect();
     connections.push(connection);
-    const worker = new Worker(QUEUES[kind], processor, {
+    const worker = new Worker(queueName(kind, config.cluster), processor, {
       connection,
       prefix: options.prefix ?? QUEUE_PREFIX,
       concurrency: config.concurrency,

@@ -238,9 +238,9 @@ describe("Traefik, read not guessed", () => {
     const d = await diagnose();
     expect(d.traefik?.status).toBe("unavailable");
     expect(d.notes.filter((n) => n.source === "traefik").map((n) => n.message)).toEqual([
-      'Ingresses: forbidden; grant list on "ingresses" (networking.k8s.io) in the worker\'s Role (manifests/rbac.yaml).',
-      'IngressRoutes (traefik.io): forbidden; grant list on "ingressroutes" (traefik.io) in the worker\'s Role (manifests/rbac.yaml).',
-      'ServersTransports (traefik.io): forbidden; grant list on "serverstransports" (traefik.io) in the worker\'s Role (manifests/rbac.yaml).',
+      'Ingresses: forbidden; grant list on "ingresses" (networking.k8s.io) in the worker\'s Role (manifests/base/rbac.yaml).',
+      'IngressRoutes (traefik.io): forbidden; grant list on "ingressroutes" (traefik.io) in the worker\'s Role (manifests/base/rbac.yaml).',
+      'ServersTransports (traefik.io): forbidden; grant list on "serverstransports" (traefik.io) in the worker\'s Role (manifests/base/rbac.yaml).',
     ]);
     expect(d.severity).not.toBe("unknown");
   });

@@ -56,7 +56,7 @@ describe("the evaluator", () => {
   });
 });
 
-describe.skipIf(kubectl === null)("manifests/networkpolicy.yaml", () => {
+describe.skipIf(kubectl === null)("manifests/base/networkpolicy.yaml", () => {
   let objects: K8sObject[];
   const podOf = (name: string) => {
     const d = only(objects, "Deployment", name) as unknown as V1Deployment;

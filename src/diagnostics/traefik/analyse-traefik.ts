@@ -36,7 +36,7 @@ function readNote(what: string, r: Settled<unknown>, rbac: string): string | nul
   if (e instanceof KubeError && e.code === "not_found")
     return `${what}: not served by this cluster (Traefik's CRDs are not installed).`;
   if (e instanceof KubeError && e.code === "forbidden")
-    return `${what}: forbidden; grant ${rbac} in the worker's Role (manifests/rbac.yaml).`;
+    return `${what}: forbidden; grant ${rbac} in the worker's Role (manifests/base/rbac.yaml).`;
   return `${what} not read: ${describeFailure(e)}`;
 }
 

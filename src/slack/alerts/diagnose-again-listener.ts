@@ -2,8 +2,10 @@
 // is the incident id; the thread then comes from the stored incident, not from the payload. Outside
 // an incident the diagnosis goes into the thread the button is in. Clicks within 30 s make one job.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { withCluster } from "../../clusters/names.ts";
+import { commandCluster } from "../../clusters/route.ts";
 import { findOpenIncident } from "../../incidents/find-open.ts";
-import type { ReplyTo } from "../../queue/jobs.ts";
+import type { ReplyTo, Target } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { DIAGNOSE_AGAIN_ACTION } from "../blocks/diagnose-again.ts";
 import type { AppDeps } from "../deps.ts";
@@ -14,7 +16,7 @@ const REDIS_DOWN =
   ":warning: I cannot reach Redis, so I cannot queue the diagnosis right now. Nothing was started; please try again in a minute.";
 
 export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
-  const target = {
+  const workload = {
     namespace: deps.config.runbook.target.namespace,
     deployment: deps.config.runbook.target.deployment,
   };
@@ -30,12 +32,18 @@ export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
     try {
       const incidentId = action.value ?? "";
       let replyTo: ReplyTo;
+      let target: Target = workload;
       if (incidentId) {
         const incident = await deps.incidents.get(incidentId);
         if (!incident?.root)
           return await tell("This incident no longer exists (past its retention). Use `/rdev mem status`.");
         replyTo = { channel: incident.root.channel, threadTs: incident.root.ts, incidentId: incident.id };
+        target = withCluster(workload, incident.cluster);
       } else {
+        // Outside an incident the button does not say which cluster: the only one, or ask.
+        const chosen = commandCluster(undefined, deps.config.clusters.names);
+        if (!chosen.ok) return await tell(chosen.reason);
+        target = withCluster(workload, chosen.cluster);
         const container = body.container as { channel_id?: string; message_ts?: string; thread_ts?: string };
         const channel = body.channel?.id ?? container.channel_id;
         const threadTs =

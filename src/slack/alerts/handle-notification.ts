@@ -12,6 +12,8 @@
 //                     "cleared" line from the outbox. A reopened incident's later resolutions are
 //                     reviewed after the flap window, and only if it stayed resolved.
 
+import { DEFAULT_CLUSTER, withCluster } from "../../clusters/names.ts";
+import { alertCluster, type ClusterSettings } from "../../clusters/route.ts";
 import { ENTRY } from "../../history/entries.ts";
 import { recordWithdrawn } from "../../history/record.ts";
 import { summariseIncident } from "../../history/summary.ts";
@@ -46,21 +48,47 @@ export type NotificationResult = {
   suppressed: number;
   /** Alerts not kept: past the per-incident cap. */
   dropped: number;
+  /** Alerts whose cluster could not be told (logged with the reason), not taken. */
+  unrouted?: { fingerprint: string; reason: string }[];
 };
 
 /** How long the flood summary waits for the burst to pass (later ones update it). */
 export const FLOOD_SUMMARY_DELAY_MS = 3000;
 
-/** Alerts grouped by incident key, in the order they came. Pure, linear. */
+/** Alerts grouped by incident key (in the default cluster), in the order they came. Pure, linear. */
 export function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
   const groups = new Map<string, Alert[]>();
-  for (const alert of alerts) {
-    const key = incidentKey(alert.labels);
-    const group = groups.get(key);
-    if (group) group.push(alert);
-    else groups.set(key, [alert]);
-  }
+  for (const [key, group] of routeAlerts(alerts, { names: [DEFAULT_CLUSTER], label: "cluster" }).groups)
+    groups.set(key, group.alerts);
   return groups;
+}
+
+/**
+ * Alerts grouped by cluster and incident key, in the order they came; alerts whose cluster cannot be
+ * told (no label with several clusters, or a cluster this app does not serve) are set apart with
+ * the reason. Pure, linear.
+ */
+export function routeAlerts(
+  alerts: readonly Alert[],
+  clusters: ClusterSettings,
+): {
+  groups: Map<string, { cluster: string; alerts: Alert[] }>;
+  unrouted: { alert: Alert; reason: string }[];
+} {
+  const groups = new Map<string, { cluster: string; alerts: Alert[] }>();
+  const unrouted: { alert: Alert; reason: string }[] = [];
+  for (const alert of alerts) {
+    const chosen = alertCluster(alert.labels, clusters);
+    if (!chosen.ok) {
+      unrouted.push({ alert, reason: chosen.reason });
+      continue;
+    }
+    const key = incidentKey(alert.labels, chosen.cluster);
+    const group = groups.get(key);
+    if (group) group.alerts.push(alert);
+    else groups.set(key, { cluster: chosen.cluster, alerts: [alert] });
+  }
+  return { groups, unrouted };
 }
 
 /**
@@ -102,10 +130,13 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
     await deps.queues.enqueueResolve(
       {
         incidentId: resolved.id,
-        target: {
-          namespace: deps.config.runbook.target.namespace,
-          deployment: deps.config.runbook.target.deployment,
-        },
+        target: withCluster(
+          {
+            namespace: deps.config.runbook.target.namespace,
+            deployment: deps.config.runbook.target.deployment,
+          },
+          resolved.cluster,
+        ),
         withdrawn,
         round,
         requestedAt: deps.now(),
@@ -121,13 +152,18 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
 }
 
 /** Folds alerts of one incident key into the store, opening, updating or resolving the incident. */
-export async function foldGroup(deps: NotificationDeps, key: string, alerts: Alert[]) {
+export async function foldGroup(
+  deps: NotificationDeps,
+  key: string,
+  alerts: Alert[],
+  cluster: string | null = null,
+) {
   const parts = incidentKeyParts(alerts[0]?.labels ?? {});
   const exempt = isTarget(deps.config, {
     namespace: parts.namespace ?? null,
     workload: parts.workload ?? null,
   });
-  const folded = await deps.incidents.openOrUpdateMany(key, alerts, { exempt });
+  const folded = await deps.incidents.openOrUpdateMany(key, alerts, { exempt, cluster });
   const incident = folded.incident;
   if (!incident) return null;
   if (folded.created) deps.metrics.incidentsOpened.inc();
@@ -178,12 +214,25 @@ export async function handleNotification(
   const wanted = webhook.alerts.filter(
     (a) => others === "thread" || inAlertFamily(a.labels.alertname ?? "", runbookAlerts),
   );
-  const groups = [...groupByIncident(wanted)];
-  const results = await mapLimited(groups, 16, ([key, alerts]) => foldGroup(deps, key, alerts));
+  const { groups: routed, unrouted } = routeAlerts(wanted, deps.config.clusters);
+  for (const { alert, reason } of unrouted) {
+    deps.metrics.alertGuards.inc({ guard: "no_cluster" });
+    deps.logger.warn(
+      { alertname: alert.labels.alertname, fingerprint: alert.fingerprint, labels: alert.labels },
+      `alert not taken: ${reason}`,
+    );
+  }
+  const groups = [...routed];
+  const results = await mapLimited(groups, 16, ([key, group]) =>
+    foldGroup(deps, key, group.alerts, group.cluster),
+  );
   const kept = results.filter((r) => r !== null);
   return {
     incidents: kept.map(({ folded: _, ...r }) => r),
     suppressed: kept.filter((r) => r.folded.suppressed).length,
     dropped: kept.reduce((n, r) => n + r.folded.dropped, 0),
+    ...(unrouted.length > 0
+      ? { unrouted: unrouted.map(({ alert, reason }) => ({ fingerprint: alert.fingerprint, reason })) }
+      : {}),
   };
 }

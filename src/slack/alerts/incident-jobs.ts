@@ -1,6 +1,7 @@
 // What an incident's thread gets queued, shared by the webhook (handle-notification.ts) and the
 // Slack outbox (outbox/process.ts): the first diagnosis once the root exists, and the line saying
 // that alerts of a workload the bot does not watch cleared.
+import { withCluster } from "../../clusters/names.ts";
 import { formatDuration } from "../../diagnostics/format.ts";
 import { inAlertFamily } from "../../incidents/alert-family.ts";
 import type { Incident } from "../../incidents/model.ts";
@@ -37,7 +38,7 @@ export async function enqueueDiagnosis(deps: IncidentJobDeps, incident: Incident
   if (!isRunbookIncident(deps.config, incident)) return;
   await deps.queues.enqueueDiagnose({
     requestId: incidentRequestId(incident.id),
-    target: { namespace, deployment },
+    target: withCluster({ namespace, deployment }, incident.cluster),
     replyTo: { channel: incident.root.channel, threadTs: incident.root.ts, incidentId: incident.id },
     requestedBy: "alertmanager",
     heapProfile: false,

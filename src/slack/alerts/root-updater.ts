@@ -6,6 +6,7 @@
 // a render reads the incident as it is at that moment.
 
 import type { Counter } from "prom-client";
+import type { WorkerNotices } from "../../clusters/heartbeat.ts";
 import type { IncidentStore } from "../../incidents/store.ts";
 import type { Logger } from "../../logger.ts";
 import { evalScript, type RedisClient } from "../../redis.ts";
@@ -39,6 +40,8 @@ export type RootUpdaterDeps = {
   /** Real time. */
   now: () => number;
   instanceId: string;
+  /** The app's worker liveness (absent in the worker: it is alive). */
+  workers?: Pick<WorkerNotices, "notice">;
   config: {
     rootUpdateMinIntervalMs: number;
     runbook: { dashboardUrl: string | null; alertmanagerUrl: string | null };
@@ -51,13 +54,20 @@ export async function renderRoot(
   id: string,
   now: number,
   options: RootOptions = {},
+  /** The app's worker liveness: a down worker is said on the root (the worker itself passes none). */
+  workers?: Pick<WorkerNotices, "notice"> | null,
 ): Promise<{
   root: { channel: string; ts: string } | null;
   message: ReturnType<typeof incidentRootBlocks>;
 } | null> {
   const [record] = await incidents.readMany([id]);
   if (!record) return null;
-  return { root: record.incident.root, message: incidentRootBlocks(record, now, options) };
+  const workerNotice =
+    record.incident.status === "open" && workers ? await workers.notice(record.incident.cluster) : null;
+  return {
+    root: record.incident.root,
+    message: incidentRootBlocks(record, now, { ...options, workerNotice }),
+  };
 }
 
 export type RootUpdater = ReturnType<typeof createRootUpdater>;
@@ -91,10 +101,16 @@ export function createRootUpdater(deps: RootUpdaterDeps) {
   };
 
   async function render(id: string): Promise<void> {
-    const rendered = await renderRoot(deps.incidents, id, deps.now(), {
-      dashboardUrl: deps.config.runbook.dashboardUrl,
-      silences: deps.config.runbook.alertmanagerUrl !== null,
-    });
+    const rendered = await renderRoot(
+      deps.incidents,
+      id,
+      deps.now(),
+      {
+        dashboardUrl: deps.config.runbook.dashboardUrl,
+        silences: deps.config.runbook.alertmanagerUrl !== null,
+      },
+      deps.workers,
+    );
     if (!rendered?.root) return;
     try {
       await deps.slackUpdates.chat.update({

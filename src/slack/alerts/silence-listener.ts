@@ -9,7 +9,7 @@ import { ENTRY } from "../../history/entries.ts";
 import { summariseIncident } from "../../history/summary.ts";
 import { RedisUnavailableError } from "../../redis.ts";
 import { AlertmanagerApiError } from "../../silences/alertmanager-api.ts";
-import { incidentMatchers, SILENCE_CHOICES } from "../../silences/matchers.ts";
+import { clusterLabelOf, incidentMatchers, SILENCE_CHOICES } from "../../silences/matchers.ts";
 import type { GroupMembership } from "../approvals/user-groups.ts";
 import { SILENCE_ACTION, UNSILENCE_ACTION } from "../blocks/incident-root.ts";
 import type { AppDeps } from "../deps.ts";
@@ -82,7 +82,7 @@ export function registerSilenceListeners(app: App, deps: Deps): void {
       const names = await deps.userNames.lookup([user]).catch(() => new Map());
       const name = names.get(user)?.name ?? null;
       const silenceId = await api.createSilence({
-        matchers: incidentMatchers(record.incident),
+        matchers: incidentMatchers(record.incident, clusterLabelOf(deps.config)),
         startsAt: now,
         endsAt: until,
         createdBy: name ? `${name} (Slack ${user})` : `Slack ${user}`,

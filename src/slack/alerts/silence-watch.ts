@@ -7,7 +7,7 @@ import { summariseIncident } from "../../history/summary.ts";
 import type { Alert } from "../../incidents/alertmanager.ts";
 import type { Incident } from "../../incidents/model.ts";
 import type { AlertmanagerApi } from "../../silences/alertmanager-api.ts";
-import { incidentMatchers } from "../../silences/matchers.ts";
+import { clusterLabelOf, incidentMatchers } from "../../silences/matchers.ts";
 import type { AppDeps } from "../deps.ts";
 import { foldGroup, type NotificationDeps } from "./handle-notification.ts";
 
@@ -43,11 +43,11 @@ export async function checkSilenced(deps: SilenceWatchDeps, api: AlertmanagerApi
   let folded = 0;
   for (const record of records) {
     if (!summariseIncident(record, deps.now()).silence) continue;
-    const held = await api.listAlerts(incidentMatchers(record.incident));
+    const held = await api.listAlerts(incidentMatchers(record.incident, clusterLabelOf(deps.config)));
     const gone = goneAlerts(record.incident, new Set(held.map((a) => a.fingerprint)), deps.now());
     if (gone.length === 0) continue;
     deps.logger.info({ incidentId: record.incident.id, alerts: gone.length }, "silenced alerts resolved");
-    await foldGroup(deps, record.incident.key, gone);
+    await foldGroup(deps, record.incident.key, gone, record.incident.cluster ?? null);
     folded += gone.length;
   }
   return folded;

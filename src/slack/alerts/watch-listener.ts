@@ -1,6 +1,8 @@
 // Messages of Alertmanager's own Slack notifier in WATCH_CHANNELS: the bot takes such a message as
 // the incident root and answers in its thread (a diagnose job with threadTs = that message's ts).
 import type { App } from "@slack/bolt";
+import { withCluster } from "../../clusters/names.ts";
+import { commandCluster } from "../../clusters/route.ts";
 import { formatIncidentKey } from "../../incidents/incident-key.ts";
 import type { AppDeps } from "../deps.ts";
 import { type NotifierEvent, notifierAlert } from "./notifier-message.ts";
@@ -35,8 +37,20 @@ export function registerWatchListener(app: App, deps: AppDeps): void {
       "NX",
     );
     if (first === null) return;
+    // A notifier message does not name its cluster: answered only when there is one cluster.
+    const only = commandCluster(undefined, deps.config.clusters.names);
+    if (!only.ok) {
+      deps.logger.warn(
+        { channel: alert.channel, ts: alert.ts },
+        `notifier message not diagnosed: ${only.reason}`,
+      );
+      return;
+    }
     const open = await deps.incidents.findOpen(
-      formatIncidentKey({ alertName: families[0] ?? RUNBOOK_ALERT, namespace, workload: deployment }),
+      formatIncidentKey(
+        { alertName: families[0] ?? RUNBOOK_ALERT, namespace, workload: deployment },
+        only.cluster,
+      ),
     );
     await deps.slack.chat.postMessage({
       channel: alert.channel,
@@ -45,7 +59,7 @@ export function registerWatchListener(app: App, deps: AppDeps): void {
     });
     await deps.queues.enqueueDiagnose({
       requestId: `notifier-${alert.channel}-${alert.ts.replace(".", "-")}`,
-      target: { namespace, deployment },
+      target: withCluster({ namespace, deployment }, only.cluster),
       replyTo: { channel: alert.channel, threadTs: alert.ts, incidentId: open?.id ?? null },
       requestedBy: "alertmanager",
       heapProfile: false,

@@ -5,6 +5,8 @@
 // a second read is made), and RELEASE the claim if the job cannot be queued after all, so no claim
 // is left dangling without its job. The job names the proposal; the worker trusts nothing else in
 // it and checks the sealed proposal again.
+
+import { withCluster } from "../../clusters/names.ts";
 import { recordApproval, recordRefusal } from "../../history/record.ts";
 import { findOpenIncident } from "../../incidents/find-open.ts";
 import type { ActionParams, RemediateJob } from "../../queue/jobs.ts";
@@ -73,7 +75,7 @@ export function remediateJob(p: Proposal): RemediateJob {
     proposalId: p.id,
     action: p.action.kind,
     params: p.approvedParams ?? p.action.params,
-    target: { namespace: p.target.namespace, deployment: p.target.deployment },
+    target: withCluster({ namespace: p.target.namespace, deployment: p.target.deployment }, p.target.cluster),
     replyTo: replyToOf(p),
     approvedBy: p.claimedBy ?? "unknown",
     approvedAt: p.claimedAt ?? 0,

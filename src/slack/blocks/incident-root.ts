@@ -185,6 +185,8 @@ export type RootOptions = {
   dashboardUrl?: string | null;
   /** ALERTMANAGER_URL is set: offer the Silence control. */
   silences?: boolean;
+  /** The incident's cluster's worker is down: said plainly while the incident is open. */
+  workerNotice?: string | null;
 };
 
 /** "Silenced by @alice until 12:30 UTC", while the bot's silence is in force. */
@@ -214,7 +216,9 @@ export function incidentRootBlocks(
 ): { text: string; blocks: KnownBlock[] } {
   const { incident } = record;
   const s = summariseIncident({ permalink: null, ...record }, now);
-  const where = [incident.namespace, incident.workload].filter((p) => p !== null).join("/") || "unknown";
+  const workload = [incident.namespace, incident.workload].filter((p) => p !== null).join("/") || "unknown";
+  // A named cluster is part of where it happened: "rdev/rdev-api in prod-eu".
+  const where = incident.cluster ? `${workload} in ${incident.cluster}` : workload;
   const st = status(incident, s, now);
   const summary = incident.summary ? escapeMrkdwn(incident.summary) : "no summary";
   const endWords = incident.status === "resolved" ? `, ${s.outcomeText}` : "";
@@ -242,6 +246,7 @@ export function incidentRootBlocks(
     section(`${st.emoji} *${st.word}* ${summary}`),
     { type: "section", fields: fields.map((f) => ({ type: "mrkdwn", text: clip(f, L.sectionFieldText) })) },
   ];
+  if (incident.status === "open" && options.workerNotice) blocks.push(section(options.workerNotice));
   if (incident.status === "open") blocks.push(section(`*Pods firing*\n${podLines(incident)}`));
   const silenced = incident.status === "open" ? silenceLine(s) : null;
   if (silenced) blocks.push(section(silenced));

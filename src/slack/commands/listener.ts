@@ -1,6 +1,8 @@
 // The `/rdev` slash command: ack at once (Slack waits 3 s at most), then answer. Every command gets
 // an answer: past a rate limit, with Redis unreachable, or when the command itself fails.
 import type { App } from "@slack/bolt";
+import { withCluster } from "../../clusters/names.ts";
+import { commandCluster } from "../../clusters/route.ts";
 import { isConnectionError } from "../../redis.ts";
 import type { ReaderCheck } from "../access/readers.ts";
 import { helpBlocks } from "../blocks/help.ts";
@@ -28,7 +30,7 @@ export function registerRdevCommand(app: App, deps: AppDeps & { readers: ReaderC
   app.command(RDEV_COMMAND, async ({ ack, command, context }) => {
     await ack();
     deps.metrics.slackRequests.inc({ kind: "command" });
-    const parsed = parseRdevCommand(command.text, { namespace, deployment });
+    const parsed = parseRdevCommand(command.text, { namespace, deployment }, deps.config.clusters.names);
     const responseUrl = command.response_url;
     const ephemeral = (text: string) =>
       postToResponseUrl(responseUrl, { text, response_type: "ephemeral" }, deps.fetch);
@@ -52,12 +54,16 @@ export function registerRdevCommand(app: App, deps: AppDeps & { readers: ReaderC
           // Starting a diagnosis changes state: never on a request that may be a replay.
           if (context.replayChecked === false)
             return await ephemeral(deps.redis.status === "ready" ? REPLAY_UNCHECKED_TEXT : REDIS_DOWN_TEXT);
-          return await runStatus(deps, {
-            target: parsed.target,
-            channel: command.channel_id,
-            userId: command.user_id,
-            responseUrl,
-          });
+          {
+            const chosen = commandCluster(parsed.cluster, deps.config.clusters.names);
+            if (!chosen.ok) return await ephemeral(chosen.reason);
+            return await runStatus(deps, {
+              target: withCluster(parsed.target, chosen.cluster),
+              channel: command.channel_id,
+              userId: command.user_id,
+              responseUrl,
+            });
+          }
         case "history":
         case "incident": {
           // Incidents are for the alert channel's members (or INCIDENT_READER_GROUP_IDS).

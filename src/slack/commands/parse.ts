@@ -6,7 +6,8 @@ import { code, escapeMrkdwn } from "../blocks/escape.ts";
 import { suggestCommand } from "./suggest.ts";
 
 export type RdevCommand =
-  | { kind: "status"; target: Target }
+  /** `mem status [target] [cluster]`: cluster absent when none was named (the only one, or ask). */
+  | { kind: "status"; target: Target; cluster?: string }
   /** `mem history [n]`: the n most recent incidents (limit absent: the default). */
   | { kind: "history"; limit?: number }
   /** `incident <id>`: one incident's timeline (a full id or its first characters). */
@@ -78,7 +79,18 @@ export function parseTarget(arg: string, fallbackNamespace: string): Target | { 
   return { namespace, deployment };
 }
 
-export function parseRdevCommand(text: string, allowed: Target): RdevCommand {
+/** A `mem status` argument naming a cluster: one of `clusters`, or `cluster=<name>`. */
+function clusterArg(word: string, clusters: readonly string[]): string | null {
+  const named = /^cluster=(.*)$/i.exec(word);
+  if (named) return named[1] ?? "";
+  return clusters.includes(word) ? word : null;
+}
+
+export function parseRdevCommand(
+  text: string,
+  allowed: Target,
+  clusters: readonly string[] = [],
+): RdevCommand {
   const words = text
     .trim()
     .split(/\s+/)
@@ -98,9 +110,17 @@ export function parseRdevCommand(text: string, allowed: Target): RdevCommand {
       ? unknown(words, `mem ${second}`)
       : { kind: "help", problem: `"mem" needs "status" or "history".` };
   }
-  if (rest.length > 0) return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
-  if (third === undefined) return { kind: "status", target: { ...allowed } };
-  const target = parseTarget(third, allowed.namespace);
+  // A cluster (a name of CLUSTERS, or cluster=<name>) may come before or after the target.
+  const args = [third, ...rest].filter((w): w is string => w !== undefined);
+  const clusterWords = args.filter((w) => clusterArg(w, clusters) !== null);
+  const others = args.filter((w) => clusterArg(w, clusters) === null);
+  if (clusterWords.length > 1 || others.length > 1)
+    return { kind: "help", problem: `Too many arguments: "${shown(words.join(" "))}".` };
+  const cluster =
+    clusterWords[0] === undefined ? {} : { cluster: clusterArg(clusterWords[0], clusters) ?? "" };
+  const targetWord = others[0];
+  if (targetWord === undefined) return { kind: "status", target: { ...allowed }, ...cluster };
+  const target = parseTarget(targetWord, allowed.namespace);
   if ("problem" in target) return { kind: "help", problem: target.problem };
   if (target.namespace !== allowed.namespace || target.deployment !== allowed.deployment) {
     return {
@@ -108,5 +128,5 @@ export function parseRdevCommand(text: string, allowed: Target): RdevCommand {
       message: `Sorry, I only look after ${allowed.namespace}/${allowed.deployment}, not ${target.namespace}/${target.deployment}. Try \`mem status\` without a target.`,
     };
   }
-  return { kind: "status", target };
+  return { kind: "status", target, ...cluster };
 }

@@ -5,7 +5,7 @@ import { code, escapeMrkdwn } from "../blocks/escape.ts";
 import { safeLink } from "../blocks/incident-root.ts";
 
 export type StatusRootInput = {
-  target: { namespace: string; deployment: string };
+  target: { namespace: string; deployment: string; cluster?: string | undefined };
   userId: string;
   /** null while gathering; then the diagnosis headline and its severity. */
   verdict: { severity: string; headline: string } | null;
@@ -19,7 +19,8 @@ const SEVERITY_ICON: Record<string, string> = {
 };
 
 export function statusRootText(i: StatusRootInput): string {
-  const where = code(`${i.target.namespace}/${i.target.deployment}`);
+  const workload = code(`${i.target.namespace}/${i.target.deployment}`);
+  const where = i.target.cluster ? `${workload} in cluster ${code(i.target.cluster)}` : workload;
   const head = i.verdict
     ? `${SEVERITY_ICON[i.verdict.severity] ?? ":grey_question:"} Memory status of ${where} (asked by <@${i.userId}>): ${escapeMrkdwn(i.verdict.headline)} Details in the thread.`
     : `:mag: Gathering diagnostics for ${where}… (asked by <@${i.userId}>)`;

@@ -39,7 +39,8 @@ async function threadLink(
 }
 
 export async function runStatus(
-  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics" | "incidents" | "flights">,
+  deps: Pick<AppDeps, "slack" | "fetch" | "queues" | "now" | "newId" | "metrics" | "incidents" | "flights"> &
+    Partial<Pick<AppDeps, "workers">>,
   request: StatusRequest,
 ): Promise<void> {
   const { target, channel, userId, responseUrl } = request;
@@ -105,6 +106,15 @@ export async function runStatus(
       ...(statusRoot ? { statusRoot } : {}),
     });
     deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+    // The cluster's worker is down: say so now instead of leaving "Gathering diagnostics…" waiting.
+    const notice = await deps.workers?.notice(target.cluster);
+    if (notice)
+      await postInConversation(
+        deps.slack,
+        { channel: posted.channel, threadTs: posted.ts, responseUrl },
+        { text: notice },
+        deps.fetch,
+      );
   } catch (error) {
     if (!(error instanceof RedisUnavailableError)) throw error;
     deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable" });

@@ -16,6 +16,7 @@ export type OutboxDeps = Pick<
   AppDeps,
   "config" | "metrics" | "logger" | "now" | "instanceId" | "redis" | "prefix"
 > &
+  Partial<Pick<AppDeps, "workers">> &
   IncidentJobDeps & {
     incidents: IncidentStore;
     /** Rejects rate-limited calls (the job is delayed by Retry-After instead) and times out. */
@@ -41,10 +42,16 @@ async function postRoot(deps: OutboxDeps, incidentId: string): Promise<string> {
   if (!(await deps.incidents.claimRoot(incidentId, deps.instanceId)))
     throw new RootClaimed(`incident ${incidentId}: another replica is posting its root`);
   await deps.rootUpdater.rendering(incidentId);
-  const rendered = await renderRoot(deps.incidents, incidentId, deps.now(), {
-    dashboardUrl: deps.config.runbook.dashboardUrl,
-    silences: deps.config.runbook.alertmanagerUrl !== null,
-  });
+  const rendered = await renderRoot(
+    deps.incidents,
+    incidentId,
+    deps.now(),
+    {
+      dashboardUrl: deps.config.runbook.dashboardUrl,
+      silences: deps.config.runbook.alertmanagerUrl !== null,
+    },
+    deps.workers,
+  );
   if (!rendered) return "gone";
   let posted: Awaited<ReturnType<WebClient["chat"]["postMessage"]>>;
   try {
