@@ -16,6 +16,7 @@ import { pino } from "pino";
 import { DEFAULT_CLUSTER, queueName } from "../src/clusters/names.ts";
 import { loadAppConfig, loadWorkerConfig } from "../src/config.ts";
 import { createRedis, waitUntilReady } from "../src/redis.ts";
+import { QUEUE_PREFIX } from "../src/redis-keys.ts";
 import { createProposalStore } from "../src/remediation/proposals.ts";
 import { signingKey } from "../src/remediation/seal.ts";
 import { startSimulator } from "../src/simulator/index.ts";
@@ -91,10 +92,16 @@ async function measure(names: string[] | null, n: number): Promise<Sample> {
   const app = await startSlackApp(deps, { port: 0, host: "127.0.0.1" });
   const key = signingKey(null, slack.token);
   const remediate = new Map(
-    clusters.map((c) => [c, new Queue(queueName("remediate", c), { connection: producer })]),
+    clusters.map((c) => [
+      c,
+      new Queue(queueName("remediate", c), { connection: producer, prefix: QUEUE_PREFIX }),
+    ]),
   );
   const diagnose = new Map(
-    clusters.map((c) => [c, new Queue(queueName("diagnose", c), { connection: producer })]),
+    clusters.map((c) => [
+      c,
+      new Queue(queueName("diagnose", c), { connection: producer, prefix: QUEUE_PREFIX }),
+    ]),
   );
   const sample: Sample = { approvalMs: [], diagnosisMs: [], soloApprovalMs: [], soloDiagnosisMs: [] };
   const waitJob = async (queue: Queue, id: string, field: "processedOn" | "finishedOn") => {

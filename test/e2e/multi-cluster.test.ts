@@ -5,6 +5,7 @@
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { jobIds } from "../../src/queue/jobs.ts";
+import { QUEUE_PREFIX } from "../../src/redis-keys.ts";
 import type { Proposal } from "../../src/remediation/proposal-model.ts";
 import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { type ClustersStack, startClusters } from "./clusters.ts";
@@ -118,7 +119,7 @@ describe("one app, a worker per cluster", () => {
 
     // Redis is not a trust boundary: b's approved job forged into a's queue is refused by a's
     // worker (the sealed proposal names b), and a job naming b never runs on a's queue at all.
-    const forge = new Queue("rdev-remediate.a", { connection: stack.app.redis });
+    const forge = new Queue("rdev-remediate.a", { connection: stack.app.redis, prefix: QUEUE_PREFIX });
     const data = {
       ...remediateJob(proposal as Proposal),
       target: { namespace: "rdev", deployment: "rdev-api" },
@@ -129,7 +130,7 @@ describe("one app, a worker per cluster", () => {
       return job?.failedReason;
     });
     expect(refused).toContain("Refused by the worker (wrong_cluster): proposal");
-    const diagnoseA = new Queue("rdev-diagnose.a", { connection: stack.app.redis });
+    const diagnoseA = new Queue("rdev-diagnose.a", { connection: stack.app.redis, prefix: QUEUE_PREFIX });
     await diagnoseA.add("diagnose", {
       requestId: "forged",
       target: { namespace: "rdev", deployment: "rdev-api", cluster: "b" },
