@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium || !hasAlertmanager)("one incident through every co
     await root.filter({ hasText: "Undo: the memory limit back to 512Mi" }).waitFor({ timeout: 30_000 });
 
     // Diagnose again: a fresh diagnosis in the same thread (its footer says when it was gathered).
-    const diagnosesIn = thread.locator(".msg", { hasText: /High Memory Usage runbook .* gathered/ });
+    const diagnosesIn = thread.locator(".msg", { hasText: /gathered .* warning >\d+%/ });
     const diagnoses = await diagnosesIn.count();
     expect(diagnoses).toBeGreaterThan(0);
     await failed.getByRole("button", { name: "Diagnose again" }).click();
