@@ -7,18 +7,22 @@
 # test/docker/build.test.ts runs these steps in a clean copy of the build context.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN npm run build
+# Only the bot's workspace (packages/bot): the simulator, the local Slack stand-in and the demo are
+# development tools and never enter the image.
+COPY package.json package-lock.json tsconfig.json ./
+COPY packages/bot/package.json packages/bot/tsconfig.build.json ./packages/bot/
+RUN npm ci --no-audit --no-fund --workspace @rdev/bot --include-workspace-root
+COPY packages/bot/src ./packages/bot/src
+RUN npm run build --workspace @rdev/bot
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /src/dist ./dist
+COPY packages/bot/package.json ./packages/bot/
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @rdev/bot && npm cache clean --force
+# Every dependency is hoisted to /app/node_modules, so the bot's compiled code runs from /app/dist.
+COPY --from=build /src/packages/bot/dist ./dist
 # The image's node user, by number so Kubernetes' runAsNonRoot can verify it without a passwd lookup.
 USER 1000:1000
 EXPOSE 3000 9091

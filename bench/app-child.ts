@@ -7,12 +7,12 @@
 // Each prints one JSON line with its URLs on stdout, then serves until killed.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadAppConfig } from "@rdev/bot/config.ts";
+import { createLogger } from "@rdev/bot/logger.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { buildAppDeps } from "@rdev/bot/slack/build-deps.ts";
+import { startSlackApp } from "@rdev/bot/slack/create-app.ts";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
-import { loadAppConfig } from "../src/config.ts";
-import { createLogger } from "../src/logger.ts";
-import { createRedis, waitUntilReady } from "../src/redis.ts";
-import { buildAppDeps } from "../src/slack/build-deps.ts";
-import { startSlackApp } from "../src/slack/create-app.ts";
 import { startFakeSlack } from "../test/support/fake-slack.ts";
 
 const mode = process.argv[2];

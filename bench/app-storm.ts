@@ -54,7 +54,7 @@ async function memory(base: string) {
 /** Diagnose jobs queued for incidents. */
 async function incidentJobs(redisUrl: string, bullPrefix: string): Promise<number> {
   const { Queue } = await import("bullmq");
-  const { createRedis, waitUntilReady } = await import("../src/redis.ts");
+  const { createRedis, waitUntilReady } = await import("@rdev/bot/redis.ts");
   const conn = createRedis(redisUrl, { role: "producer" });
   await waitUntilReady(conn);
   const q = new Queue("rdev-diagnose", { connection: conn, prefix: bullPrefix });

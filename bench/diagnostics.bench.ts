@@ -7,13 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../src/clock.ts";
-import { loadConfig } from "../src/config.ts";
-import { NODE_WARNINGS, WARNINGS } from "../src/diagnostics/gather.ts";
-import { runDiagnosis } from "../src/diagnostics/run-diagnosis.ts";
-import { createCluster, kubeConfigFromString } from "../src/k8s/index.ts";
-import type { Cluster } from "../src/k8s/types.ts";
-import { highMemoryRunbook } from "../src/runbooks/high-memory/index.ts";
+import { systemClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { NODE_WARNINGS, WARNINGS } from "@rdev/bot/diagnose/gather.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
 import { round, summarise, table, timeMs, writeResult } from "./lib.ts";
 
 const LATENCY_MS = 50;
@@ -73,7 +73,7 @@ async function simulatorProcess(pods: number): Promise<{ kubeconfig: string; sto
     [
       "--import",
       "tsx",
-      join(import.meta.dirname, "../src/simulator/main.ts"),
+      join(import.meta.dirname, "../packages/kube-sim/src/main.ts"),
       "--replicas",
       String(pods),
     ].concat(["--scenario", "sse-leak", "--latency-ms", String(LATENCY_MS), "--kubeconfig", path]),

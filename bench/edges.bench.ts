@@ -10,9 +10,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { QUEUES } from "@rdev/bot/queue/jobs.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
 import { Queue } from "bullmq";
-import { QUEUES } from "../src/queue/jobs.ts";
-import { createRedis, waitUntilReady } from "../src/redis.ts";
 import { startRedis } from "../test/support/redis.ts";
 import { round, table, writeResult } from "./lib.ts";
 

@@ -4,11 +4,11 @@
 // latency, the sse-leak scenario 9 minutes in), with a plain pod list as the baseline of the same
 // run. Reported: API calls, bytes, time per capture (p50, max) and its ratio to the baseline, and the
 // diff's time and its leading site.
-import { ManualClock } from "../src/clock.ts";
-import { heapGrowth, sitesOf } from "../src/diagnostics/heap-diff.ts";
-import { summariseHeapProfile } from "../src/diagnostics/pprof.ts";
-import { createCluster, kubeConfigFromString } from "../src/k8s/index.ts";
-import { startSimulator } from "../src/simulator/index.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { heapGrowth, sitesOf } from "@rdev/bot/diagnose/heap-diff.ts";
+import { summariseHeapProfile } from "@rdev/bot/diagnose/pprof.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { startSimulator } from "@rdev/kube-sim/index.ts";
 import { round, summarise, table, timeMs, writeResult } from "./lib.ts";
 
 const RUNS = 15;

@@ -3,13 +3,14 @@
 // Redis memory one incident costs, with 10, 1,000 and 10,000 incidents stored, each with a
 // realistic ~15-entry timeline written by the store and the recording helpers (test/support/history.ts).
 // Baselines in the same run, on the same Redis: the same query on an empty store, and a single GET.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { withPermalinks } from "@rdev/bot/history/permalinks.ts";
+import { loadHistory } from "@rdev/bot/history/query.ts";
+import { createIncidentStore, type IncidentStore } from "@rdev/bot/intake/store.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { historyBlocks } from "@rdev/bot/render/blocks/history.ts";
 import type { Redis } from "ioredis";
-import { ManualClock } from "../src/clock.ts";
-import { withPermalinks } from "../src/history/permalinks.ts";
-import { loadHistory } from "../src/history/query.ts";
-import { createIncidentStore, type IncidentStore } from "../src/incidents/store.ts";
-import { createRedis, waitUntilReady } from "../src/redis.ts";
-import { historyBlocks } from "../src/slack/blocks/history.ts";
 import { seedIncident } from "../test/support/history.ts";
 import { startRedis } from "../test/support/redis.ts";
 import { round, summarise, timeMs, writeResult } from "./lib.ts";

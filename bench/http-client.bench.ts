@@ -1,4 +1,4 @@
-// The app's Slack HTTP client (src/slack/http/http-fetch.ts, on undici.request) against Node's
+// The app's Slack HTTP client (packages/bot/src/slack/http/http-fetch.ts, on undici.request) against Node's
 // global fetch, in the same run: CPU per loopback POST of a chat.postMessage-sized form body to a
 // keep-alive node:http server answering a small JSON body, client and server in this one process
 // (CPU from process.cpuUsage, so both sides count, as in the profile that motivated the client).
@@ -6,7 +6,7 @@
 // on the shared machine hits every client alike.
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpFetch, type HttpFetch } from "../src/slack/http/http-fetch.ts";
+import { createHttpFetch, type HttpFetch } from "@rdev/bot/slack/http/http-fetch.ts";
 import { round, table, writeResult } from "./lib.ts";
 
 const ROUNDS = 8;

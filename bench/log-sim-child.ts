@@ -1,9 +1,9 @@
 // A simulator in its own process for diagnostics-logs.bench.ts, at a chosen point of a scenario:
 // started on a ManualClock, advanced `minutes`, then serving (with `latencyMs` on every request)
 // until killed. Usage: log-sim-child.ts <scenario> <minutes> <latencyMs> <kubeconfig path>
-import { ManualClock } from "../src/clock.ts";
-import { startSimulator } from "../src/simulator/index.ts";
-import { SCENARIOS, type ScenarioName } from "../src/simulator/workload/types.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { startSimulator } from "@rdev/kube-sim/index.ts";
+import { SCENARIOS, type ScenarioName } from "@rdev/kube-sim/workload/types.ts";
 
 const [scenario = "", minutes = "9", latency = "0", path = ""] = process.argv.slice(2);
 if (!SCENARIOS.includes(scenario as ScenarioName) || !path) {

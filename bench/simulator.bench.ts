@@ -4,8 +4,8 @@
 // sequential requests each. Baseline measured in the same run and process: GET /version, the
 // cheapest endpoint (auth + routing + a tiny JSON body), so each ratio is the cost of the cluster
 // size. Also: how long replaying 15 simulated minutes (OOM kills, restarts) takes per size.
-import { ManualClock } from "../src/clock.ts";
-import { startSimulator } from "../src/simulator/index.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { startSimulator } from "@rdev/kube-sim/index.ts";
 import { round, summarise, table, timeMs, writeResult } from "./lib.ts";
 
 const SIZES = [3, 30, 300, 1000];

@@ -6,7 +6,7 @@
 //      Bolt app (HTTPReceiver, one command listener), both started the same way;
 //   2. `dist/`: .js files and lines, per top-level folder (what the build stage compiles);
 //   3. the runtime stage's COPY lines (parsed from the Dockerfile) and the bytes of what they
-//      bring: dist/ plus the production dependencies (package-lock.json entries without "dev",
+//      bring: the bot's dist/ plus its production dependencies (its closure in package-lock.json,
 //      measured in node_modules), i.e. the image's content above the node base image.
 // Everything on loopback: a private redis-server, the fake Slack Web API, a kubeconfig pointing at
 // a closed loopback port (the worker reads the cluster only when a job asks).
@@ -18,12 +18,14 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startRedis } from "../src/demo/redis.ts";
+import { startRedis } from "@rdev/demo/redis.ts";
 import { parseStages } from "../test/docker/dockerfile.ts";
 import { startFakeSlack } from "../test/support/fake-slack.ts";
 import { RESULTS_DIR, round, summarise, table, writeResult } from "./lib.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** The bot's workspace: what the image builds and runs (dist/app.js, dist/worker.js from here). */
+const BOT = join(ROOT, "packages/bot");
 const RUNS = Number(process.env.STARTUP_RUNS ?? 5);
 const REST_MS = Number(process.env.STARTUP_REST_MS ?? 3000);
 const labelAt = process.argv.indexOf("--label");
@@ -31,7 +33,7 @@ const label = labelAt >= 0 ? (process.argv[labelAt + 1] ?? "") : "";
 const name = label ? `startup-${label}` : "startup";
 
 // --- build -------------------------------------------------------------------------------------
-rmSync(join(ROOT, "dist"), { recursive: true, force: true });
+rmSync(join(BOT, "dist"), { recursive: true, force: true });
 const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
 if (build.status !== 0) throw new Error("npm run build failed");
 
@@ -45,13 +47,13 @@ function walk(dir: string): string[] {
   return out;
 }
 
-const distFiles = walk(join(ROOT, "dist"));
+const distFiles = walk(join(BOT, "dist"));
 const distJs = distFiles.filter((f) => f.endsWith(".js"));
 const linesOf = (f: string) => readFileSync(f, "utf8").split("\n").length - 1;
 const byFolder: Record<string, { files: number; lines: number }> = {};
 let distLines = 0;
 for (const f of distJs) {
-  const parts = relative(join(ROOT, "dist"), f).split(sep);
+  const parts = relative(join(BOT, "dist"), f).split(sep);
   const folder = parts.length > 1 ? `${parts[0]}/` : "(top level)";
   const n = linesOf(f);
   distLines += n;
@@ -84,23 +86,55 @@ function packageBytes(dir: string): number {
   }
   return sum;
 }
-const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
-  packages: Record<string, { dev?: boolean; optional?: boolean }>;
+type LockEntry = {
+  dev?: boolean;
+  optional?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 };
+const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+  packages: Record<string, LockEntry>;
+};
+/** Where node would find `name` from the package at `from` (nested node_modules, then upwards). */
+function resolveIn(from: string, name: string): string | null {
+  for (
+    let dir = from;
+    ;
+    dir = dir.includes("/node_modules/") ? dir.slice(0, dir.lastIndexOf("/node_modules/")) : ""
+  ) {
+    const path = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+    if (lock.packages[path]) return path;
+    if (!dir) return null;
+  }
+}
+// The bot's production closure: what `npm ci --omit=dev --workspace @rdev/bot` installs.
+const closure = new Set<string>();
+const todo = ["packages/bot"];
+while (todo.length > 0) {
+  const at = todo.pop() as string;
+  const meta = lock.packages[at] ?? {};
+  for (const name of Object.keys({ ...meta.dependencies, ...meta.optionalDependencies })) {
+    const path = resolveIn(at === "packages/bot" ? "" : at, name);
+    if (path && !closure.has(path)) {
+      closure.add(path);
+      todo.push(path);
+    }
+  }
+}
 let prodBytes = 0;
 let prodPackages = 0;
 const missing: string[] = [];
-for (const [path, meta] of Object.entries(lock.packages)) {
-  if (path === "" || meta.dev) continue;
+for (const path of closure) {
   const dir = join(ROOT, path);
   if (!existsSync(dir)) {
-    if (!meta.optional) missing.push(path);
+    if (!lock.packages[path]?.optional) missing.push(path);
     continue; // an optional package for another platform
   }
   prodPackages += 1;
   prodBytes += packageBytes(dir);
 }
-const packageFilesBytes = ["package.json", "package-lock.json"].reduce(
+const packageFilesBytes = ["package.json", "package-lock.json", "packages/bot/package.json"].reduce(
   (sum, f) => sum + statSync(join(ROOT, f)).size,
   0,
 );
@@ -183,7 +217,7 @@ const rssMiB = (pid: number): number => {
 async function startOnce(subject: Subject): Promise<{ startMs: number; rssMiB: number }> {
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, subject.args, {
-    cwd: ROOT,
+    cwd: BOT,
     env: { ...baseEnv, ...subject.env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -15,10 +15,10 @@ import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { QUEUES, type RemediateJob } from "@rdev/bot/queue/jobs.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "@rdev/bot/redis-keys.ts";
 import { Queue, Worker } from "bullmq";
-import { QUEUES, type RemediateJob } from "../src/queue/jobs.ts";
-import { createRedis, waitUntilReady } from "../src/redis.ts";
-import { KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
 import { round, summarise, table, writeResult } from "./lib.ts";
 
 const CONCURRENCY = 4;
@@ -90,13 +90,13 @@ async function drain(queue: Queue, n: number): Promise<number> {
 async function main(): Promise<void> {
   // Loaded here, not at the top: the baseline worker's process (same file) must not load them.
   const { pino } = await import("pino");
-  const { loadWorkerConfig } = await import("../src/config.ts");
-  const { createProposalStore } = await import("../src/remediation/proposals.ts");
-  const { addApproval } = await import("../src/remediation/approval.ts");
-  const { signingKey } = await import("../src/remediation/seal.ts");
-  const { remediateJob } = await import("../src/slack/approvals/approve.ts");
-  const { startSimulator } = await import("../src/simulator/index.ts");
-  const { startWorkerProcess } = await import("../src/worker/main.ts");
+  const { loadWorkerConfig } = await import("@rdev/bot/config.ts");
+  const { createProposalStore } = await import("@rdev/bot/propose/proposals.ts");
+  const { addApproval } = await import("@rdev/bot/approve/approval.ts");
+  const { signingKey } = await import("@rdev/bot/propose/seal.ts");
+  const { remediateJob } = await import("@rdev/bot/slack/approvals/approve.ts");
+  const { startSimulator } = await import("@rdev/kube-sim/index.ts");
+  const { startWorkerProcess } = await import("@rdev/bot/worker/main.ts");
   const { startRedis } = await import("../test/support/redis.ts");
   const { viewSubmission } = await import("../test/support/slack-sign.ts");
   const { postSigned } = await import("./ack-load.ts");
@@ -128,14 +128,17 @@ async function main(): Promise<void> {
     HOST: "127.0.0.1",
     BENCH_PREFIX: KEY_PREFIX,
   });
-  const worker = await spawnLine<{ port: number }>([new URL("../src/worker.ts", import.meta.url).pathname], {
-    ...common,
-    APPROVER_USER_IDS: APPROVER,
-    KUBECONFIG: kubeconfig,
-    WORKER_PORT: "0",
-    WORKER_HOST: "127.0.0.1",
-    WORKER_CONCURRENCY: String(CONCURRENCY),
-  });
+  const worker = await spawnLine<{ port: number }>(
+    [new URL("../packages/bot/src/worker.ts", import.meta.url).pathname],
+    {
+      ...common,
+      APPROVER_USER_IDS: APPROVER,
+      KUBECONFIG: kubeconfig,
+      WORKER_PORT: "0",
+      WORKER_HOST: "127.0.0.1",
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+    },
+  );
   const workerUrl = `http://127.0.0.1:${worker.port}`;
   const producer = createRedis(redisServer.url, { role: "producer" });
   await waitUntilReady(producer);

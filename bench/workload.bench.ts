@@ -1,7 +1,7 @@
 // How fast the simulated rdev-api answers the simulator's questions, for 1,000 pods:
 // oomAt over a 15-minute interval (envelope skip + 1 s scan + bisection) against a plain 1-second
 // scan of memoryAt (the baseline), plus memoryAt, metricsText and heapProfile per call.
-import { type AppProcess, SCENARIOS, startAppProcess } from "../src/simulator/workload/index.ts";
+import { type AppProcess, SCENARIOS, startAppProcess } from "@rdev/kube-sim/workload/index.ts";
 import { round, table, writeResult } from "./lib.ts";
 
 const PODS = 1000;
@@ -70,7 +70,7 @@ console.log(data);
 await writeResult(
   "workload",
   data,
-  `## Simulated rdev-api (src/simulator/workload)
+  `## Simulated rdev-api (packages/kube-sim/src/workload)
 
 ${PODS} pods, every scenario, 512Mi limit, 15-minute interval.
 

@@ -1,5 +1,5 @@
+import { ConfigError, loadConfig, parseDuration, parseMemory } from "@rdev/bot/config.ts";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseDuration, parseMemory } from "../src/config.ts";
 
 describe("loadConfig", () => {
   it("defaults to the rdev runbook's values", () => {

@@ -3,21 +3,25 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { exitCodeFor } from "@rdev/bot/diagnose.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../src/clock.ts";
-import { exitCodeFor } from "../src/diagnose.ts";
-import type { Diagnosis } from "../src/diagnostics/types.ts";
-import { type Simulator, startSimulator } from "../src/simulator/index.ts";
 import { criticalSseLeak, forbidden, healthy, metricsServerMissing } from "./support/diagnosis-fixtures.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 
 function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/diagnose.ts"), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "packages/bot/src/diagnose.ts"), ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => {

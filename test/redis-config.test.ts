@@ -1,15 +1,16 @@
 // REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: exactly one, each complete, and the ioredis
 // options each topology gets (no server needed; the topologies themselves: test/redis-topologies).
-import { describe, expect, it } from "vitest";
+
 import {
   ConfigError,
   describeRedisTarget,
   loadAppConfig,
   loadWorkerConfig,
   parseHostPorts,
-} from "../src/config.ts";
-import { clusterOptions, reconnectOnReadonly, redisOptions, sentinelOptions } from "../src/redis.ts";
-import { KEY_PREFIX, QUEUE_PREFIX } from "../src/redis-keys.ts";
+} from "@rdev/bot/config.ts";
+import { clusterOptions, reconnectOnReadonly, redisOptions, sentinelOptions } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "@rdev/bot/redis-keys.ts";
+import { describe, expect, it } from "vitest";
 
 /** Redis Cluster's rule: the text between the first "{" and the next "}", when not empty. */
 function hashTag(key: string): string | null {

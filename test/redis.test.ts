@@ -1,6 +1,3 @@
-import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRedis,
   evalScript,
@@ -9,7 +6,10 @@ import {
   redisOptions,
   toRedisError,
   waitUntilReady,
-} from "../src/redis.ts";
+} from "@rdev/bot/redis.ts";
+import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 
 describe("redisOptions", () => {

@@ -5,10 +5,10 @@
 // condition: the alert resolves and so does the thread. Skipped only when the daemons are missing.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { ALERT_CHANNEL, AM_TOKEN, eventually, type Harness, startHarness } from "../app/harness.ts";
 import {
   alertmanagerBinary,

@@ -13,10 +13,10 @@ import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
+import { parseAlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { incidentKeyParts } from "@rdev/bot/intake/incident-key.ts";
+import { type KubeMetricsPod, renderKubeMetrics } from "@rdev/kube-sim/kube-metrics.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { incidentKeyParts } from "../../src/incidents/incident-key.ts";
-import { type KubeMetricsPod, renderKubeMetrics } from "../../src/simulator/kube-metrics.ts";
 import {
   alertmanagerBinary,
   alertmanagerDir,

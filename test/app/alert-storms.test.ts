@@ -2,8 +2,9 @@
 // notifications (caps), floods of incidents (per-minute cap, one summary), flapping (reopen), a
 // slow, failing and rate-limiting Slack (the webhook never waits for it; one root, ever), bad
 // timestamps, and Redis stopped and restarted.
+
+import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { ALERT_CHANNEL, AM_TOKEN, eventually, type Harness, startHarness } from "./harness.ts";
 

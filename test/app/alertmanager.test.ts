@@ -2,9 +2,9 @@
 // alert+namespace+workload (also through two replicas), coalesced root updates, 429s, resolution.
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { DiagnoseJob } from "@rdev/bot/queue/jobs.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { DiagnoseJob } from "../../src/queue/jobs.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { ALERT_CHANNEL, AM_TOKEN, eventually, type Harness, startHarness } from "./harness.ts";
 

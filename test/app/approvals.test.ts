@@ -1,9 +1,10 @@
 // Approval buttons and modals through the real HTTP receiver: policy, atomic claims across clicks
 // and replicas, expiry, four-eyes, modal validation, and the claim released when queueing fails.
+
+import { RemediateJob } from "@rdev/bot/queue/jobs.ts";
+import { PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { postDiagnosis } from "@rdev/bot/slack/post-diagnosis.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RemediateJob } from "../../src/queue/jobs.ts";
-import { PROPOSAL_ACTION_PREFIX } from "../../src/slack/blocks/diagnosis.ts";
-import { postDiagnosis } from "../../src/slack/post-diagnosis.ts";
 import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction, viewSubmission } from "../support/slack-sign.ts";

@@ -4,11 +4,11 @@
 // told is answered with the reason and opens nothing.
 
 import { readFileSync } from "node:fs";
+import { queueName } from "@rdev/bot/clusters/names.ts";
+import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { createRedis } from "@rdev/bot/redis.ts";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { queueName } from "../../src/clusters/names.ts";
-import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { createRedis } from "../../src/redis.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { signedSlashCommand } from "../support/slack-sign.ts";
 import { AM_TOKEN, eventually, type Harness, OPS_CHANNEL, SIGNING_SECRET, startHarness } from "./harness.ts";

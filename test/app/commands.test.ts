@@ -1,8 +1,8 @@
 // `/rdev` through the real HTTP receiver: ack, "Gathering diagnostics..." where the command was
 // typed, the diagnose job (real BullMQ), help and refusals privately, history from the store.
 import { readFileSync } from "node:fs";
+import { DiagnoseJob } from "@rdev/bot/queue/jobs.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DiagnoseJob } from "../../src/queue/jobs.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { signedSlashCommand } from "../support/slack-sign.ts";
 import {

@@ -1,5 +1,5 @@
+import { ConfigError, loadAppConfig } from "@rdev/bot/config.ts";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadAppConfig } from "../../src/config.ts";
 
 const minimal = {
   SLACK_BOT_TOKEN: "xoxb-1-2-abc",

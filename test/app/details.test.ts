@@ -2,10 +2,11 @@
 // the fake Slack): the report the worker stored opens in a modal for whoever clicked, in every
 // conversation the diagnosis was posted in and nowhere else; clicking again opens it again and
 // posts nothing into the thread.
+
+import { createDiagnosisDetailsStore } from "@rdev/bot/history/diagnosis-details.ts";
+import { DIAGNOSIS_DETAILS_ACTION } from "@rdev/bot/render/blocks/diagnosis-compact.ts";
+import { postDiagnosis, saveDiagnosisDetails } from "@rdev/bot/slack/post-diagnosis.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
-import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
-import { postDiagnosis, saveDiagnosisDetails } from "../../src/slack/post-diagnosis.ts";
 import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction } from "../support/slack-sign.ts";

@@ -2,15 +2,15 @@
 // a private Redis, as Slack and Alertmanager would talk to it. Each harness has its own key
 // prefixes, so tests in one file share one redis-server without seeing each other's data.
 import { randomUUID } from "node:crypto";
+import { type AppConfig, loadAppConfig } from "@rdev/bot/config.ts";
+import { createLogger } from "@rdev/bot/logger.ts";
+import { QUEUES } from "@rdev/bot/queue/jobs.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { buildAppDeps } from "@rdev/bot/slack/build-deps.ts";
+import { type SlackAppHandle, startSlackApp } from "@rdev/bot/slack/create-app.ts";
+import type { AppDeps } from "@rdev/bot/slack/deps.ts";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { type AppConfig, loadAppConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
-import { QUEUES } from "../../src/queue/jobs.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { buildAppDeps } from "../../src/slack/build-deps.ts";
-import { type SlackAppHandle, startSlackApp } from "../../src/slack/create-app.ts";
-import type { AppDeps } from "../../src/slack/deps.ts";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "../support/fake-slack.ts";
 import type { TestRedis } from "../support/redis.ts";
 

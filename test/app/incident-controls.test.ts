@@ -3,8 +3,8 @@
 // again" queues one diagnosis for the incident's own thread however often it is clicked, and the
 // dashboard link is filled from DASHBOARD_URL.
 import { readFileSync } from "node:fs";
+import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction } from "../support/slack-sign.ts";
 import {

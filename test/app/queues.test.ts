@@ -1,8 +1,9 @@
 // Producer queues on a private Redis: validated data, deterministic ids (one job per id), and a
 // failure while Redis is down (at once: with the offline queue off, a hang would time the test out).
+
+import { createQueues } from "@rdev/bot/queue/queues.ts";
+import { createRedis, RedisUnavailableError, waitUntilReady } from "@rdev/bot/redis.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createQueues } from "../../src/queue/queues.ts";
-import { createRedis, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
 import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
 let server: RedisUnderTest;

@@ -1,8 +1,8 @@
 // With Redis down the app stays up, says so, and changes nothing: readiness 503, commands and
 // clicks answered privately, Alertmanager told to retry (503).
 import { readFileSync } from "node:fs";
+import { DIAGNOSIS_DETAILS_ACTION } from "@rdev/bot/render/blocks/diagnosis-compact.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction, signedSlashCommand } from "../support/slack-sign.ts";
 import {

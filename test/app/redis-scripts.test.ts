@@ -2,11 +2,12 @@
 // single server, a Redis Cluster and through Sentinel): the single-flight scripts, which reach a
 // joiners list named from a prefix in ARGV, and the command rate limit's MULTI over two counters.
 // Under the {rdev} hash tag both stay in one slot; an untagged prefix on a cluster is refused.
+
+import { createSingleFlight } from "@rdev/bot/queue/single-flight.ts";
+import { createRedis, type RedisClient, waitUntilReady } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX } from "@rdev/bot/redis-keys.ts";
+import { createCommandLimiter } from "@rdev/bot/slack/commands/rate-limit.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSingleFlight } from "../../src/queue/single-flight.ts";
-import { createRedis, type RedisClient, waitUntilReady } from "../../src/redis.ts";
-import { KEY_PREFIX } from "../../src/redis-keys.ts";
-import { createCommandLimiter } from "../../src/slack/commands/rate-limit.ts";
 import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
 let server: RedisUnderTest;

@@ -1,11 +1,11 @@
 // The transport through real sockets: Bolt's HTTPReceiver behind the replay guard, signed like
 // Slack signs, plus the custom routes (health, readiness, metrics).
 import { createHmac } from "node:crypto";
+import { createLogger } from "@rdev/bot/logger.ts";
+import { createRedis } from "@rdev/bot/redis.ts";
+import { createHttpServer, listen } from "@rdev/bot/slack/http/server.ts";
+import { createMetrics } from "@rdev/bot/telemetry/metrics.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
-import { createMetrics } from "../../src/metrics.ts";
-import { createRedis } from "../../src/redis.ts";
-import { createHttpServer, listen } from "../../src/slack/http/server.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { signedPost, signRequest, slashCommand } from "../support/slack-sign.ts";
 import { eventually, type Harness, OPS_CHANNEL, SIGNING_SECRET, startHarness } from "./harness.ts";

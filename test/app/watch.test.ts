@@ -1,7 +1,8 @@
 // Alertmanager's own Slack notifier posting in a watched channel: the bot answers in that
 // message's thread and queues a diagnosis into it.
+
+import { DiagnoseJob } from "@rdev/bot/queue/jobs.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DiagnoseJob } from "../../src/queue/jobs.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { messageEvent, signedEvent } from "../support/slack-sign.ts";
 import { eventually, type Harness, OPS_CHANNEL, SIGNING_SECRET, startHarness } from "./harness.ts";

@@ -1,11 +1,15 @@
-// The boundaries of src/ (issue 12), read from the import graph of every src/**/*.ts (static
-// import/export-from and dynamic import("...") strings, test/architecture/imports.ts):
-//   - no import cycles between folders at run time (type-only cycles: no new ones, see below);
-//   - Bolt and express only in the Slack app; @kubernetes/client-node only in src/k8s/;
-//   - bot code never imports the development tools (simulator, local Slack, demo);
-//   - the worker loads neither Bolt nor express: its static graph, and what `src/worker.ts` really
+// The boundaries of the workspaces (issue 12), read from the import graph of every
+// packages/*/src/**/*.ts (static import/export-from and dynamic import("...") strings,
+// test/architecture/imports.ts):
+//   - in the bot, no import cycles between folders at run time (type-only cycles: no new ones);
+//   - the pipeline stages never import their adapters (the Bolt app in slack/, the BullMQ
+//     processors in worker/), so a stage can be read and tested without Slack or a queue;
+//   - Bolt and express only in the Slack app; @kubernetes/client-node only in k8s/;
+//   - the bot never imports the development packages (kube-sim, dev-slack, demo), and those take
+//     from the bot only its leaf modules (the clock, the units);
+//   - the worker loads neither Bolt nor express: its static graph, and what `worker.ts` really
 //     loads when started (every resolved module recorded by test/architecture/record-loads.mjs).
-// The rules are data, at the top: after the workspace/folder move, update the folder lists here.
+// The rules are data, at the top.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,38 +22,68 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 // ---- the rules ----------------------------------------------------------------------------------
 
-/** The tree the rules cover. */
-const SOURCE_DIR = "src";
+/** The bot's sources: the only package the image contains. */
+const BOT = "packages/bot/src";
+const APP_ENTRY = `${BOT}/app.ts`;
+const WORKER_ENTRY = `${BOT}/worker.ts`;
+
+/** The development packages' sources, and what each may take from the bot (specifier prefixes). */
+const DEV_PACKAGES: { dir: string; botImports: string[] }[] = [
+  { dir: "packages/kube-sim/src", botImports: ["@rdev/bot/clock.ts", "@rdev/bot/units/"] },
+  { dir: "packages/dev-slack/src", botImports: ["@rdev/bot/clock.ts", "@rdev/bot/units/"] },
+];
 
 /**
- * A file's unit: the folder right under src/ ("src/slack/alerts/x.ts" -> "slack"); a top-level file
- * is the unit of its own name ("src/config.ts" -> "config", one unit with src/config/).
+ * A file's unit: the folder right under its package's src/ ("packages/bot/src/slack/alerts/x.ts" ->
+ * "slack"); a top-level file is the unit of its own name ("config.ts" -> "config", one unit with
+ * config/).
  */
 function unitOf(file: string): string {
-  const parts = file.split("/");
+  const parts = file.replace(/^packages\/[^/]+\//, "").split("/");
   return parts.length > 2 ? (parts[1] ?? file) : (parts[1] ?? file).replace(/\.ts$/, "");
 }
 
-/** Development tools: they may import bot code; bot code (every other unit) never imports them. */
-const DEV_TOOLS = ["simulator", "devslack", "demo"];
+/** The pipeline's stages (and what they build on); the adapters that drive them. */
+const STAGES = [
+  "intake",
+  "diagnose",
+  "runbooks",
+  "samples",
+  "propose",
+  "approve",
+  "remediate",
+  "verify",
+  "history",
+  "render",
+  "k8s",
+  "queue",
+  "units",
+  "clusters",
+];
+const ADAPTERS = ["slack", "worker", "app"];
 
-/** Packages only some units may import (also `import type`). */
+/** Packages only some units of the bot may import (also `import type`). */
 const PACKAGE_RULES: { packages: string[]; allowedIn: string[]; why: string }[] = [
   {
     packages: ["@slack/bolt", "express"],
-    allowedIn: ["slack", "app", "devslack"],
+    allowedIn: ["slack", "app"],
     why: "Bolt (and the express it brings) belongs to the Slack app; the worker and shared code use @slack/web-api",
   },
   {
     packages: ["@kubernetes/client-node"],
     allowedIn: ["k8s"],
-    why: "src/k8s/ is the only code that talks to the Kubernetes client (the Cluster interface)",
+    why: "k8s/ is the only code that talks to the Kubernetes client (the Cluster interface)",
+  },
+  {
+    packages: ["@rdev/kube-sim", "@rdev/dev-slack", "@rdev/demo"],
+    allowedIn: [],
+    why: "the development packages never enter the bot (nor its image)",
   },
 ];
 
 /** Entry points that must not load these packages, directly or through any dependency. */
 const MUST_NOT_LOAD: { entry: string; packages: string[] }[] = [
-  { entry: "src/worker.ts", packages: ["@slack/bolt", "express"] },
+  { entry: WORKER_ENTRY, packages: ["@slack/bolt", "express"] },
 ];
 
 /**
@@ -58,14 +92,14 @@ const MUST_NOT_LOAD: { entry: string; packages: string[] }[] = [
  * these groups; new ones fail. Shrink the list as they are broken.
  */
 const KNOWN_TYPE_ONLY_CYCLES: string[][] = [
-  // The runbook's rules read the diagnosis model (diagnostics/types.ts) and the diagnosis reads
-  // the runbook's settings type (HighMemoryRunbook); at run time only diagnostics imports runbooks.
-  ["diagnostics", "runbooks"],
+  // The runbook's rules read the diagnosis model (diagnose/types.ts) and the diagnosis reads
+  // the runbook's settings type (HighMemoryRunbook); at run time only diagnose imports runbooks.
+  ["diagnose", "runbooks"],
 ];
 
 // ---- the checks ---------------------------------------------------------------------------------
 
-const edges = importGraph(ROOT, SOURCE_DIR);
+const edges = importGraph(ROOT, BOT);
 const where = (e: Edge) => `${e.from}:${e.line} imports ${e.specifier}${e.typeOnly ? " (type)" : ""}`;
 
 /** Strongly connected groups of units (size > 1), each sorted, from the edges given. */
@@ -124,13 +158,13 @@ const edgesWithin = (group: string[], list: readonly Edge[]) =>
 
 describe("the import graph reader", () => {
   it("sees static, re-export, type-only and dynamic imports", () => {
-    const worker = edges.filter((e) => e.from === "src/worker.ts");
-    expect(worker.map((e) => e.to)).toContain("src/worker/main.ts");
-    const deps = edges.filter((e) => e.from === "src/worker/deps.ts" && e.pkg === "@slack/web-api");
+    const worker = edges.filter((e) => e.from === WORKER_ENTRY);
+    expect(worker.map((e) => e.to)).toContain(`${BOT}/worker/main.ts`);
+    const deps = edges.filter((e) => e.from === `${BOT}/worker/deps.ts` && e.pkg === "@slack/web-api");
     expect(deps.every((e) => e.typeOnly)).toBe(true);
-    expect(edges.some((e) => e.from === "src/worker/failures.ts" && e.to === "src/queue/failures.ts")).toBe(
-      true,
-    );
+    expect(
+      edges.some((e) => e.from === `${BOT}/worker/failures.ts` && e.to === `${BOT}/queue/failures.ts`),
+    ).toBe(true);
   });
 
   it("reads each form of import from source text", () => {
@@ -186,7 +220,7 @@ describe("the import graph reader", () => {
   });
 });
 
-describe("boundaries of src/", () => {
+describe("boundaries of the bot (packages/bot/src)", () => {
   it("has no import cycles between folders at run time", () => {
     const runtime = edges.filter((e) => !e.typeOnly);
     const cycles = unitCycles(runtime).map((g) => ({ units: g, edges: edgesWithin(g, runtime) }));
@@ -207,18 +241,29 @@ describe("boundaries of src/", () => {
     expect(outside, why).toEqual([]);
   });
 
-  it("keeps the development tools out of the bot", () => {
-    const leaks = edges
-      .filter((e) => e.to !== null && !DEV_TOOLS.includes(unitOf(e.from)) && DEV_TOOLS.includes(unitOf(e.to)))
+  it("keeps the pipeline stages free of their adapters (slack/, worker/)", () => {
+    const inward = edges
+      .filter((e) => e.to !== null && STAGES.includes(unitOf(e.from)) && ADAPTERS.includes(unitOf(e.to)))
       .map(where);
-    expect(leaks).toEqual([]);
+    expect(inward).toEqual([]);
+  });
+});
+
+describe.each(DEV_PACKAGES)("$dir", ({ dir, botImports }) => {
+  it(`takes from the bot only ${botImports.join(", ")}`, () => {
+    const dev = importGraph(ROOT, dir);
+    expect(dev.length).toBeGreaterThan(10);
+    const wider = dev
+      .filter((e) => e.pkg === "@rdev/bot" && !botImports.some((p) => e.specifier.startsWith(p)))
+      .map(where);
+    expect(wider).toEqual([]);
   });
 });
 
 describe.each(MUST_NOT_LOAD)("$entry", ({ entry, packages }) => {
   it(`imports none of ${packages.join(", ")} in its static graph`, () => {
     // The walk reaches Bolt where it is imported: from the Slack app's entry.
-    expect(runtimeClosure(ROOT, "src/app.ts").packages.has("@slack/bolt")).toBe(true);
+    expect(runtimeClosure(ROOT, APP_ENTRY).packages.has("@slack/bolt")).toBe(true);
     const { packages: loaded, files } = runtimeClosure(ROOT, entry);
     expect(files.size).toBeGreaterThan(20);
     for (const p of packages) expect(loaded.get(p), `${p} reached via`).toBeUndefined();
@@ -246,7 +291,7 @@ describe.each(MUST_NOT_LOAD)("$entry", ({ entry, packages }) => {
     try {
       const inPackage = (urls: string[], p: string) => urls.filter((u) => u.includes(`/node_modules/${p}/`));
       // The recorder sees these packages where they are loaded: the Slack app loads both.
-      const app = loaded("src/app.ts");
+      const app = loaded(APP_ENTRY);
       for (const p of packages) expect(inPackage(app, p).length, `the app loads ${p}`).toBeGreaterThan(0);
       const urls = loaded(entry);
       expect(inPackage(urls, "@slack/web-api").length).toBeGreaterThan(0);

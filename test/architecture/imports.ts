@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 export type Edge = {
-  /** Importing file, relative to the repository root with "/" ("src/worker/main.ts"). */
+  /** Importing file, relative to the repository root with "/" ("packages/bot/src/worker/main.ts"). */
   from: string;
   /** The specifier as written ("../slack/blocks/escape.ts", "@slack/bolt"). */
   specifier: string;

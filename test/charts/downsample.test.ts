@@ -1,6 +1,6 @@
+import { cleanPoints, downsampleMax } from "@rdev/bot/render/charts/downsample.ts";
+import type { MemoryPoint } from "@rdev/bot/samples/chart-types.ts";
 import { describe, expect, it } from "vitest";
-import { cleanPoints, downsampleMax } from "../../src/charts/downsample.ts";
-import type { MemoryPoint } from "../../src/charts/types.ts";
 
 const flat = (n: number, bytes = 100): MemoryPoint[] =>
   Array.from({ length: n }, (_, i) => ({ t: i * 1000, bytes }));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { fontMetrics, parseCssFont } from "@rdev/bot/render/charts/font-metrics.ts";
+import { bundledFontFiles } from "@rdev/bot/render/charts/fonts.ts";
 import { describe, expect, it } from "vitest";
-import { fontMetrics, parseCssFont } from "../../src/charts/font-metrics.ts";
-import { bundledFontFiles } from "../../src/charts/fonts.ts";
 
 const [regularFile, boldFile] = bundledFontFiles();
 const regular = fontMetrics(readFileSync(regularFile ?? ""));

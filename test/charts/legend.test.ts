@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
+import { fontMetrics } from "@rdev/bot/render/charts/font-metrics.ts";
+import { bundledFontFiles } from "@rdev/bot/render/charts/fonts.ts";
+import { legendRows, type MeasureText } from "@rdev/bot/render/charts/legend.ts";
+import { memoryChartSvg } from "@rdev/bot/render/charts/memory-chart.ts";
 import { describe, expect, it } from "vitest";
-import { fontMetrics } from "../../src/charts/font-metrics.ts";
-import { bundledFontFiles } from "../../src/charts/fonts.ts";
-import { legendRows, type MeasureText } from "../../src/charts/legend.ts";
-import { memoryChartSvg } from "../../src/charts/memory-chart.ts";
 import { svgTexts } from "./svg.ts";
 
 /** Every character 10 px wide: an item is 18 + 5 + 10 x length. */

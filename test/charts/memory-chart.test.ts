@@ -1,7 +1,7 @@
+import { memoryChartPng, memoryChartSvg } from "@rdev/bot/render/charts/memory-chart.ts";
+import { COLORS, PALETTE } from "@rdev/bot/render/charts/theme.ts";
+import type { MemoryChartInput, MemorySeries } from "@rdev/bot/samples/chart-types.ts";
 import { describe, expect, it } from "vitest";
-import { memoryChartPng, memoryChartSvg } from "../../src/charts/memory-chart.ts";
-import { COLORS, PALETTE } from "../../src/charts/theme.ts";
-import type { MemoryChartInput, MemorySeries } from "../../src/charts/types.ts";
 import { horizontalY, pngSize, svgPaths, svgTexts, vertexCount, verticalX, yPixelOf } from "./svg.ts";
 
 const MiB = 1024 * 1024;

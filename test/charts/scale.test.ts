@@ -1,5 +1,5 @@
+import { mibLabel, niceStep, timeLabel, yAxisScale } from "@rdev/bot/render/charts/scale.ts";
 import { describe, expect, it } from "vitest";
-import { mibLabel, niceStep, timeLabel, yAxisScale } from "../../src/charts/scale.ts";
 
 describe("niceStep", () => {
   it.each([

@@ -1,10 +1,11 @@
 // The worker's check of a sealed approval against its own cluster: a proposal made by cluster b's
 // worker runs only in b; a job claiming another cluster than its proposal is refused; the cluster
 // is sealed, so rewriting it in Redis breaks the seal.
+
+import { checkAuthority } from "@rdev/bot/approve/authority.ts";
+import { originOf, type Proposal, sealedApprovalOf } from "@rdev/bot/propose/proposal-model.ts";
+import { sealApproval, sealOrigin, signingKey } from "@rdev/bot/propose/seal.ts";
 import { describe, expect, it } from "vitest";
-import { checkAuthority } from "../../src/remediation/authority.ts";
-import { originOf, type Proposal, sealedApprovalOf } from "../../src/remediation/proposal-model.ts";
-import { sealApproval, sealOrigin, signingKey } from "../../src/remediation/seal.ts";
 
 const key = signingKey("k".repeat(32), "xoxb-unused");
 const NOW = 1_800_000_000_000;

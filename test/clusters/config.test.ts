@@ -1,7 +1,8 @@
 // CLUSTERS, CLUSTER_LABEL (app) and CLUSTER, WORKER_HEARTBEAT_INTERVAL (worker): defaults that keep
 // a single-cluster setup as it was, and one clear error for a bad value.
+
+import { ConfigError, loadAppConfig, loadWorkerConfig } from "@rdev/bot/config.ts";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadAppConfig, loadWorkerConfig } from "../../src/config.ts";
 
 const app = {
   SLACK_BOT_TOKEN: "xoxb-1-test",

@@ -1,14 +1,15 @@
 // Worker heartbeats in a real Redis, and what the app says about a cluster whose worker is down.
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   readLiveness,
   startHeartbeat,
   unavailableLine,
   workerNotices,
-} from "../../src/clusters/heartbeat.ts";
-import { heartbeatKey, lastSeenKey } from "../../src/clusters/names.ts";
-import { changedClusters, watchRound } from "../../src/slack/alerts/worker-watch.ts";
+} from "@rdev/bot/clusters/heartbeat.ts";
+import { heartbeatKey, lastSeenKey } from "@rdev/bot/clusters/names.ts";
+import { changedClusters, watchRound } from "@rdev/bot/slack/alerts/worker-watch.ts";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 
 let server: TestRedis;

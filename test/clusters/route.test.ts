@@ -1,15 +1,15 @@
+import { DEFAULT_CLUSTER, queueName, storedCluster, withCluster } from "@rdev/bot/clusters/names.ts";
+import { alertCluster, commandCluster } from "@rdev/bot/clusters/route.ts";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import type { Alert } from "@rdev/bot/intake/alertmanager.ts";
+import { formatIncidentKey, incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import { clusterLabelOf, incidentMatchers } from "@rdev/bot/intake/silences/matchers.ts";
+import { historyText } from "@rdev/bot/render/blocks/history.ts";
+import { incidentRootBlocks } from "@rdev/bot/render/blocks/incident-root.ts";
+import { postmortemMarkdown } from "@rdev/bot/render/blocks/postmortem.ts";
+import { routeAlerts } from "@rdev/bot/slack/alerts/handle-notification.ts";
+import { parseRdevCommand } from "@rdev/bot/slack/commands/parse.ts";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CLUSTER, queueName, storedCluster, withCluster } from "../../src/clusters/names.ts";
-import { alertCluster, commandCluster } from "../../src/clusters/route.ts";
-import { summariseIncident } from "../../src/history/summary.ts";
-import type { Alert } from "../../src/incidents/alertmanager.ts";
-import { formatIncidentKey, incidentKey } from "../../src/incidents/incident-key.ts";
-import { clusterLabelOf, incidentMatchers } from "../../src/silences/matchers.ts";
-import { routeAlerts } from "../../src/slack/alerts/handle-notification.ts";
-import { historyText } from "../../src/slack/blocks/history.ts";
-import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
-import { postmortemMarkdown } from "../../src/slack/blocks/postmortem.ts";
-import { parseRdevCommand } from "../../src/slack/commands/parse.ts";
 import { realisticRecord } from "../support/history.ts";
 
 const labels = {

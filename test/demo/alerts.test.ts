@@ -3,7 +3,7 @@
 
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { describe, expect, it } from "vitest";
+import { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
 import {
   type AlertState,
   evaluateAlerts,
@@ -11,8 +11,8 @@ import {
   type PodReading,
   startAlertEvaluator,
   webhookBody,
-} from "../../src/demo/alerts.ts";
-import { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
+} from "@rdev/demo/alerts.ts";
+import { describe, expect, it } from "vitest";
 
 const MI = 1024 * 1024;
 const rule = { ...HIGH_MEMORY_RULE, forMs: 60_000 };

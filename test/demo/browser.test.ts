@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { promisify } from "node:util";
+import { type Demo, startDemo } from "@rdev/demo/index.ts";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Demo, startDemo } from "../../src/demo/index.ts";
 import { CHROMIUM, hasChromium, launchChromium, type TestBrowser } from "../support/chromium.ts";
 
 const SHOTS = new URL("../../test-results/demo/", import.meta.url);

@@ -1,9 +1,10 @@
 // `npm run demo -- --clusters 2`: two simulated clusters side by side, a worker each with only its
 // own kubeconfig, one app; the scenario's alert (labelled cluster=b by the alert pipeline, as
 // Prometheus' external_labels do) opens b's incident, diagnosed by b's worker; a is not touched.
+
+import { type Demo, startDemo } from "@rdev/demo/index.ts";
+import { parseDemoArgs } from "@rdev/demo/options.ts";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Demo, startDemo } from "../../src/demo/index.ts";
-import { parseDemoArgs } from "../../src/demo/options.ts";
 import { waitFor } from "../e2e/wait.ts";
 
 let demo: Demo | null = null;

@@ -1,6 +1,6 @@
+import { scaledFor } from "@rdev/demo/alert-daemons.ts";
+import { parseDemoArgs } from "@rdev/demo/options.ts";
 import { describe, expect, it } from "vitest";
-import { scaledFor } from "../../src/demo/alert-daemons.ts";
-import { parseDemoArgs } from "../../src/demo/options.ts";
 
 describe("npm run demo flags", () => {
   it("defaults to the SSE leak at 20x on a free port with alerts", () => {

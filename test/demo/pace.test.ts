@@ -1,6 +1,7 @@
 // The demo's pacing: slow while a pod is critical and nobody has acted, fast otherwise.
+
+import { nextPhase, PacedClock, podsEvent } from "@rdev/demo/pace.ts";
 import { describe, expect, it } from "vitest";
-import { nextPhase, PacedClock, podsEvent } from "../../src/demo/pace.ts";
 
 const thresholds = { warningPercent: 80, criticalPercent: 95 };
 

@@ -5,10 +5,10 @@
 // both approve the Undo in the app's dialog, the previous limit comes back, and Diagnose again
 // posts a fresh diagnosis. Screenshots in test-results/demo-undo/.
 import { mkdir } from "node:fs/promises";
+import { alertmanagerBinary, prometheusBinary } from "@rdev/demo/alert-daemons.ts";
+import { type Demo, startDemo } from "@rdev/demo/index.ts";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertmanagerBinary, prometheusBinary } from "../../src/demo/alert-daemons.ts";
-import { type Demo, startDemo } from "../../src/demo/index.ts";
 import { CHROMIUM, hasChromium, launchChromium, type TestBrowser } from "../support/chromium.ts";
 
 const SHOTS = new URL("../../test-results/demo-undo/", import.meta.url);

@@ -1,8 +1,8 @@
+import { renderBlocks } from "@rdev/dev-slack/client/blocks.ts";
+import { type MessageContext, renderMessage } from "@rdev/dev-slack/client/message.ts";
+import type { SlackMessage } from "@rdev/dev-slack/client/types.ts";
+import { elementsOf, textOf, type VElement, type VNode } from "@rdev/dev-slack/client/vnode.ts";
 import { describe, expect, it } from "vitest";
-import { renderBlocks } from "../../src/devslack/client/blocks.ts";
-import { type MessageContext, renderMessage } from "../../src/devslack/client/message.ts";
-import type { SlackMessage } from "../../src/devslack/client/types.ts";
-import { elementsOf, textOf, type VElement, type VNode } from "../../src/devslack/client/vnode.ts";
 
 const ctx: MessageContext = {
   userName: (id) => ({ U0ONCALL1: "alice", U0RDEVBOT1: "rdev" })[id],

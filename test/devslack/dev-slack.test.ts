@@ -7,11 +7,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { UiState } from "@rdev/dev-slack/client/types.ts";
+import { type DevSlack, startDevSlack } from "@rdev/dev-slack/dev-slack.ts";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UiState } from "../../src/devslack/client/types.ts";
-import { type DevSlack, startDevSlack } from "../../src/devslack/dev-slack.ts";
 
 const SECRET = "dev-workspace-secret";
 const ALICE = "U0ONCALL1";

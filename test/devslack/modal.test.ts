@@ -1,17 +1,17 @@
-import { describe, expect, it } from "vitest";
-import { renderConfirm } from "../../src/devslack/client/confirm.ts";
-import type { MessageContext } from "../../src/devslack/client/message.ts";
-import { renderModal } from "../../src/devslack/client/modal.ts";
-import type { SlackMessage, UiState } from "../../src/devslack/client/types.ts";
+import { approvalModal } from "@rdev/bot/render/blocks/approval.ts";
+import { detailsBlocks, detailsModal } from "@rdev/bot/slack/details/view.ts";
+import { renderConfirm } from "@rdev/dev-slack/client/confirm.ts";
+import type { MessageContext } from "@rdev/dev-slack/client/message.ts";
+import { renderModal } from "@rdev/dev-slack/client/modal.ts";
+import type { SlackMessage, UiState } from "@rdev/dev-slack/client/types.ts";
 import {
   channelTimeline,
   elementAt,
   findMessage,
   threadTimeline,
-} from "../../src/devslack/client/view-model.ts";
-import { elementsOf, textOf, type VElement, type VNode } from "../../src/devslack/client/vnode.ts";
-import { approvalModal } from "../../src/slack/blocks/approval.ts";
-import { detailsBlocks, detailsModal } from "../../src/slack/details/view.ts";
+} from "@rdev/dev-slack/client/view-model.ts";
+import { elementsOf, textOf, type VElement, type VNode } from "@rdev/dev-slack/client/vnode.ts";
+import { describe, expect, it } from "vitest";
 import { criticalSseLeak } from "../support/diagnosis-fixtures.ts";
 
 const ctx: MessageContext = {

@@ -1,9 +1,9 @@
+import { code, codeBlock, escapeMrkdwn } from "@rdev/bot/render/blocks/escape.ts";
+import { emojify } from "@rdev/dev-slack/client/emoji.ts";
+import { decodeEntities, mrkdwn } from "@rdev/dev-slack/client/mrkdwn.ts";
+import { safeAttrs, safeUrl } from "@rdev/dev-slack/client/safe.ts";
+import { elementsOf, h, textOf, type VNode } from "@rdev/dev-slack/client/vnode.ts";
 import { describe, expect, it } from "vitest";
-import { emojify } from "../../src/devslack/client/emoji.ts";
-import { decodeEntities, mrkdwn } from "../../src/devslack/client/mrkdwn.ts";
-import { safeAttrs, safeUrl } from "../../src/devslack/client/safe.ts";
-import { elementsOf, h, textOf, type VNode } from "../../src/devslack/client/vnode.ts";
-import { code, codeBlock, escapeMrkdwn } from "../../src/slack/blocks/escape.ts";
 
 const ctx = {
   userName: (id: string) => ({ U0ONCALL1: "alice" })[id],

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
+import { type DevSlack, startDevSlack } from "@rdev/dev-slack/dev-slack.ts";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevSlack, startDevSlack } from "../../src/devslack/dev-slack.ts";
 import { CHROMIUM, hasChromium, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTinyApp, type TinyApp } from "./tiny-bolt-app.ts";
 

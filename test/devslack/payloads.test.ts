@@ -1,19 +1,19 @@
 // The payload examples in src/ are the real payloads in test/fixtures/slack/, and the dev
 // workspace's builders fill Slack's documented fields from what is on screen.
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import {
   actionOf,
   clickPayload,
   commandFields,
   splitCommand,
   submissionPayload,
-} from "../../src/devslack/interactions.ts";
-import * as examples from "../../src/devslack/payload-examples.ts";
-import { viewClosed } from "../../src/devslack/payloads.ts";
-import { parseAck } from "../../src/devslack/relay.ts";
-import { stateValues } from "../../src/devslack/view-state.ts";
-import type { SlackMessage, StoredView } from "../../src/devslack/workspace.ts";
+} from "@rdev/dev-slack/interactions.ts";
+import * as examples from "@rdev/dev-slack/payload-examples.ts";
+import { viewClosed } from "@rdev/dev-slack/payloads.ts";
+import { parseAck } from "@rdev/dev-slack/relay.ts";
+import { stateValues } from "@rdev/dev-slack/view-state.ts";
+import type { SlackMessage, StoredView } from "@rdev/dev-slack/workspace.ts";
+import { describe, expect, it } from "vitest";
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8"));

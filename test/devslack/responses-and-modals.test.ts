@@ -1,12 +1,13 @@
 // response_url posts shown as Slack shows them, and the modal stack following views.open and the
 // app's response_action answers.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { storeView } from "@rdev/dev-slack/methods.ts";
+import { createModals } from "@rdev/dev-slack/modals.ts";
+import { applyResponse, createResponseUrls } from "@rdev/dev-slack/response-urls.ts";
+import type { FakeSlackCall } from "@rdev/dev-slack/web-api.ts";
+import { Workspace } from "@rdev/dev-slack/workspace.ts";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { storeView } from "../../src/devslack/methods.ts";
-import { createModals } from "../../src/devslack/modals.ts";
-import { applyResponse, createResponseUrls } from "../../src/devslack/response-urls.ts";
-import type { FakeSlackCall } from "../../src/devslack/web-api.ts";
-import { Workspace } from "../../src/devslack/workspace.ts";
 
 const identity = {
   teamId: "T0RDEV0001",

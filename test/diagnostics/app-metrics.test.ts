@@ -1,8 +1,8 @@
+import { loadConfig } from "@rdev/bot/config.ts";
+import { noKnownMetrics, parseAppMetrics } from "@rdev/bot/diagnose/app-metrics.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { startAppProcess } from "@rdev/kube-sim/workload/index.ts";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { noKnownMetrics, parseAppMetrics } from "../../src/diagnostics/app-metrics.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { startAppProcess } from "../../src/simulator/workload/index.ts";
 
 const names = highMemoryRunbook(loadConfig({})).metricNames;
 

@@ -1,10 +1,10 @@
+import { loadConfig } from "@rdev/bot/config.ts";
+import { attributeHeap, type CauseInput, confidenceFor, rankCauses } from "@rdev/bot/diagnose/causes.ts";
+import { worstSeverity } from "@rdev/bot/diagnose/severity.ts";
+import type { PodRow } from "@rdev/bot/diagnose/types.ts";
+import { DEFAULT_CAUSE_RULES } from "@rdev/bot/runbooks/high-memory/causes.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { attributeHeap, type CauseInput, confidenceFor, rankCauses } from "../../src/diagnostics/causes.ts";
-import { worstSeverity } from "../../src/diagnostics/severity.ts";
-import type { PodRow } from "../../src/diagnostics/types.ts";
-import { DEFAULT_CAUSE_RULES } from "../../src/runbooks/high-memory/causes.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
 import { heap, MI, row } from "../support/diagnosis-builders.ts";
 
 const runbook = highMemoryRunbook(loadConfig({}));
@@ -24,7 +24,7 @@ function rank(rows: PodRow[], extra: Partial<CauseInput> = {}) {
   });
 }
 
-// Figures in the shape of each runbook cause, ~10 minutes in (see src/simulator/workload/model.ts).
+// Figures in the shape of each runbook cause, ~10 minutes in (see packages/kube-sim/src/workload/model.ts).
 const steady = {
   sse: 300,
   commands: 8,

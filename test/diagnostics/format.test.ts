@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   formatAgo,
   formatBytes,
@@ -7,8 +6,9 @@ import {
   formatPercent,
   formatPoints,
   formatRatio,
-} from "../../src/diagnostics/format.ts";
-import { median, pearson, variation } from "../../src/diagnostics/stats.ts";
+} from "@rdev/bot/diagnose/format.ts";
+import { median, pearson, variation } from "@rdev/bot/diagnose/stats.ts";
+import { describe, expect, it } from "vitest";
 
 const MI = 1024 ** 2;
 

@@ -1,11 +1,12 @@
 // runDiagnosis against the in-memory FakeCluster: what is read, what degrades, what it costs.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import type { ClusterEvent } from "@rdev/bot/k8s/types.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type ScenarioName, startAppProcess } from "@rdev/kube-sim/workload/index.ts";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { runDiagnosis } from "../../src/diagnostics/run-diagnosis.ts";
-import type { ClusterEvent } from "../../src/k8s/types.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { type ScenarioName, startAppProcess } from "../../src/simulator/workload/index.ts";
 import { FakeCluster, kubeError, MI, pod, usage } from "../support/fake-cluster.ts";
 
 const START = Date.parse("2026-11-26T03:00:00Z");

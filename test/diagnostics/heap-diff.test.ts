@@ -1,7 +1,8 @@
 // heapGrowth: which allocation sites grew between two heap summaries, most first, with their share
 // of the growth; sites that shrank or are new are handled. Pure.
+
+import { heapGrowth } from "@rdev/bot/diagnose/heap-diff.ts";
 import { describe, expect, it } from "vitest";
-import { heapGrowth } from "../../src/diagnostics/heap-diff.ts";
 
 const site = (fn: string, bytes: number) => ({ function: fn, file: null, inuseBytes: bytes });
 

@@ -1,5 +1,5 @@
+import { createLimiter, settle, TimeoutError, withTimeout } from "@rdev/bot/diagnose/limit.ts";
 import { describe, expect, it } from "vitest";
-import { createLimiter, settle, TimeoutError, withTimeout } from "../../src/diagnostics/limit.ts";
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;

@@ -1,11 +1,12 @@
 // Table-driven tests of the pure parts: slog text and JSON lines, the log window (a line cut by
 // limitBytes is dropped), stuck clients, runaway commands, and which Traefik route carries a path.
+
+import { parseLog, summariseCommands, summariseSse } from "@rdev/bot/diagnose/logs/analyse-log.ts";
+import { hostOf, parseLogLine } from "@rdev/bot/diagnose/logs/parse-line.ts";
+import { proposedWriteTimeout } from "@rdev/bot/diagnose/traefik/analyse-traefik.ts";
+import { durationMs, routesToService } from "@rdev/bot/diagnose/traefik/routes.ts";
+import { RDEV_LOG_PATTERNS as P } from "@rdev/bot/runbooks/high-memory/logs.ts";
 import { describe, expect, it } from "vitest";
-import { parseLog, summariseCommands, summariseSse } from "../../src/diagnostics/logs/analyse-log.ts";
-import { hostOf, parseLogLine } from "../../src/diagnostics/logs/parse-line.ts";
-import { proposedWriteTimeout } from "../../src/diagnostics/traefik/analyse-traefik.ts";
-import { durationMs, routesToService } from "../../src/diagnostics/traefik/routes.ts";
-import { RDEV_LOG_PATTERNS as P } from "../../src/runbooks/high-memory/logs.ts";
 
 describe("parseLogLine", () => {
   it.each([

@@ -2,15 +2,16 @@
 // scenario what the logs say and what that does to the ranking (the same cluster diagnosed with
 // and without log reads), the OOM-killed container's last lines, the Traefik finding with and
 // without timeouts (and without CRDs, or forbidden), and the thread staying within Slack's limits.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { type Diagnosis, renderText, runDiagnosis } from "@rdev/bot/diagnose/index.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { diagnosisBlocks } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type Diagnosis, renderText, runDiagnosis } from "../../src/diagnostics/index.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
-import { diagnosisBlocks } from "../../src/slack/blocks/diagnosis.ts";
-import { slackLimitViolations } from "../../src/slack/blocks/limits.ts";
 
 const MINUTE = 60_000;
 let sim: Simulator | undefined;

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
 import {
   mergeOomKills,
   oomKillBeforeWindow,
   oomKillsFromEvents,
   oomKillsFromPods,
-} from "../../src/diagnostics/oom.ts";
-import type { ClusterEvent } from "../../src/k8s/types.ts";
+} from "@rdev/bot/diagnose/oom.ts";
+import type { ClusterEvent } from "@rdev/bot/k8s/types.ts";
+import { describe, expect, it } from "vitest";
 import { pod } from "../support/fake-cluster.ts";
 
 const NOW = Date.parse("2026-11-26T03:00:00Z");

@@ -1,4 +1,13 @@
 import { gunzipSync, gzipSync } from "node:zlib";
+import { PprofError, summariseHeapProfile } from "@rdev/bot/diagnose/pprof.ts";
+import {
+  type AppStartOptions,
+  LOAD,
+  RDEV_METRICS,
+  SCENARIO_HEAP_SITES,
+  SCENARIOS,
+  startAppProcess,
+} from "@rdev/kube-sim/workload/index.ts";
 import {
   Line,
   Location,
@@ -9,15 +18,6 @@ import {
   ValueType,
 } from "pprof-format";
 import { describe, expect, it } from "vitest";
-import { PprofError, summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
-import {
-  type AppStartOptions,
-  LOAD,
-  RDEV_METRICS,
-  SCENARIO_HEAP_SITES,
-  SCENARIOS,
-  startAppProcess,
-} from "../../src/simulator/workload/index.ts";
 
 const T0 = Date.parse("2026-11-26T03:00:00Z");
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
+import { renderText } from "@rdev/bot/diagnose/render-text.ts";
 import { describe, expect, it } from "vitest";
-import { renderText } from "../../src/diagnostics/render-text.ts";
 import {
   criticalSseLeak,
   forbidden,

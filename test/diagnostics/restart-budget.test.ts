@@ -1,8 +1,9 @@
 // The restart budget: restarts of the workload in the window, the kubelet's and the bot's alike;
 // past it, restarts are not offered and the advice says plainly that they hide a leak.
+
+import { loadConfig } from "@rdev/bot/config.ts";
+import { kubeletRestarts, restartBudget } from "@rdev/bot/diagnose/restart-budget.ts";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { kubeletRestarts, restartBudget } from "../../src/diagnostics/restart-budget.ts";
 import { pod } from "../support/fake-cluster.ts";
 
 const NOW = Date.parse("2026-12-06T06:00:00Z");

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   atLeast,
   overallTrend,
@@ -6,7 +5,8 @@ import {
   severityForPercent,
   trendDirection,
   worstSeverity,
-} from "../../src/diagnostics/severity.ts";
+} from "@rdev/bot/diagnose/severity.ts";
+import { describe, expect, it } from "vitest";
 
 const t = { warningPercent: 80, criticalPercent: 95 };
 

@@ -1,12 +1,13 @@
-// runDiagnosis through the real client (src/k8s) against the Kubernetes API simulator, for each
+// runDiagnosis through the real client (packages/bot/src/k8s) against the Kubernetes API simulator, for each
 // of the runbook's causes plus a steady workload, ~9 simulated minutes in.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { type HeapMode, runDiagnosis } from "@rdev/bot/diagnose/index.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type HeapMode, runDiagnosis } from "../../src/diagnostics/index.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
 
 const MINUTE = 60_000;
 let sim: Simulator | undefined;

@@ -11,9 +11,9 @@
 //      "Diagnose again".
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import { postmortemMarkdown } from "@rdev/bot/render/blocks/postmortem.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { summariseIncident } from "../../src/history/summary.ts";
-import { postmortemMarkdown } from "../../src/slack/blocks/postmortem.ts";
 import { setYamlValues } from "../alerts/rewrite.ts";
 import { RECEIVER_FILE } from "../alerts/tools.ts";
 import {

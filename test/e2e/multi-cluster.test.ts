@@ -2,12 +2,13 @@
 // diagnosed and remediated in b only (a's API sees no write and its pods keep their UIDs); with
 // b's worker stopped, b's incident says plainly that its worker is unavailable while a's incident
 // is diagnosed and remediated; once b's worker is back, b's queued diagnosis runs and the notice goes.
+
+import type { Proposal } from "@rdev/bot/propose/proposal-model.ts";
+import { jobIds } from "@rdev/bot/queue/jobs.ts";
+import { QUEUE_PREFIX } from "@rdev/bot/redis-keys.ts";
+import { remediateJob } from "@rdev/bot/slack/approvals/approve.ts";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
-import { jobIds } from "../../src/queue/jobs.ts";
-import { QUEUE_PREFIX } from "../../src/redis-keys.ts";
-import type { Proposal } from "../../src/remediation/proposal-model.ts";
-import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { type ClustersStack, startClusters } from "./clusters.ts";
 import { ALERT_CHANNEL } from "./stack.ts";
 import { waitFor } from "./wait.ts";

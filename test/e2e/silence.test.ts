@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { summariseIncident } from "../../src/history/summary.ts";
 import { setYamlValues } from "../alerts/rewrite.ts";
 import { RECEIVER_FILE, run } from "../alerts/tools.ts";
 import {

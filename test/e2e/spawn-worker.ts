@@ -1,4 +1,4 @@
-// The worker as a real child process (`node --import tsx src/worker.ts`, what `npm run worker`
+// The worker as a real child process (`node --import tsx packages/bot/src/worker.ts`, what `npm run worker`
 // runs), for tests that kill it. Resolves once it prints its listening line.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ export type SpawnedWorker = {
 };
 
 export async function spawnWorker(env: Record<string, string>, timeoutMs = 20_000): Promise<SpawnedWorker> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/bot/src/worker.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

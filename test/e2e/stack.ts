@@ -3,20 +3,20 @@
 // clock whose speed the test changes (minutes of leak in seconds, then slow enough to act before
 // the OOM killer does).
 import { readFileSync } from "node:fs";
+import type { Clock } from "@rdev/bot/clock.ts";
+import { type AppConfig, loadAppConfig, loadWorkerConfig } from "@rdev/bot/config.ts";
+import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { buildAppDeps } from "@rdev/bot/slack/build-deps.ts";
+import { type SlackAppHandle, startSlackApp } from "@rdev/bot/slack/create-app.ts";
+import type { AppDeps } from "@rdev/bot/slack/deps.ts";
+import type { WorkerEvent } from "@rdev/bot/worker/deps.ts";
+import { startWorkerProcess, type WorkerProcess } from "@rdev/bot/worker/main.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
-import type { Clock } from "../../src/clock.ts";
-import { type AppConfig, loadAppConfig, loadWorkerConfig } from "../../src/config.ts";
-import type { AlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { createCluster } from "../../src/k8s/client.ts";
-import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { buildAppDeps } from "../../src/slack/build-deps.ts";
-import { type SlackAppHandle, startSlackApp } from "../../src/slack/create-app.ts";
-import type { AppDeps } from "../../src/slack/deps.ts";
-import type { WorkerEvent } from "../../src/worker/deps.ts";
-import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, signedInteraction, viewSubmission } from "../support/slack-sign.ts";

@@ -1,20 +1,21 @@
 // One clock per fact: against a simulated cluster whose clock runs 20x faster than real time, what
 // people read (the diagnosis footer, the snapshot's time, the postmortem's figures) is real time,
 // and the cluster's clock is only said after it, labelled. With one clock (speed 1) no label.
+
+import { ManualClock, ScaledClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { formatWhen, whenParts } from "@rdev/bot/diagnose/when.ts";
+import { DiagnosisData, ENTRY } from "@rdev/bot/history/entries.ts";
+import { parseSnapshot, toSnapshot } from "@rdev/bot/history/snapshot.ts";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import type { TimelineEntry } from "@rdev/bot/intake/model.ts";
+import { diagnosisBlocks } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { postmortemMarkdown } from "@rdev/bot/render/blocks/postmortem.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { chartClock } from "@rdev/bot/worker/chart.ts";
 import { describe, expect, it } from "vitest";
-import { ManualClock, ScaledClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { runDiagnosis } from "../../src/diagnostics/run-diagnosis.ts";
-import type { Diagnosis } from "../../src/diagnostics/types.ts";
-import { formatWhen, whenParts } from "../../src/diagnostics/when.ts";
-import { DiagnosisData, ENTRY } from "../../src/history/entries.ts";
-import { parseSnapshot, toSnapshot } from "../../src/history/snapshot.ts";
-import { summariseIncident } from "../../src/history/summary.ts";
-import type { TimelineEntry } from "../../src/incidents/model.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { diagnosisBlocks } from "../../src/slack/blocks/diagnosis.ts";
-import { postmortemMarkdown } from "../../src/slack/blocks/postmortem.ts";
-import { chartClock } from "../../src/worker/chart.ts";
 import { FakeCluster, MI, pod, usage } from "../support/fake-cluster.ts";
 import { realisticRecord, sseLeakSnapshot } from "../support/history.ts";
 

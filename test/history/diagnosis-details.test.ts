@@ -2,11 +2,11 @@
 // it was, expires with the history, and a value someone wrote into Redis by hand can neither
 // mention, link nor add controls.
 import { gzipSync } from "node:zlib";
+import { createDiagnosisDetailsStore } from "@rdev/bot/history/diagnosis-details.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { detailsBlocks } from "@rdev/bot/slack/details/view.ts";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { detailsBlocks } from "../../src/slack/details/view.ts";
 import { criticalSseLeak, manyPods } from "../support/diagnosis-fixtures.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 

@@ -1,9 +1,10 @@
 // Timeline entries: every kind parses to its typed shape, including the entries the worker writes
 // with its own `record` today; anything unknown or malformed is kept as "other", never dropped.
+
+import { describeEntry } from "@rdev/bot/history/describe.ts";
+import { ENTRY, parseEntry } from "@rdev/bot/history/entries.ts";
+import type { TimelineEntry } from "@rdev/bot/intake/model.ts";
 import { describe, expect, it } from "vitest";
-import { describeEntry } from "../../src/history/describe.ts";
-import { ENTRY, parseEntry } from "../../src/history/entries.ts";
-import type { TimelineEntry } from "../../src/incidents/model.ts";
 import { sseLeakSnapshot } from "../support/history.ts";
 
 const AT = Date.parse("2026-11-26T03:00:00Z");
@@ -43,7 +44,7 @@ describe("parseEntry", () => {
       e("diagnosis", { snapshot: sseLeakSnapshot("2026-11-26T03:00:00.000Z"), proposals: ["p1", "p2"] }),
       "Diagnosis: warning, peak 93.4% on rdev-api-7d9f8b6c5d-x2k4q, rising, likely SSE connection leak (high), 1 OOM kill, 2 action(s) proposed",
     ],
-    // The worker's own diagnosis summary (src/worker/process-diagnose.ts).
+    // The worker's own diagnosis summary (packages/bot/src/worker/process-diagnose.ts).
     [
       e("diagnosis_posted", {
         requestId: "incident-x",
@@ -74,7 +75,7 @@ describe("parseEntry", () => {
       }),
       "Restart pod applied in 1s: Evicted rdev-api-a",
     ],
-    // The worker's failure entry (src/worker/process-remediate.ts).
+    // The worker's failure entry (packages/bot/src/worker/process-remediate.ts).
     [
       e("action_failed", {
         proposalId: "p1",

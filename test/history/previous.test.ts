@@ -1,22 +1,23 @@
 // previousSnapshot / previousDiagnosis in real Redis: the incident's latest stored diagnosis, else
 // the workload's latest, only when recent; failed diagnoses are never a baseline; recordDiagnosis
 // copes with an incident that expired.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/index.ts";
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { previousDiagnosis, previousSnapshot } from "@rdev/bot/history/previous.ts";
+import { recordDiagnosis } from "@rdev/bot/history/record.ts";
+import { toSnapshot } from "@rdev/bot/history/snapshot.ts";
+import { createSnapshotStore } from "@rdev/bot/history/snapshots.ts";
+import { incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import { createIncidentStore } from "@rdev/bot/intake/store.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { startSimulator } from "@rdev/kube-sim/index.ts";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { runDiagnosis } from "../../src/diagnostics/index.ts";
-import type { Diagnosis } from "../../src/diagnostics/types.ts";
-import { previousDiagnosis, previousSnapshot } from "../../src/history/previous.ts";
-import { recordDiagnosis } from "../../src/history/record.ts";
-import { toSnapshot } from "../../src/history/snapshot.ts";
-import { createSnapshotStore } from "../../src/history/snapshots.ts";
-import { incidentKey } from "../../src/incidents/incident-key.ts";
-import { createIncidentStore } from "../../src/incidents/store.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { startSimulator } from "../../src/simulator/index.ts";
 import { memoryAlert, PODS } from "../support/history.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 

@@ -1,15 +1,16 @@
 // The stored Diagnosis snapshot: the next diagnosis computes exactly the same trend and growth
 // evidence from it as from the full Diagnosis (simulated SSE leak, real client), it survives JSON,
 // it is smaller, and it stays bounded for huge deployments.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/index.ts";
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { parseSnapshot, SNAPSHOT_MAX_PODS, toPrevious, toSnapshot } from "@rdev/bot/history/snapshot.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { loadConfig } from "../../src/config.ts";
-import { runDiagnosis } from "../../src/diagnostics/index.ts";
-import type { Diagnosis } from "../../src/diagnostics/types.ts";
-import { parseSnapshot, SNAPSHOT_MAX_PODS, toPrevious, toSnapshot } from "../../src/history/snapshot.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 
 const MINUTE = 60_000;
 let sim: Simulator | undefined;

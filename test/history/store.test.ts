@@ -1,14 +1,15 @@
 // The incident history in real Redis: timelines survive a restart of the app (a new store on a new
 // connection), retention is enforced (TTLs, index trimming, timeline cap) on an injected clock,
 // concurrent writers lose nothing, and the read paths (readMany, matchIds, permalinks) behave.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { ENTRY, parseEntry } from "@rdev/bot/history/entries.ts";
+import { loadHistory } from "@rdev/bot/history/query.ts";
+import { recordApproval } from "@rdev/bot/history/record.ts";
+import { incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import { createIncidentStore } from "@rdev/bot/intake/store.ts";
+import { createRedis, type RedisClient, waitUntilReady } from "@rdev/bot/redis.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { ENTRY, parseEntry } from "../../src/history/entries.ts";
-import { loadHistory } from "../../src/history/query.ts";
-import { recordApproval } from "../../src/history/record.ts";
-import { incidentKey } from "../../src/incidents/incident-key.ts";
-import { createIncidentStore } from "../../src/incidents/store.ts";
-import { createRedis, type RedisClient, waitUntilReady } from "../../src/redis.ts";
 import { memoryAlert, PODS, seedIncident } from "../support/history.ts";
 import { type RedisUnderTest, startTopology } from "../support/redis-topology.ts";
 
@@ -153,7 +154,7 @@ describe("retention", () => {
   });
 
   it("uses HISTORY_RETENTION's default of 90 days when the app builds its store", async () => {
-    const { loadConfig } = await import("../../src/config.ts");
+    const { loadConfig } = await import("@rdev/bot/config.ts");
     expect(loadConfig({}).historyRetentionMs).toBe(90 * DAY);
     expect(loadConfig({ HISTORY_RETENTION: "14d" }).historyRetentionMs).toBe(14 * DAY);
     expect(() => loadConfig({ HISTORY_RETENTION: "forever" })).toThrow(/HISTORY_RETENTION/);

@@ -1,8 +1,9 @@
 // summariseIncident: peak, cause, actions and outcome from a timeline. Pure, table-driven.
+
+import { DiagnosisData, ENTRY, type OutcomeData } from "@rdev/bot/history/entries.ts";
+import { type Outcome, summariseIncident } from "@rdev/bot/history/summary.ts";
+import type { Incident, TimelineEntry } from "@rdev/bot/intake/model.ts";
 import { describe, expect, it } from "vitest";
-import { DiagnosisData, ENTRY, type OutcomeData } from "../../src/history/entries.ts";
-import { type Outcome, summariseIncident } from "../../src/history/summary.ts";
-import type { Incident, TimelineEntry } from "../../src/incidents/model.ts";
 import { sseLeakSnapshot } from "../support/history.ts";
 
 const T0 = Date.parse("2026-11-26T02:51:00Z");

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
 import {
   AlertmanagerPayloadError,
   AlertmanagerWebhook,
   alertTime,
   parseAlertmanagerWebhook,
-} from "../../src/incidents/alertmanager.ts";
+} from "@rdev/bot/intake/alertmanager.ts";
+import { describe, expect, it } from "vitest";
 
 const raw = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/alertmanager/${name}`, import.meta.url), "utf8"));

@@ -1,9 +1,10 @@
 // The dashboard link: the template filled with the incident's namespace, pod and time range, every
 // value URI-encoded (a label value cannot change the URL's shape). Pure.
+
+import { loadConfig } from "@rdev/bot/config.ts";
+import { dashboardLink } from "@rdev/bot/intake/dashboard.ts";
+import type { Incident } from "@rdev/bot/intake/model.ts";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { dashboardLink } from "../../src/incidents/dashboard.ts";
-import type { Incident } from "../../src/incidents/model.ts";
 
 const T0 = Date.parse("2026-12-06T03:00:00Z");
 const incident = (over: Partial<Incident> = {}): Incident =>

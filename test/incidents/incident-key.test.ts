@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
+import { parseAlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
 import {
   alertFamily,
   formatIncidentKey,
   incidentKey,
   incidentKeyParts,
   workloadFromPodName,
-} from "../../src/incidents/incident-key.ts";
+} from "@rdev/bot/intake/incident-key.ts";
+import { describe, expect, it } from "vitest";
 
 const fixture = (name: string) =>
   parseAlertmanagerWebhook(

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Alert, parseAlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import { createIncidentStore, IncidentNotFoundError } from "@rdev/bot/intake/store.ts";
+import { createRedis, type RedisClient, RedisUnavailableError, waitUntilReady } from "@rdev/bot/redis.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Alert, parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { incidentKey } from "../../src/incidents/incident-key.ts";
-import { createIncidentStore, IncidentNotFoundError } from "../../src/incidents/store.ts";
-import { createRedis, type RedisClient, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
 import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
 const firing = parseAlertmanagerWebhook(

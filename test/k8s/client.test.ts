@@ -4,11 +4,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { connectCluster } from "@rdev/bot/k8s/index.ts";
+import { kubeConfigFromString, loadKubeConfig } from "@rdev/bot/k8s/kubeconfig.ts";
 import { describe, expect, it } from "vitest";
-import { createCluster } from "../../src/k8s/client.ts";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { connectCluster } from "../../src/k8s/index.ts";
-import { kubeConfigFromString, loadKubeConfig } from "../../src/k8s/kubeconfig.ts";
 import { advanceUntil, CONTAINER, DEPLOYMENT, errorOf, NS, readyPods, SELECTOR, setup } from "./sim-setup.ts";
 
 describe("reads", () => {

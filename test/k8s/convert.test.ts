@@ -1,5 +1,4 @@
 import type { CoreV1Event, V1Deployment, V1Pod } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
 import {
   isRolloutComplete,
   literalEnv,
@@ -9,7 +8,8 @@ import {
   toDeploymentInfo,
   toPodInfo,
   toPodMetrics,
-} from "../../src/k8s/convert.ts";
+} from "@rdev/bot/k8s/convert.ts";
+import { describe, expect, it } from "vitest";
 
 const t = (iso: string) => new Date(iso);
 

@@ -1,4 +1,3 @@
-import { expect, describe as group, it } from "vitest";
 import {
   codeForStatus,
   describe,
@@ -6,7 +5,8 @@ import {
   KubeError,
   type KubeErrorCode,
   type KubeErrorDetails,
-} from "../../src/k8s/errors.ts";
+} from "@rdev/bot/k8s/errors.ts";
+import { expect, describe as group, it } from "vitest";
 
 const details = (code: KubeErrorCode, extra: Partial<KubeErrorDetails> = {}): KubeErrorDetails => ({
   code,

@@ -1,8 +1,9 @@
 // createCluster's evidence reads against the simulator: bounded container logs (pods/log) and the
 // routes in front of rdev-api (Ingress, Traefik's IngressRoute and ServersTransport), with a
 // missing CRD (404) and RBAC refusals (403) as KubeErrors that say what is missing.
+
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
 import { describe, expect, it } from "vitest";
-import { KubeError } from "../../src/k8s/errors.ts";
 import { CONTAINER, NS, setup } from "./sim-setup.ts";
 
 const lines = (text: string) => text.split("\n").filter(Boolean);

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpMethod, KubeConfig, RequestContext } from "@kubernetes/client-node";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { kubeConfigFromString, loadKubeConfig, validateKubeConfig } from "@rdev/bot/k8s/kubeconfig.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createCluster } from "../../src/k8s/client.ts";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { kubeConfigFromString, loadKubeConfig, validateKubeConfig } from "../../src/k8s/kubeconfig.ts";
 
 let dir: string;
 

@@ -1,7 +1,7 @@
 import type { V1Container } from "@kubernetes/client-node";
+import { envPatch, memoryLimitPatch, restartPatch, restorePatch } from "@rdev/bot/k8s/patches.ts";
 import fastJsonPatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
-import { envPatch, memoryLimitPatch, restartPatch, restorePatch } from "../../src/k8s/patches.ts";
 
 const deploymentWith = (containers: V1Container[]) => ({ spec: { template: { spec: { containers } } } });
 

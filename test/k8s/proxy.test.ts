@@ -1,5 +1,5 @@
+import { isApiServerRefusal, proxyPath } from "@rdev/bot/k8s/proxy.ts";
 import { describe, expect, it } from "vitest";
-import { isApiServerRefusal, proxyPath } from "../../src/k8s/proxy.ts";
 
 describe("proxyPath", () => {
   it.each([

@@ -1,5 +1,5 @@
+import { parseQuantity, quantityToBytes, quantityToNanoCores } from "@rdev/bot/k8s/quantity.ts";
 import { describe, expect, it } from "vitest";
-import { parseQuantity, quantityToBytes, quantityToNanoCores } from "../../src/k8s/quantity.ts";
 
 describe("quantityToBytes", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { ApiException } from "@kubernetes/client-node";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { callSignal, createRunner, type RequestInfo } from "@rdev/bot/k8s/request.ts";
 import { describe, expect, it } from "vitest";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { callSignal, createRunner, type RequestInfo } from "../../src/k8s/request.ts";
 
 const call = { verb: "list", resource: "pods", namespace: "rdev", name: null };
 

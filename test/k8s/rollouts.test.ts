@@ -1,12 +1,13 @@
 // listReplicaSets and rollbackDeployment on client-node against the simulator, with kubectl's
 // `rollout history` as the judge of what the rollback did.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import { LOAD } from "@rdev/kube-sim/workload/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createCluster } from "../../src/k8s/client.ts";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { LOAD } from "../../src/simulator/workload/index.ts";
 import { type Kubectl, kubectlFor, table } from "../simulator/support/kubectl.ts";
 
 let sim: Simulator | undefined;

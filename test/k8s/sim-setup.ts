@@ -1,13 +1,14 @@
 // Shared setup for the simulator-backed tests of createCluster: a simulator on a free loopback
 // port driven by a ManualClock, and a Cluster built from the kubeconfig it hands out.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import type { RequestInfo } from "@rdev/bot/k8s/request.ts";
+import type { Cluster, DeploymentInfo, PodInfo } from "@rdev/bot/k8s/types.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, expect } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createCluster } from "../../src/k8s/client.ts";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
-import type { RequestInfo } from "../../src/k8s/request.ts";
-import type { Cluster, DeploymentInfo, PodInfo } from "../../src/k8s/types.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
 
 export const NS = "rdev";
 export const SELECTOR = "app=rdev-api";

@@ -1,7 +1,7 @@
 import { ApiException } from "@kubernetes/client-node";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { apiMessageOf, type KubeCall, parseStatus, toKubeError } from "@rdev/bot/k8s/to-kube-error.ts";
 import { describe, expect, it } from "vitest";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { apiMessageOf, type KubeCall, parseStatus, toKubeError } from "../../src/k8s/to-kube-error.ts";
 
 const listPods: KubeCall = { verb: "list", resource: "pods", namespace: "rdev", name: null };
 const evict: KubeCall = { verb: "create", resource: "pods/eviction", namespace: "rdev", name: "rdev-api-x" };

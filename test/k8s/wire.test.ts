@@ -5,12 +5,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import type { RequestInfo } from "@rdev/bot/k8s/request.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCluster } from "../../src/k8s/client.ts";
-import { KubeError } from "../../src/k8s/errors.ts";
-import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
-import type { RequestInfo } from "../../src/k8s/request.ts";
-import type { Cluster } from "../../src/k8s/types.ts";
 
 type Seen = {
   method: string;

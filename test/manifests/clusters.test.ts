@@ -2,8 +2,8 @@
 // cluster. Each overlay is exactly the base's part for it; the app holds no cluster credentials;
 // every worker overlay names its own cluster, and the app's CLUSTERS lists exactly those overlays.
 import { readdirSync } from "node:fs";
+import { loadAppConfig, loadWorkerConfig } from "@rdev/bot/config.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadAppConfig, loadWorkerConfig } from "../../src/config.ts";
 import { containerEnv } from "./support/pod-env.ts";
 import {
   id,

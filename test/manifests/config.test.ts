@@ -1,8 +1,7 @@
-// The ConfigMap and the Secret template against the settings the processes read (src/config.ts):
+// The ConfigMap and the Secret template against the settings the processes read (packages/bot/src/config.ts):
 // no misspelt or unknown key, every required setting provided, and the app and the worker start
 // with exactly the environment their Deployments give them (ports matching the probes' ports).
 import type { V1Deployment } from "@kubernetes/client-node";
-import { beforeAll, describe, expect, it } from "vitest";
 import {
   AppEnvSchema,
   ConfigError,
@@ -10,7 +9,8 @@ import {
   loadAppConfig,
   loadWorkerConfig,
   WorkerEnvSchema,
-} from "../../src/config.ts";
+} from "@rdev/bot/config.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { containerEnv, type Sources } from "./support/pod-env.ts";
 import { type K8sObject, kubectl, kustomize, MANIFESTS_DIR, only, readObjects } from "./support/render.ts";
 

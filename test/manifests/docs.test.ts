@@ -1,9 +1,9 @@
 // README.md against the code and the manifests: every setting the processes read is documented,
 // and the "Install in a cluster" steps name the real files, Secret keys and Alertmanager receiver.
 import { readFileSync } from "node:fs";
+import { AppEnvSchema, EnvSchema, WorkerEnvSchema } from "@rdev/bot/config.ts";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { AppEnvSchema, EnvSchema, WorkerEnvSchema } from "../../src/config.ts";
 import { ALERTS_DIR, MANIFESTS_DIR, readObjects } from "./support/render.ts";
 
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

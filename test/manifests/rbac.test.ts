@@ -2,11 +2,12 @@
 // every Cluster method (the only way the bot touches Kubernetes) is driven against the simulator,
 // each API request is recorded as the API server sees it, and the rendered Role/ClusterRole rules
 // are evaluated with a small RBAC matcher (support/rbac.ts).
+
+import { loadConfig, WorkerEnvSchema } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, WorkerEnvSchema } from "../../src/config.ts";
-import { runDiagnosis } from "../../src/diagnostics/run-diagnosis.ts";
-import type { Cluster } from "../../src/k8s/types.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
 import {
   atoms,
   describeRequest,
@@ -149,7 +150,7 @@ describe.skipIf(kubectl === null)("manifests/ RBAC against every call the worker
   const requestsOf = (method: MethodName) =>
     records.filter((r) => r.method === method).flatMap((r) => r.server);
   /**
-   * Restarting a pod (src/remediation/actions/restart-pod.ts) evicts it; it deletes it instead only
+   * Restarting a pod (packages/bot/src/remediate/actions/restart-pod.ts) evicts it; it deletes it instead only
    * when the eviction is forbidden and ALLOW_DELETE_FALLBACK is on. So exactly one of evictPod and
    * deletePod must be granted: eviction, unless the ConfigMap opts into the delete fallback and the
    * Role withholds eviction. Every other method is always reachable.

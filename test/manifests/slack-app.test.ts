@@ -5,12 +5,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { RDEV_COMMAND } from "@rdev/bot/slack/commands/listener.ts";
+import { SLACK_EVENTS_PATH } from "@rdev/bot/slack/http/server.ts";
 import { webApi } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { RDEV_COMMAND } from "../../src/slack/commands/listener.ts";
-import { SLACK_EVENTS_PATH } from "../../src/slack/http/server.ts";
 import { MANIFESTS_DIR } from "./support/render.ts";
 import { scan, scanSources } from "./support/slack-calls.ts";
 

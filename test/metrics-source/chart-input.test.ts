@@ -1,8 +1,8 @@
+import type { OomKill } from "@rdev/bot/diagnose/types.ts";
+import { memoryChartSvg } from "@rdev/bot/render/charts/memory-chart.ts";
+import { chartInputFromHistory, oomKillEvents } from "@rdev/bot/samples/chart-input.ts";
+import type { MemoryHistory } from "@rdev/bot/samples/types.ts";
 import { describe, expect, it } from "vitest";
-import { memoryChartSvg } from "../../src/charts/memory-chart.ts";
-import type { OomKill } from "../../src/diagnostics/types.ts";
-import { chartInputFromHistory, oomKillEvents } from "../../src/metrics-source/chart-input.ts";
-import type { MemoryHistory } from "../../src/metrics-source/types.ts";
 
 const T0 = Date.UTC(2026, 10, 3, 14, 0, 0);
 const history: MemoryHistory = {

@@ -1,5 +1,5 @@
+import { limitChanges, limitTimeline } from "@rdev/bot/samples/limit-events.ts";
 import { describe, expect, it } from "vitest";
-import { limitChanges, limitTimeline } from "../../src/metrics-source/limit-events.ts";
 
 const Mi = 1024 * 1024;
 

@@ -3,9 +3,9 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MetricsSourceError } from "@rdev/bot/samples/errors.ts";
+import { prometheusRangeSource } from "@rdev/bot/samples/prometheus-range-source.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MetricsSourceError } from "../../src/metrics-source/errors.ts";
-import { prometheusRangeSource } from "../../src/metrics-source/prometheus-range-source.ts";
 
 type Reply = { status: number; body: string; contentType?: string } | "hang";
 

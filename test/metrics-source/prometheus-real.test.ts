@@ -5,13 +5,13 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { memoryChartPng, memoryChartSvg } from "@rdev/bot/render/charts/memory-chart.ts";
+import { chartInputFromHistory } from "@rdev/bot/samples/chart-input.ts";
+import { MetricsSourceError } from "@rdev/bot/samples/errors.ts";
+import { prometheusRangeSource } from "@rdev/bot/samples/prometheus-range-source.ts";
+import type { MemoryHistory, MemoryHistorySource } from "@rdev/bot/samples/types.ts";
+import { type KubeMetricsPod, renderKubeMetrics } from "@rdev/kube-sim/kube-metrics.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryChartPng, memoryChartSvg } from "../../src/charts/memory-chart.ts";
-import { chartInputFromHistory } from "../../src/metrics-source/chart-input.ts";
-import { MetricsSourceError } from "../../src/metrics-source/errors.ts";
-import { prometheusRangeSource } from "../../src/metrics-source/prometheus-range-source.ts";
-import type { MemoryHistory, MemoryHistorySource } from "../../src/metrics-source/types.ts";
-import { type KubeMetricsPod, renderKubeMetrics } from "../../src/simulator/kube-metrics.ts";
 import { pngSize, svgTexts } from "../charts/svg.ts";
 import { prometheusBinary, startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
 

@@ -1,10 +1,5 @@
+import { memoryLimitQuery, promString, rangeParams, workingSetQuery } from "@rdev/bot/samples/promql.ts";
 import { describe, expect, it } from "vitest";
-import {
-  memoryLimitQuery,
-  promString,
-  rangeParams,
-  workingSetQuery,
-} from "../../src/metrics-source/promql.ts";
 
 describe("PromQL", () => {
   const target = { namespace: "rdev", container: "rdev-api" };

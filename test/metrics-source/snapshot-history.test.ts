@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
 import {
   historyFromSnapshots,
   type MemorySnapshot,
   recordSnapshot,
   snapshotFromDiagnosis,
   snapshotHistorySource,
-} from "../../src/metrics-source/snapshot-history-source.ts";
+} from "@rdev/bot/samples/snapshot-history-source.ts";
+import { describe, expect, it } from "vitest";
 import { row } from "../support/diagnosis-builders.ts";
 import { healthy } from "../support/diagnosis-fixtures.ts";
 

@@ -1,8 +1,8 @@
 // The app's /metrics move when its flows run: signed Slack requests and Alertmanager notifications
 // through the real HTTP server, scraped over HTTP and parsed by an independent parser.
 import { readFileSync } from "node:fs";
+import { postDiagnosis } from "@rdev/bot/slack/post-diagnosis.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { postDiagnosis } from "../../src/slack/post-diagnosis.ts";
 import {
   ALERT_CHANNEL,
   AM_TOKEN,

@@ -1,16 +1,21 @@
 // The metrics shared by the app and the worker, each against the real thing: Slack calls through a
 // real WebClient against the fake Slack, Kubernetes requests through the real client against the
 // simulator, queue gauges against real BullMQ queues in Redis.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import {
+  CountedWebClient,
+  createSlackApiMetrics,
+  slackMethodOf,
+} from "@rdev/bot/slack-web/counted-client.ts";
+import { createKubeApiMetrics, registerQueueGauges, slackRequestKind } from "@rdev/bot/telemetry/metrics.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import { createKubeApiMetrics, registerQueueGauges, slackRequestKind } from "../../src/metrics.ts";
-import { CountedWebClient, createSlackApiMetrics, slackMethodOf } from "../../src/metrics-slack.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 import { blockActions, slashCommand } from "../support/slack-sign.ts";

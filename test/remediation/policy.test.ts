@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   type ActionKind,
   ApprovalPolicy,
@@ -8,7 +7,8 @@ import {
   RISKY_ACTIONS,
   requiredApprovals,
   whoCanApprove,
-} from "../../src/remediation/policy.ts";
+} from "@rdev/bot/approve/policy.ts";
+import { describe, expect, it } from "vitest";
 
 const ONCALL = "S0ONCALL";
 const policy = ApprovalPolicy.parse({ approverUserIds: ["U0LEAD"], approverGroupIds: [ONCALL] });

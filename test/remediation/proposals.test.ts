@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createRedis, type RedisClient, RedisUnavailableError, waitUntilReady } from "../../src/redis.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
 import {
   claimFailureMessage,
   createProposalStore,
   type ProposalInput,
   type ProposalStore,
-} from "../../src/remediation/proposals.ts";
+} from "@rdev/bot/propose/proposals.ts";
+import { createRedis, type RedisClient, RedisUnavailableError, waitUntilReady } from "@rdev/bot/redis.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisUnderTest, startTopology, topologyKind } from "../support/redis-topology.ts";
 
 let redis: RedisUnderTest;

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
   type SealedApproval,
@@ -8,7 +7,8 @@ import {
   signingKey,
   verifyOrigin,
   verifySeal,
-} from "../../src/remediation/seal.ts";
+} from "@rdev/bot/propose/seal.ts";
+import { describe, expect, it } from "vitest";
 
 const key = signingKey("k".repeat(32), "xoxb-unused");
 const approval: SealedApproval = {

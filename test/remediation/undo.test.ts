@@ -1,10 +1,11 @@
 // The pure parts of Undo: its parameters from a change's outcome, the decision against the value
 // the pod template has now, the words, and that an undo is approved like the change it undoes.
+
+import { ApprovalPolicy, mayApprove, requiredApprovals, rulesOf } from "@rdev/bot/approve/policy.ts";
+import type { DeploymentInfo } from "@rdev/bot/k8s/types.ts";
+import { currentValue, FROM_REFERENCE } from "@rdev/bot/remediate/actions/undo.ts";
+import { decideUndo, undoParamsFor, undoSpec, undoTitle, undoWords } from "@rdev/bot/remediate/undo.ts";
 import { describe, expect, it } from "vitest";
-import type { DeploymentInfo } from "../../src/k8s/types.ts";
-import { currentValue, FROM_REFERENCE } from "../../src/remediation/actions/undo.ts";
-import { ApprovalPolicy, mayApprove, requiredApprovals, rulesOf } from "../../src/remediation/policy.ts";
-import { decideUndo, undoParamsFor, undoSpec, undoTitle, undoWords } from "../../src/remediation/undo.ts";
 
 const spec = (params: Parameters<typeof undoSpec>[0]) => {
   const s = undoSpec(params);

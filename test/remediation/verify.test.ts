@@ -1,6 +1,6 @@
 // The runbook's verification verdicts and next steps, table-driven.
-import { describe, expect, it } from "vitest";
-import type { Action, RankedCause } from "../../src/diagnostics/types.ts";
+
+import type { Action, RankedCause } from "@rdev/bot/diagnose/types.ts";
 import {
   beforeAfter,
   climbing,
@@ -12,7 +12,8 @@ import {
   type Verdict,
   type VerifyInput,
   verifyVerdict,
-} from "../../src/remediation/verify.ts";
+} from "@rdev/bot/verify/verify.ts";
+import { describe, expect, it } from "vitest";
 
 const ACTION_AT = Date.parse("2026-11-26T03:10:00Z");
 

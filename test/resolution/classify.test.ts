@@ -1,14 +1,15 @@
 // classifyOutcome: why an incident ended, from the pods as they are and the bot's own actions.
 // Table-driven; every case names the fact that decides it, and "resolved on its own" only wins when
 // nothing else explains the ending.
-import { describe, expect, it } from "vitest";
+
 import {
   type BotAction,
   classifyOutcome,
   type PodFacts,
   replicaSetOfPodName,
-} from "../../src/resolution/classify.ts";
-import { describeOutcome, resolutionLine } from "../../src/resolution/describe.ts";
+} from "@rdev/bot/history/resolution/classify.ts";
+import { describeOutcome, resolutionLine } from "@rdev/bot/history/resolution/describe.ts";
+import { describe, expect, it } from "vitest";
 
 const T0 = Date.parse("2026-12-06T03:00:00Z");
 const MIN = 60_000;

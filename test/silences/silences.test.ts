@@ -1,11 +1,12 @@
 // The pure parts of silences: the incident's matchers, the resolved alerts the watch folds in for
 // alerts Alertmanager no longer holds, and what the root says while silenced.
+
+import { ENTRY } from "@rdev/bot/history/entries.ts";
+import { type Incident, type IncidentAlert, podsOf } from "@rdev/bot/intake/model.ts";
+import { incidentMatchers } from "@rdev/bot/intake/silences/matchers.ts";
+import { incidentRootBlocks } from "@rdev/bot/render/blocks/incident-root.ts";
+import { goneAlerts } from "@rdev/bot/slack/alerts/silence-watch.ts";
 import { describe, expect, it } from "vitest";
-import { ENTRY } from "../../src/history/entries.ts";
-import { type Incident, type IncidentAlert, podsOf } from "../../src/incidents/model.ts";
-import { incidentMatchers } from "../../src/silences/matchers.ts";
-import { goneAlerts } from "../../src/slack/alerts/silence-watch.ts";
-import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
 
 const T0 = Date.parse("2026-12-06T03:00:00Z");
 const alert = (fp: string, pod: string, status: "firing" | "resolved" = "firing"): IncidentAlert => ({

@@ -1,6 +1,7 @@
 // Bad requests get the real API server's Status bodies: 401, 404, 409, 422, 429, 400, 405.
+
+import type { Simulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/simulator/index.ts";
 import { client, manualSim } from "./support/client.ts";
 
 let sim: Simulator | undefined;

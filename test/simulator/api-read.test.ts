@@ -1,7 +1,7 @@
 // Reads: discovery, lists with selectors and pagination, Tables, watches, metrics.k8s.io, pod proxy.
 import { gunzipSync } from "node:zlib";
+import type { Simulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/simulator/index.ts";
 import { manualSim } from "./support/client.ts";
 import { MiB } from "./support/linear-app.ts";
 

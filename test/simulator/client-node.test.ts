@@ -1,9 +1,9 @@
 // The kubeconfig works for @kubernetes/client-node too (the bot's client): TLS with the
 // simulator's CA and the bearer token; errors arrive as the real Status bodies.
 import * as k8s from "@kubernetes/client-node";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 
 let sim: Simulator | undefined;
 afterEach(async () => {

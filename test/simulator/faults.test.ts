@@ -1,6 +1,7 @@
 // Injected faults look like the real API server's failures; delays never outlive close().
+
+import type { Simulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/simulator/index.ts";
 import { manualSim } from "./support/client.ts";
 
 let sim: Simulator | undefined;

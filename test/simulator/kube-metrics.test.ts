@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { type KubeMetricsPod, podOwner, renderKubeMetrics } from "@rdev/kube-sim/kube-metrics.ts";
 import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
-import { type KubeMetricsPod, podOwner, renderKubeMetrics } from "../../src/simulator/kube-metrics.ts";
 import { promtoolBinary } from "../support/prometheus.ts";
 
 const NOW = Date.parse("2026-11-26T03:00:00Z");

@@ -1,9 +1,10 @@
 // The runbook's own commands, run with the real kubectl 1.32 against the simulator: kubectl is
 // the independent judge of fidelity. (The runbook's `kubectl get events --since=5m` is not a
 // kubectl flag — kubectl rejects it — so it is not emulated; see the last test.)
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
 import { type Kubectl, kubectlFor, table } from "./support/kubectl.ts";
 
 let sim: Simulator | undefined;

@@ -1,7 +1,8 @@
 // Time-driven behaviour: OOM kills reported like a real kubelet, crash-loop back-off, deletes
 // and evictions replaced by the ReplicaSet, rollouts that start pods with the new spec.
+
+import type { Simulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/simulator/index.ts";
 import { manualSim } from "./support/client.ts";
 import { MiB } from "./support/linear-app.ts";
 

@@ -2,10 +2,11 @@
 // closing with ids and client addresses, commands starting, writing and finishing, stats lines) for
 // every scenario, and the kubelet's PodLogOptions (tail, since, previous, limit-bytes, timestamps)
 // behave as the real kubectl sees them.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import type { ScenarioName } from "@rdev/kube-sim/workload/types.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import type { ScenarioName } from "../../src/simulator/workload/types.ts";
 import { type Kubectl, kubectlFor } from "./support/kubectl.ts";
 
 let sim: Simulator | undefined;

@@ -1,6 +1,6 @@
+import { applyJsonPatch, applyMergePatch, PatchError } from "@rdev/kube-sim/json-patch.ts";
+import { applyStrategicMergePatch } from "@rdev/kube-sim/strategic-merge.ts";
 import { describe, expect, it } from "vitest";
-import { applyJsonPatch, applyMergePatch, PatchError } from "../../src/simulator/json-patch.ts";
-import { applyStrategicMergePatch } from "../../src/simulator/strategic-merge.ts";
 
 const deployment = () => ({
   spec: {

@@ -1,10 +1,5 @@
+import { canonicalQuantity, formatBytes, formatNanoCores, quantityValue } from "@rdev/kube-sim/quantity.ts";
 import { describe, expect, it } from "vitest";
-import {
-  canonicalQuantity,
-  formatBytes,
-  formatNanoCores,
-  quantityValue,
-} from "../../src/simulator/quantity.ts";
 
 describe("canonicalQuantity", () => {
   it.each([

@@ -1,9 +1,10 @@
 // The bad-rollout scenario's history as kubectl reads it (rollout history, --revision, rollout
 // undo): the simulator's ReplicaSets, revisions and change-cause must be what kubectl expects.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import { LOAD } from "@rdev/kube-sim/workload/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { LOAD } from "../../src/simulator/workload/index.ts";
 import { type Kubectl, kubectlFor, table } from "./support/kubectl.ts";
 
 let sim: Simulator | undefined;

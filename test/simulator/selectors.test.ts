@@ -1,12 +1,12 @@
-import { describe, expect, it } from "vitest";
 import {
   checkFieldsSupported,
   matchesFields,
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
-} from "../../src/simulator/selectors.ts";
-import { ApiError } from "../../src/simulator/status.ts";
+} from "@rdev/kube-sim/selectors.ts";
+import { ApiError } from "@rdev/kube-sim/status.ts";
+import { describe, expect, it } from "vitest";
 
 const labels = { app: "rdev-api", tier: "web", "pod-template-hash": "5d8f9c7b4" };
 

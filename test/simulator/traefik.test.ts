@@ -1,9 +1,10 @@
 // Traefik in front of rdev-api, as kubectl lists it from the simulator: an Ingress with Traefik's
 // annotations, Traefik's CRDs, IngressRoute and ServersTransport with and without timeouts, and a
 // cluster without the CRDs (traefik.io is not served).
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, startSimulator, type TraefikSetup } from "@rdev/kube-sim/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { type Simulator, startSimulator, type TraefikSetup } from "../../src/simulator/index.ts";
 import { type Kubectl, kubectlFor, table } from "./support/kubectl.ts";
 
 let sim: Simulator | undefined;

@@ -1,12 +1,12 @@
 // Small pure pieces: request parsing, ages, the TLS certificate, kubeconfig, names and hashes.
 import { X509Certificate } from "node:crypto";
+import { humanDuration } from "@rdev/kube-sim/human-duration.ts";
+import { kubeconfigYaml } from "@rdev/kube-sim/kubeconfig.ts";
+import { createRng, podTemplateHash, randomSuffix, uuid } from "@rdev/kube-sim/rand.ts";
+import { parseRequestInfo } from "@rdev/kube-sim/request-info.ts";
+import { parseProxyTarget } from "@rdev/kube-sim/routes/proxy.ts";
+import { selfSignedCertificate } from "@rdev/kube-sim/tls-cert.ts";
 import { describe, expect, it } from "vitest";
-import { humanDuration } from "../../src/simulator/human-duration.ts";
-import { kubeconfigYaml } from "../../src/simulator/kubeconfig.ts";
-import { createRng, podTemplateHash, randomSuffix, uuid } from "../../src/simulator/rand.ts";
-import { parseRequestInfo } from "../../src/simulator/request-info.ts";
-import { parseProxyTarget } from "../../src/simulator/routes/proxy.ts";
-import { selfSignedCertificate } from "../../src/simulator/tls-cert.ts";
 
 const info = (method: string, path: string) => {
   const url = new URL(path, "http://x");

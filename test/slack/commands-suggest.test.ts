@@ -1,7 +1,8 @@
 // "Did you mean …": table-driven over the mistakes people make at 3 a.m.
+
+import { parseRdevCommand } from "@rdev/bot/slack/commands/parse.ts";
+import { editDistance, suggestCommand } from "@rdev/bot/slack/commands/suggest.ts";
 import { describe, expect, it } from "vitest";
-import { parseRdevCommand } from "../../src/slack/commands/parse.ts";
-import { editDistance, suggestCommand } from "../../src/slack/commands/suggest.ts";
 
 const target = { namespace: "rdev", deployment: "rdev-api" };
 

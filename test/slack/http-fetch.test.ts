@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { gzipSync } from "node:zlib";
+import { createHttpFetch, type HttpFetch } from "@rdev/bot/slack/http/http-fetch.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpFetch, type HttpFetch } from "../../src/slack/http/http-fetch.ts";
 
 type Seen = {
   method: string;

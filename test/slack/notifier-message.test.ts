@@ -1,5 +1,5 @@
+import { type NotifierEvent, notifierAlert } from "@rdev/bot/slack/alerts/notifier-message.ts";
 import { describe, expect, it } from "vitest";
-import { type NotifierEvent, notifierAlert } from "../../src/slack/alerts/notifier-message.ts";
 
 const options = { alertName: "RdevAPIHighMemory", watchChannels: ["C0ALERTS01"], ownBotId: "B0RDEVBOT1" };
 const base: NotifierEvent = {

@@ -1,5 +1,5 @@
+import { parseRdevCommand, parseTarget } from "@rdev/bot/slack/commands/parse.ts";
 import { describe, expect, it } from "vitest";
-import { parseRdevCommand, parseTarget } from "../../src/slack/commands/parse.ts";
 
 const allowed = { namespace: "rdev", deployment: "rdev-api" };
 

@@ -1,15 +1,16 @@
 // postDiagnosis as the worker calls it: a WebClient (pointed at the fake Slack), the proposal store
 // on a private Redis, no Bolt.
+
+import { createDiagnosisDetailsStore } from "@rdev/bot/history/diagnosis-details.ts";
+import { createProposalStore, type ProposalStore } from "@rdev/bot/propose/proposals.ts";
+import { createRedis, waitUntilReady } from "@rdev/bot/redis.ts";
+import { DIAGNOSIS_DETAILS_ACTION } from "@rdev/bot/render/blocks/diagnosis-compact.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
+import { detailsBlocks } from "@rdev/bot/slack/details/view.ts";
+import { postDiagnosis, saveDiagnosisDetails } from "@rdev/bot/slack/post-diagnosis.ts";
 import { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
-import { createRedis, waitUntilReady } from "../../src/redis.ts";
-import { createProposalStore, type ProposalStore } from "../../src/remediation/proposals.ts";
-import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
-import { slackLimitViolations } from "../../src/slack/blocks/limits.ts";
-import { detailsBlocks } from "../../src/slack/details/view.ts";
-import { postDiagnosis, saveDiagnosisDetails } from "../../src/slack/post-diagnosis.ts";
 import { criticalSseLeak, forbidden, healthy } from "../support/diagnosis-fixtures.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";

@@ -1,10 +1,11 @@
 // People's names for files: users.info through the real WebClient against the fake Slack, which
 // answers with Slack's documented payload (user.name, user.real_name, user.profile.display_name),
 // cached, and a readable fallback when Slack cannot say (no users:read scope, unknown user).
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { createUserNames, displayName } from "@rdev/bot/slack-web/user-names.ts";
 import { webApi } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
-import { createUserNames, displayName } from "../../src/slack/user-names.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 
 const { WebClient, LogLevel } = webApi;

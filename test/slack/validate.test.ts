@@ -1,5 +1,5 @@
+import { validateModalValue } from "@rdev/bot/slack/approvals/validate.ts";
 import { describe, expect, it } from "vitest";
-import { validateModalValue } from "../../src/slack/approvals/validate.ts";
 
 const limits = { memoryLimitMaxBytes: 4 * 1024 ** 3, memoryLimitMax: "4Gi" };
 

@@ -1,2 +1,2 @@
-// Real Prometheus/Alertmanager daemons for tests: the demo's plumbing (src/demo/daemon.ts).
-export { type Daemon, findBinary, freePort, startDaemon } from "../../src/demo/daemon.ts";
+// Real Prometheus/Alertmanager daemons for tests: the demo's plumbing (packages/demo/src/daemon.ts).
+export { type Daemon, findBinary, freePort, startDaemon } from "@rdev/demo/daemon.ts";

@@ -1,7 +1,7 @@
 // Builders for PodRow and HeapSummary values in analysis tests (pure data, no cluster).
-import { emptyAppMetrics } from "../../src/diagnostics/app-metrics.ts";
-import { severityForPercent } from "../../src/diagnostics/severity.ts";
-import type { AppMetrics, HeapSummary, PodRow } from "../../src/diagnostics/types.ts";
+import { emptyAppMetrics } from "@rdev/bot/diagnose/app-metrics.ts";
+import { severityForPercent } from "@rdev/bot/diagnose/severity.ts";
+import type { AppMetrics, HeapSummary, PodRow } from "@rdev/bot/diagnose/types.ts";
 
 export const MI = 1024 ** 2;
 

@@ -1,13 +1,13 @@
 // Representative Diagnosis values for rendering tests, made by the real analysis (analyse) from
 // hand-written observations, so renderings are tested on what the bot would really produce.
 
-import { loadConfig } from "../../src/config.ts";
-import { analyse, failedDiagnosis } from "../../src/diagnostics/analyse.ts";
-import { emptyAppMetrics } from "../../src/diagnostics/app-metrics.ts";
-import type { Observations } from "../../src/diagnostics/gather.ts";
-import type { Diagnosis, HeapReport, PodProbe } from "../../src/diagnostics/types.ts";
-import type { ClusterEvent, PodInfo, PodMetrics } from "../../src/k8s/types.ts";
-import { highMemoryRunbook } from "../../src/runbooks/high-memory/index.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { analyse, failedDiagnosis } from "@rdev/bot/diagnose/analyse.ts";
+import { emptyAppMetrics } from "@rdev/bot/diagnose/app-metrics.ts";
+import type { Observations } from "@rdev/bot/diagnose/gather.ts";
+import type { Diagnosis, HeapReport, PodProbe } from "@rdev/bot/diagnose/types.ts";
+import type { ClusterEvent, PodInfo, PodMetrics } from "@rdev/bot/k8s/types.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
 import { heap } from "./diagnosis-builders.ts";
 import { kubeError, MI, pod, usage } from "./fake-cluster.ts";
 

@@ -1,7 +1,7 @@
 // An honest in-memory Cluster for unit tests: it returns the PodInfo, PodMetrics, events and proxy
 // answers it is given, filters like the API server (label and field selectors), records every call,
 // and can be told to fail or hang a call. Hung calls end only when the caller's signal aborts.
-import { KubeError, type KubeErrorCode } from "../../src/k8s/errors.ts";
+import { KubeError, type KubeErrorCode } from "@rdev/bot/k8s/errors.ts";
 import type {
   CallOptions,
   Cluster,
@@ -20,7 +20,7 @@ import type {
   RestoreRequest,
   RollbackResult,
   ServersTransportInfo,
-} from "../../src/k8s/types.ts";
+} from "@rdev/bot/k8s/types.ts";
 
 export type Method = keyof Cluster;
 export type Call = { method: Method; args: unknown[] };

@@ -1,7 +1,8 @@
 // Rate limits, server errors, file uploads and views of the fake Slack, through the real WebClient.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
 import { webApi } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.ts";
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from "./fake-slack.ts";
 
 const { WebClient, LogLevel, WebClientEvent } = webApi;

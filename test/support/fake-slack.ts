@@ -1,4 +1,4 @@
-// The fake Slack Web API now lives in src/devslack/ (the local dev workspace serves it too); tests
+// The fake Slack Web API now lives in packages/dev-slack/src/ (the local dev workspace serves it too); tests
 // keep importing it from here.
 export {
   type EphemeralMessage,
@@ -13,4 +13,4 @@ export {
   startFakeSlack,
   type WorkspaceIdentity,
   type WorkspaceUser,
-} from "../../src/devslack/web-api.ts";
+} from "@rdev/dev-slack/web-api.ts";

@@ -1,12 +1,12 @@
 // Judges the time-to-OOM forecast against the simulator, whose kills are real events: sample every
 // pod's working set through metrics.k8s.io (like the worker), forecast from the samples, then let
 // simulated time run until the container is OOM-killed and compare. Shared by the tests and bench.
-import { ManualClock } from "../../src/clock.ts";
-import { forecastPod, type MemoryPoint, type PodForecast } from "../../src/diagnostics/foresight/forecast.ts";
-import { createCluster, kubeConfigFromString } from "../../src/k8s/index.ts";
-import type { Cluster } from "../../src/k8s/types.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import type { ScenarioName } from "../../src/simulator/workload/types.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { forecastPod, type MemoryPoint, type PodForecast } from "@rdev/bot/diagnose/foresight/forecast.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import type { ScenarioName } from "@rdev/kube-sim/workload/types.ts";
 
 export type Judged = {
   scenario: ScenarioName;

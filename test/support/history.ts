@@ -3,18 +3,18 @@
 // (store, recording helpers): alerts with values, the thread, a diagnosis snapshot, a refused and
 // an accepted approval, the job's steps, a passed verification, the alerts clearing.
 
-import { DiagnosisData, ENTRY } from "../../src/history/entries.ts";
+import { DiagnosisData, ENTRY } from "@rdev/bot/history/entries.ts";
 import {
   recordApproval,
   recordJobOutcome,
   recordRefusal,
   recordVerification,
-} from "../../src/history/record.ts";
-import type { DiagnosisSnapshot } from "../../src/history/snapshot.ts";
-import type { Alert } from "../../src/incidents/alertmanager.ts";
-import { incidentKey } from "../../src/incidents/incident-key.ts";
-import type { Incident, TimelineEntry } from "../../src/incidents/model.ts";
-import type { IncidentRecord, IncidentStore } from "../../src/incidents/store.ts";
+} from "@rdev/bot/history/record.ts";
+import type { DiagnosisSnapshot } from "@rdev/bot/history/snapshot.ts";
+import type { Alert } from "@rdev/bot/intake/alertmanager.ts";
+import { incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import type { Incident, TimelineEntry } from "@rdev/bot/intake/model.ts";
+import type { IncidentRecord, IncidentStore } from "@rdev/bot/intake/store.ts";
 
 const MI = 1024 ** 2;
 

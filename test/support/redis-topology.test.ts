@@ -1,8 +1,9 @@
 // The test topologies themselves: a cluster spreads keys over three masters and refuses a
 // cross-slot script, and a Sentinel setup fails over to its replica when the master dies.
+
+import { createRedis, evalScript, waitForReplicas, waitUntilReady } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX } from "@rdev/bot/redis-keys.ts";
 import { describe, expect, it } from "vitest";
-import { createRedis, evalScript, waitForReplicas, waitUntilReady } from "../../src/redis.ts";
-import { KEY_PREFIX } from "../../src/redis-keys.ts";
 import { startRedisCluster, startRedisSentinel } from "./redis-topology.ts";
 
 describe("test topologies", () => {

@@ -10,9 +10,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { RedisTarget } from "@rdev/bot/config/redis.ts";
+import { freePort, ping } from "@rdev/demo/redis.ts";
 import { Redis } from "ioredis";
-import type { RedisTarget } from "../../src/config/redis.ts";
-import { freePort, ping } from "../../src/demo/redis.ts";
 import { startRedis, type TestRedis } from "./redis.ts";
 
 const run = promisify(execFile);

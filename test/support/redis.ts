@@ -1,3 +1,3 @@
-// A private, throw-away redis-server for tests: the demo's (src/demo/redis.ts), under the name the
+// A private, throw-away redis-server for tests: the demo's (packages/demo/src/redis.ts), under the name the
 // tests use.
-export { type PrivateRedis as TestRedis, startRedis } from "../../src/demo/redis.ts";
+export { type PrivateRedis as TestRedis, startRedis } from "@rdev/demo/redis.ts";

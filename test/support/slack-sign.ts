@@ -1,4 +1,4 @@
-// Signed Slack requests and Slack's payload shapes now live in src/devslack/ (the local dev
+// Signed Slack requests and Slack's payload shapes now live in packages/dev-slack/src/ (the local dev
 // workspace sends them to the app too); tests keep importing them from here. The payload examples
 // there are the ones in test/fixtures/slack/ (test/devslack/payloads.test.ts keeps them equal).
 export {
@@ -12,7 +12,7 @@ export {
   urlVerification,
   type ViewSubmissionOptions,
   viewSubmission,
-} from "../../src/devslack/payloads.ts";
+} from "@rdev/dev-slack/payloads.ts";
 export {
   type SignedPostOptions,
   type SlackSignatureHeaders,
@@ -21,4 +21,4 @@ export {
   signedPost,
   signedSlashCommand,
   signRequest,
-} from "../../src/devslack/sign.ts";
+} from "@rdev/dev-slack/sign.ts";

@@ -1,7 +1,8 @@
 // The one duration parser against Go's own table (src/time/time_test.go, parseDurationTests and
 // parseDurationErrorTests), plus the units some settings add and the millisecond helper.
+
+import { DAY_UNITS, PROMETHEUS_UNITS, parseDurationNs, parseGoDuration } from "@rdev/bot/units/duration.ts";
 import { describe, expect, it } from "vitest";
-import { DAY_UNITS, PROMETHEUS_UNITS, parseDurationNs, parseGoDuration } from "../../src/units/duration.ts";
 
 const ns = 1n;
 const us = 1000n * ns;

@@ -1,13 +1,14 @@
 // The one quantity parser against apimachinery's own table (pkg/api/resource/quantity_test.go,
 // TestQuantityParse: valid cases with their values, and the invalid list), plus canonical forms.
-import { describe, expect, it } from "vitest";
+
 import {
   canonicalQuantity,
   parseQuantity,
   quantityNanos,
   quantityNumber,
   quantityValue,
-} from "../../src/units/quantity.ts";
+} from "@rdev/bot/units/quantity.ts";
+import { describe, expect, it } from "vitest";
 
 /** mantissa x 10^exp in nano-units (apimachinery's decQuantity(mantissa, exp, format)). */
 const dec = (mantissa: bigint, exp: number): bigint =>

@@ -1,8 +1,9 @@
 // The deployment-wide actions and the heap profile through the worker, against the simulator:
 // what changed in the cluster (read back through the API), how many writes were sent, and what
 // the thread says.
+
+import { summariseHeapProfile } from "@rdev/bot/diagnose/pprof.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
 import { type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

@@ -2,8 +2,8 @@
 // when PROMETHEUS_URL is unset (so the second diagnosis is the first with a curve), and a chart
 // failure (Prometheus unreachable) leaves the diagnosis job completed with a note in the thread.
 import { createServer } from "node:net";
+import type { ReplyTo } from "@rdev/bot/queue/jobs.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ReplyTo } from "../../src/queue/jobs.ts";
 import { CHANNEL, type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

@@ -1,7 +1,8 @@
 // The worker's configuration: defaults, every problem in one error, and the cluster clock.
+
+import { ConfigError, loadWorkerConfig, redactSecrets } from "@rdev/bot/config.ts";
+import { clusterClock } from "@rdev/bot/worker/main.ts";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadWorkerConfig, redactSecrets } from "../../src/config.ts";
-import { clusterClock } from "../../src/worker/main.ts";
 
 const REQUIRED = { REDIS_URL: "redis://127.0.0.1:6379", SLACK_BOT_TOKEN: "xoxb-1-2-3" };
 

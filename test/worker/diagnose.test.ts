@@ -2,12 +2,13 @@
 // postDiagnosis with approval buttons backed by stored proposals, the heap profile attached, the
 // diagnosis snapshot on the timeline; a Slack 429 on the attachment delays the job without posting
 // (or recording) the diagnosis twice.
+
+import { summariseHeapProfile } from "@rdev/bot/diagnose/pprof.ts";
+import { createDiagnosisDetailsStore } from "@rdev/bot/history/diagnosis-details.ts";
+import type { ReplyTo } from "@rdev/bot/queue/jobs.ts";
+import { PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { DIAGNOSIS_DETAILS_ACTION } from "@rdev/bot/render/blocks/diagnosis-compact.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { summariseHeapProfile } from "../../src/diagnostics/pprof.ts";
-import { createDiagnosisDetailsStore } from "../../src/history/diagnosis-details.ts";
-import type { ReplyTo } from "../../src/queue/jobs.ts";
-import { PROPOSAL_ACTION_PREFIX } from "../../src/slack/blocks/diagnosis.ts";
-import { DIAGNOSIS_DETAILS_ACTION } from "../../src/slack/blocks/diagnosis-compact.ts";
 import { CHANNEL, type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

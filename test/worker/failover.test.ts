@@ -4,9 +4,10 @@
 // follow, and each flow completes with the action applied exactly once (the simulator counts the
 // evictions it applied). Also the remediate flow on a three-master Redis Cluster (a replica each),
 // whose master of the {rdev} slot is killed mid-flow.
+
+import { waitUntilReady } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX } from "@rdev/bot/redis-keys.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitUntilReady } from "../../src/redis.ts";
-import { KEY_PREFIX } from "../../src/redis-keys.ts";
 import { startRedisCluster, startRedisSentinel } from "../support/redis-topology.ts";
 import { evictions, type Harness, readyPods, startHarness } from "./harness.ts";
 

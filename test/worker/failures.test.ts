@@ -1,11 +1,12 @@
 // How the worker classifies a failed run: table-driven over the errors it meets.
+
+import { KubeError, type KubeErrorCode } from "@rdev/bot/k8s/errors.ts";
+import { RedisUnavailableError } from "@rdev/bot/redis.ts";
+import { ActionRefused } from "@rdev/bot/remediate/actions/types.ts";
+import { classify, finalError, isFinalAttempt } from "@rdev/bot/worker/failures.ts";
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError } from "@slack/web-api";
 import { DelayedError, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { KubeError, type KubeErrorCode } from "../../src/k8s/errors.ts";
-import { RedisUnavailableError } from "../../src/redis.ts";
-import { ActionRefused } from "../../src/remediation/actions/types.ts";
-import { classify, finalError, isFinalAttempt } from "../../src/worker/failures.ts";
 
 const kube = (code: KubeErrorCode, status: number | null) =>
   new KubeError({

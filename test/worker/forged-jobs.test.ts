@@ -3,11 +3,12 @@
 // against its own configuration and policy, and refuses everything else with the cluster untouched
 // (no write request reached the API server; the deployment's generation and the pods are as
 // before). Each refusal is counted by reason and told in the incident's thread.
+
+import { type Proposal, sealedApprovalOf } from "@rdev/bot/propose/proposals.ts";
+import { sealApproval } from "@rdev/bot/propose/seal.ts";
+import type { RemediateJob } from "@rdev/bot/queue/jobs.ts";
+import { remediateJob } from "@rdev/bot/slack/approvals/approve.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RemediateJob } from "../../src/queue/jobs.ts";
-import { type Proposal, sealedApprovalOf } from "../../src/remediation/proposals.ts";
-import { sealApproval } from "../../src/remediation/seal.ts";
-import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { APPROVER, APPROVER_2, type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

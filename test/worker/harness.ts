@@ -2,28 +2,28 @@
 // minutes of cluster time pass in a few real seconds), a private redis-server, the fake Slack Web
 // API, the real incident and proposal stores. Jobs are added with the app's producer (createQueues).
 import { readFileSync } from "node:fs";
+import { type AddApprovalOutcome, addApproval } from "@rdev/bot/approve/approval.ts";
+import { ScaledClock } from "@rdev/bot/clock.ts";
+import { loadWorkerConfig, type WorkerConfig } from "@rdev/bot/config.ts";
+import { type Alert, parseAlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
+import { incidentKey } from "@rdev/bot/intake/incident-key.ts";
+import { createIncidentStore, type IncidentStore } from "@rdev/bot/intake/store.ts";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { createProposalStore, type Proposal, type ProposalStore } from "@rdev/bot/propose/proposals.ts";
+import { type ActionKind, type ActionParams, QUEUES, type ReplyTo } from "@rdev/bot/queue/jobs.ts";
+import { createQueues, type Queues } from "@rdev/bot/queue/queues.ts";
+import { createRedis, type RedisClient, waitUntilReady } from "@rdev/bot/redis.ts";
+import { KEY_PREFIX, QUEUE_PREFIX } from "@rdev/bot/redis-keys.ts";
+import { incidentRootBlocks } from "@rdev/bot/render/blocks/incident-root.ts";
+import { remediateJob } from "@rdev/bot/slack/approvals/approve.ts";
+import type { WorkerEvent } from "@rdev/bot/worker/deps.ts";
+import { type StartOptions, startWorkerProcess, type WorkerProcess } from "@rdev/bot/worker/main.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { WebClient } from "@slack/web-api";
 import { type Job, Queue } from "bullmq";
 import { pino } from "pino";
-import { ScaledClock } from "../../src/clock.ts";
-import { loadWorkerConfig, type WorkerConfig } from "../../src/config.ts";
-import { type Alert, parseAlertmanagerWebhook } from "../../src/incidents/alertmanager.ts";
-import { incidentKey } from "../../src/incidents/incident-key.ts";
-import { createIncidentStore, type IncidentStore } from "../../src/incidents/store.ts";
-import { createCluster } from "../../src/k8s/client.ts";
-import { kubeConfigFromString } from "../../src/k8s/kubeconfig.ts";
-import type { Cluster } from "../../src/k8s/types.ts";
-import { type ActionKind, type ActionParams, QUEUES, type ReplyTo } from "../../src/queue/jobs.ts";
-import { createQueues, type Queues } from "../../src/queue/queues.ts";
-import { createRedis, type RedisClient, waitUntilReady } from "../../src/redis.ts";
-import { KEY_PREFIX, QUEUE_PREFIX } from "../../src/redis-keys.ts";
-import { type AddApprovalOutcome, addApproval } from "../../src/remediation/approval.ts";
-import { createProposalStore, type Proposal, type ProposalStore } from "../../src/remediation/proposals.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
-import { remediateJob } from "../../src/slack/approvals/approve.ts";
-import { incidentRootBlocks } from "../../src/slack/blocks/incident-root.ts";
-import type { WorkerEvent } from "../../src/worker/deps.ts";
-import { type StartOptions, startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import type { TestRedis } from "../support/redis.ts";
 import { type RedisUnderTest, startTopology } from "../support/redis-topology.ts";
@@ -144,7 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const cluster = createCluster(kubeConfigFromString(sim.kubeconfig()), { timeoutMs: 5000 });
   const producer = createRedis(topology.target, { role: "producer" });
   await waitUntilReady(producer);
-  // As the app builds them (src/slack/build-deps.ts): approved jobs wait for REDIS_WAIT_REPLICAS.
+  // As the app builds them (packages/bot/src/slack/build-deps.ts): approved jobs wait for REDIS_WAIT_REPLICAS.
   const queues = createQueues({ connection: producer, durability: config.redisDurability });
   const verifyQueue = new Queue(QUEUES.verify, { connection: producer, prefix: QUEUE_PREFIX });
   verifyQueue.on("error", () => {});

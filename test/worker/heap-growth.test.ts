@@ -2,10 +2,11 @@
 // simulated minutes apart (a delayed step), both attached, and what grew between them posted with
 // the leaking allocation site first. Bounded: no capture from a slow pod proxy, none of a pod that
 // is gone, one measurement per pod per window; the request is scheduled only for a forecast kill.
+
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { HEAP_GROWTH_JOB_NAME, type HeapGrowthJob } from "@rdev/bot/queue/jobs.ts";
+import { heapGrowthRequest } from "@rdev/bot/worker/heap-growth-schedule.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Diagnosis } from "../../src/diagnostics/types.ts";
-import { HEAP_GROWTH_JOB_NAME, type HeapGrowthJob } from "../../src/queue/jobs.ts";
-import { heapGrowthRequest } from "../../src/worker/heap-growth-schedule.ts";
 import { CHANNEL, type Harness, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

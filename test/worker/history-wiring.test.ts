@@ -5,14 +5,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadWorkerConfig } from "@rdev/bot/config.ts";
+import { parseEntry } from "@rdev/bot/history/entries.ts";
+import { loadHistory } from "@rdev/bot/history/query.ts";
+import type { DiagnosisSnapshot } from "@rdev/bot/history/snapshot.ts";
+import type { ReplyTo } from "@rdev/bot/queue/jobs.ts";
+import { startWorkerProcess, type WorkerProcess } from "@rdev/bot/worker/main.ts";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadWorkerConfig } from "../../src/config.ts";
-import { parseEntry } from "../../src/history/entries.ts";
-import { loadHistory } from "../../src/history/query.ts";
-import type { DiagnosisSnapshot } from "../../src/history/snapshot.ts";
-import type { ReplyTo } from "../../src/queue/jobs.ts";
-import { startWorkerProcess, type WorkerProcess } from "../../src/worker/main.ts";
 import { has, scrapeUrl, value } from "../metrics/scrape.ts";
 import { type Harness, readyPods, startHarness } from "./harness.ts";
 

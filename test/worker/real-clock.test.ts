@@ -1,8 +1,9 @@
 // The worker's real time is injected (StartOptions.realClock), beside the cluster time it already
 // had: an approval's age is judged on the real clock the worker was given, not on Date.now() and
 // not on the (sped-up) cluster clock.
+
+import { remediateJob } from "@rdev/bot/slack/approvals/approve.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

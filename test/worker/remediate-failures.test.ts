@@ -1,8 +1,9 @@
 // How remediate jobs fail: permanent API errors and policy refusals end the job at once with a
 // message that says what to fix; transient ones are retried with backoff; invalid job data never
 // runs. The simulator's fault injection plays the API server.
+
+import { QUEUES } from "@rdev/bot/queue/jobs.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { QUEUES } from "../../src/queue/jobs.ts";
 import { evictions, type Harness, readyPods, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

@@ -2,8 +2,9 @@
 // hours on record, a critical pod's diagnosis offers no restart at all, says that restarts are
 // hiding a leak, and still offers what addresses it (a higher limit); without them it offers the
 // restart. The simulator's leaking pod is critical in both runs.
+
+import { ENTRY } from "@rdev/bot/history/entries.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ENTRY } from "../../src/history/entries.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 let h: Harness | null = null;

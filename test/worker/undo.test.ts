@@ -3,9 +3,10 @@
 // that was unset), after checking the pod template still has the bot's value; a value someone
 // changed meanwhile is refused with its current value named and the cluster left alone; the undo
 // takes the same approvers as the change, and the worker checks them again.
+
+import { parseEntry } from "@rdev/bot/history/entries.ts";
+import { remediateJob } from "@rdev/bot/slack/approvals/approve.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEntry } from "../../src/history/entries.ts";
-import { remediateJob } from "../../src/slack/approvals/approve.ts";
 import { kubectlFor } from "../simulator/support/kubectl.ts";
 import { APPROVER, CHANNEL, type Harness, REQUESTER, readyPods, startHarness } from "./harness.ts";
 

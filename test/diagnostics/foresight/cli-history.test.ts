@@ -1,13 +1,14 @@
 // The CLI's own sampling for the forecast, against the simulator (waits move simulated time).
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { cliHistory } from "@rdev/bot/diagnose/foresight/cli-history.ts";
+import { renderText } from "@rdev/bot/diagnose/render-text.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterEach, expect, it } from "vitest";
-import { ManualClock } from "../../../src/clock.ts";
-import { loadConfig } from "../../../src/config.ts";
-import { cliHistory } from "../../../src/diagnostics/foresight/cli-history.ts";
-import { renderText } from "../../../src/diagnostics/render-text.ts";
-import { runDiagnosis } from "../../../src/diagnostics/run-diagnosis.ts";
-import { createCluster, kubeConfigFromString } from "../../../src/k8s/index.ts";
-import { highMemoryRunbook } from "../../../src/runbooks/high-memory/index.ts";
-import { type Simulator, startSimulator } from "../../../src/simulator/index.ts";
 
 let sim: Simulator | undefined;
 afterEach(async () => {

@@ -1,11 +1,6 @@
+import { currentRun, forecastPod, type MemoryPoint, t95 } from "@rdev/bot/diagnose/foresight/forecast.ts";
+import { climbOnset } from "@rdev/bot/diagnose/foresight/onset.ts";
 import { describe, expect, it } from "vitest";
-import {
-  currentRun,
-  forecastPod,
-  type MemoryPoint,
-  t95,
-} from "../../../src/diagnostics/foresight/forecast.ts";
-import { climbOnset } from "../../../src/diagnostics/foresight/onset.ts";
 
 const Mi = 1024 * 1024;
 const T0 = Date.parse("2026-03-01T10:00:00Z");

@@ -2,20 +2,18 @@
 // 1.9.0) as the change that started the climb and proposes rolling back to revision 1; the
 // rollback action executes and verifies against the simulator, and the climb ends. sse-leak's
 // climb predates any change.
+
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { loadConfig } from "@rdev/bot/config.ts";
+import { runDiagnosis } from "@rdev/bot/diagnose/run-diagnosis.ts";
+import { createCluster, kubeConfigFromString } from "@rdev/bot/k8s/index.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { rollback } from "@rdev/bot/remediate/actions/rollback.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
+import { type MemorySnapshot, snapshotHistorySource } from "@rdev/bot/samples/snapshot-history-source.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import type { ScenarioName } from "@rdev/kube-sim/workload/types.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../../src/clock.ts";
-import { loadConfig } from "../../../src/config.ts";
-import { runDiagnosis } from "../../../src/diagnostics/run-diagnosis.ts";
-import { createCluster, kubeConfigFromString } from "../../../src/k8s/index.ts";
-import type { Cluster } from "../../../src/k8s/types.ts";
-import {
-  type MemorySnapshot,
-  snapshotHistorySource,
-} from "../../../src/metrics-source/snapshot-history-source.ts";
-import { rollback } from "../../../src/remediation/actions/rollback.ts";
-import { highMemoryRunbook } from "../../../src/runbooks/high-memory/index.ts";
-import { type Simulator, startSimulator } from "../../../src/simulator/index.ts";
-import type { ScenarioName } from "../../../src/simulator/workload/types.ts";
 
 const MINUTE = 60_000;
 let sim: Simulator | undefined;

@@ -1,15 +1,15 @@
-// Drives every method of the Cluster interface (src/k8s) against the Kubernetes API simulator and
+// Drives every method of the Cluster interface (packages/bot/src/k8s) against the Kubernetes API simulator and
 // records each API request twice: as the client reports it (onRequest) and as the API server saw
 // it (method + path, split into RBAC attributes like the API server's RequestInfoFactory).
-import { ManualClock } from "../../../src/clock.ts";
-import type { Config } from "../../../src/config.ts";
-import { NODE_EVENTS_NAMESPACE, NODE_WARNINGS } from "../../../src/diagnostics/gather.ts";
-import { createCluster } from "../../../src/k8s/client.ts";
-import { kubeConfigFromString } from "../../../src/k8s/kubeconfig.ts";
-import type { RequestInfo } from "../../../src/k8s/request.ts";
-import type { Cluster } from "../../../src/k8s/types.ts";
-import { type Simulator, startSimulator } from "../../../src/simulator/index.ts";
-import { parseRequestInfo } from "../../../src/simulator/request-info.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import type { Config } from "@rdev/bot/config.ts";
+import { NODE_EVENTS_NAMESPACE, NODE_WARNINGS } from "@rdev/bot/diagnose/gather.ts";
+import { createCluster } from "@rdev/bot/k8s/client.ts";
+import { kubeConfigFromString } from "@rdev/bot/k8s/kubeconfig.ts";
+import type { RequestInfo } from "@rdev/bot/k8s/request.ts";
+import type { Cluster } from "@rdev/bot/k8s/types.ts";
+import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
+import { parseRequestInfo } from "@rdev/kube-sim/request-info.ts";
 import type { Request } from "./rbac.ts";
 
 export type MethodName = keyof Cluster;

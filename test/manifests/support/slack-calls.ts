@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const SRC_DIR = new URL("../../../src/", import.meta.url).pathname;
+export const SRC_DIR = new URL("../../../packages/bot/src/", import.meta.url).pathname;
 
 export function sourceFiles(dir: string = SRC_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

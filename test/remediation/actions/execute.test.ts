@@ -1,28 +1,25 @@
 // execute and verify of each action against the in-memory FakeCluster (extended with a
 // deployment): the outcome recorded for every case a retry can meet, the refusals, and that the
 // worker hears about a write before it happens.
-import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
-import type { DeploymentInfo, PodInfo } from "../../../src/k8s/types.ts";
-import { executeCaptureHeapProfile } from "../../../src/remediation/actions/capture-heap-profile.ts";
+
+import { loadConfig } from "@rdev/bot/config.ts";
+import type { DeploymentInfo, PodInfo } from "@rdev/bot/k8s/types.ts";
+import { executeCaptureHeapProfile } from "@rdev/bot/remediate/actions/capture-heap-profile.ts";
 import {
   executeRaiseMemoryLimit,
   limitRefusal,
   memoryLimitProgress,
   peakUsage,
-} from "../../../src/remediation/actions/raise-memory-limit.ts";
-import { executeRestartPod, restartPodProgress } from "../../../src/remediation/actions/restart-pod.ts";
+} from "@rdev/bot/remediate/actions/raise-memory-limit.ts";
+import { executeRestartPod, restartPodProgress } from "@rdev/bot/remediate/actions/restart-pod.ts";
 import {
   executeRollingRestart,
   rollingRestartProgress,
-} from "../../../src/remediation/actions/rolling-restart.ts";
-import { rolloutProgress } from "../../../src/remediation/actions/rollout.ts";
-import { cacheTtlProgress, executeSetCacheTtl } from "../../../src/remediation/actions/set-cache-ttl.ts";
-import {
-  type ActionJob,
-  ActionRefused,
-  type ExecuteContext,
-} from "../../../src/remediation/actions/types.ts";
+} from "@rdev/bot/remediate/actions/rolling-restart.ts";
+import { rolloutProgress } from "@rdev/bot/remediate/actions/rollout.ts";
+import { cacheTtlProgress, executeSetCacheTtl } from "@rdev/bot/remediate/actions/set-cache-ttl.ts";
+import { type ActionJob, ActionRefused, type ExecuteContext } from "@rdev/bot/remediate/actions/types.ts";
+import { describe, expect, it } from "vitest";
 import { FakeCluster, kubeError, MI, pod, usage } from "../../support/fake-cluster.ts";
 
 const config = loadConfig({});

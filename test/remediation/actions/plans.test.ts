@@ -1,8 +1,8 @@
 // Action plans (what will be done, the kubectl equivalent, or why it is refused) and the kubectl
 // lines themselves, table-driven. Pure.
-import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
-import { ACTIONS, actionTitle } from "../../../src/remediation/actions/index.ts";
+
+import { loadConfig } from "@rdev/bot/config.ts";
+import { ACTIONS, actionTitle } from "@rdev/bot/remediate/actions/index.ts";
 import {
   deletePodCommand,
   evictCommand,
@@ -11,9 +11,10 @@ import {
   setEnvCommand,
   setMemoryLimitCommand,
   shellQuote,
-} from "../../../src/remediation/actions/kubectl.ts";
-import { restartedAtOf } from "../../../src/remediation/actions/rolling-restart.ts";
-import type { ActionJob, ActionSettings } from "../../../src/remediation/actions/types.ts";
+} from "@rdev/bot/remediate/actions/kubectl.ts";
+import { restartedAtOf } from "@rdev/bot/remediate/actions/rolling-restart.ts";
+import type { ActionJob, ActionSettings } from "@rdev/bot/remediate/actions/types.ts";
+import { describe, expect, it } from "vitest";
 
 const config = loadConfig({ MEMORY_LIMIT_MAX: "2Gi" });
 const settings = (allowDeleteFallback = false): ActionSettings => ({

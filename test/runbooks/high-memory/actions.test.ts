@@ -1,9 +1,9 @@
+import { loadConfig } from "@rdev/bot/config.ts";
+import { worstSeverity } from "@rdev/bot/diagnose/severity.ts";
+import type { HeapReport, OomKill, PodRow, RankedCause } from "@rdev/bot/diagnose/types.ts";
+import { type ActionInput, planActions } from "@rdev/bot/runbooks/high-memory/actions.ts";
+import { highMemoryRunbook } from "@rdev/bot/runbooks/high-memory/index.ts";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
-import { worstSeverity } from "../../../src/diagnostics/severity.ts";
-import type { HeapReport, OomKill, PodRow, RankedCause } from "../../../src/diagnostics/types.ts";
-import { type ActionInput, planActions } from "../../../src/runbooks/high-memory/actions.ts";
-import { highMemoryRunbook } from "../../../src/runbooks/high-memory/index.ts";
 import { heap, row } from "../../support/diagnosis-builders.ts";
 
 const runbook = highMemoryRunbook(loadConfig({}));

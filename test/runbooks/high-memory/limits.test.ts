@@ -1,9 +1,5 @@
+import { formatQuantity, memoryLimitSteps, nextMemoryLimit } from "@rdev/bot/runbooks/high-memory/limits.ts";
 import { describe, expect, it } from "vitest";
-import {
-  formatQuantity,
-  memoryLimitSteps,
-  nextMemoryLimit,
-} from "../../../src/runbooks/high-memory/limits.ts";
 
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;

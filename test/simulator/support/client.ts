@@ -1,6 +1,6 @@
 // Tiny HTTP client for simulator tests (raw fetch, so tests see exactly what the server sends).
-import { ManualClock } from "../../../src/clock.ts";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.ts";
+import { ManualClock } from "@rdev/bot/clock.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@rdev/kube-sim/index.ts";
 import { type LinearAppOptions, linearFactory } from "./linear-app.ts";
 
 export type Res = {

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Simulator } from "../../../src/simulator/index.ts";
+import type { Simulator } from "@rdev/kube-sim/index.ts";
 
 export type KubectlResult = { code: number; stdout: string; stderr: string };
 export type Kubectl = {

@@ -1,7 +1,7 @@
 // A test double for the workload's AppProcess: memory grows linearly from a base, so OOM instants
 // are known exactly; ready 2 s after start. Passed to the simulator as `appFactory`.
 import { gzipSync } from "node:zlib";
-import type { AppProcess, AppStartOptions } from "../../../src/simulator/workload/types.ts";
+import type { AppProcess, AppStartOptions } from "@rdev/kube-sim/workload/types.ts";
 
 export const MiB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
+import { firstCrossing } from "@rdev/kube-sim/workload/crossing.ts";
 import { describe, expect, it } from "vitest";
-import { firstCrossing } from "../../../src/simulator/workload/crossing.ts";
 
 const identity = (ms: number) => ms;
 

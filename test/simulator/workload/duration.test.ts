@@ -1,5 +1,5 @@
+import { cacheTtlSeconds, parseGoDuration } from "@rdev/kube-sim/workload/index.ts";
 import { describe, expect, it } from "vitest";
-import { cacheTtlSeconds, parseGoDuration } from "../../../src/simulator/workload/index.ts";
 
 describe("parseGoDuration", () => {
   it.each([

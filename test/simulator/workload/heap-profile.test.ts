@@ -1,15 +1,15 @@
 // /debug/pprof/heap: a real gzipped pprof protobuf, decoded here with pprof-format independently of
 // src/diagnostics/pprof.ts.
 import { gunzipSync } from "node:zlib";
-import { Profile } from "pprof-format";
-import { describe, expect, it } from "vitest";
 import {
   HEAP_FUNCTIONS,
   RDEV_METRICS,
   SCENARIO_HEAP_SITES,
   SCENARIOS,
   startAppProcess,
-} from "../../../src/simulator/workload/index.ts";
+} from "@rdev/kube-sim/workload/index.ts";
+import { Profile } from "pprof-format";
+import { describe, expect, it } from "vitest";
 import { appOptions, gaugeValue, MINUTE, T0 } from "./helpers.ts";
 
 function decode(buffer: Buffer) {

@@ -1,6 +1,7 @@
 // Shared options for the workload tests.
+
+import { type AppStartOptions, LOAD, type ScenarioName } from "@rdev/kube-sim/workload/index.ts";
 import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-prometheus-text-format";
-import { type AppStartOptions, LOAD, type ScenarioName } from "../../../src/simulator/workload/index.ts";
 
 export const MiB = 1024 * 1024;
 export const LIMIT_512MI = 512 * MiB;

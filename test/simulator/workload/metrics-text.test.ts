@@ -1,6 +1,7 @@
 // /metrics: valid text format 0.0.4 (checked with an independent parser) and consistent with memoryAt.
+
+import { COST, RDEV_METRICS, SCENARIOS, startAppProcess } from "@rdev/kube-sim/workload/index.ts";
 import { describe, expect, it } from "vitest";
-import { COST, RDEV_METRICS, SCENARIOS, startAppProcess } from "../../../src/simulator/workload/index.ts";
 import { appOptions, gaugeValue, MINUTE, MiB, parseMetrics, T0 } from "./helpers.ts";
 
 const TIMES = [0, 0.05, 2, 6, 9.5];

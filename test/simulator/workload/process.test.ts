@@ -1,12 +1,8 @@
 // startAppProcess: determinism, readiness, validation and the model's noise bound.
+
+import { SCENARIOS, startAppProcess } from "@rdev/kube-sim/workload/index.ts";
+import { createModel, meanWorkingSet, NOISE_BOUND_BYTES, snapshotAt } from "@rdev/kube-sim/workload/model.ts";
 import { describe, expect, it } from "vitest";
-import { SCENARIOS, startAppProcess } from "../../../src/simulator/workload/index.ts";
-import {
-  createModel,
-  meanWorkingSet,
-  NOISE_BOUND_BYTES,
-  snapshotAt,
-} from "../../../src/simulator/workload/model.ts";
 import { appOptions, LIMIT_512MI, MINUTE, MiB, T0 } from "./helpers.ts";
 
 describe("determinism", () => {

@@ -1,6 +1,7 @@
 // The shape of each scenario over the first 15-20 simulated minutes, with a 512Mi limit.
+
+import { RDEV_METRICS, type ScenarioName, startAppProcess } from "@rdev/kube-sim/workload/index.ts";
 import { describe, expect, it } from "vitest";
-import { RDEV_METRICS, type ScenarioName, startAppProcess } from "../../../src/simulator/workload/index.ts";
 import { appOptions, bruteForceCrossing, gaugeValue, LIMIT_512MI, MINUTE, MiB, T0 } from "./helpers.ts";
 
 type Case = {

@@ -1,17 +1,18 @@
 // The diagnosis' thread message is compact: verdict, worst pods, actions with their buttons, then
 // the Details button; the evidence (heap profile, full pod table, OOM kills, notes, kubectl
 // equivalents) is in the Details report only, and nothing of the report is lost.
-import type { KnownBlock } from "@slack/types";
-import { describe, expect, it } from "vitest";
-import type { Diagnosis } from "../../../src/diagnostics/types.ts";
-import { diagnosisBlocks, PROPOSAL_ACTION_PREFIX } from "../../../src/slack/blocks/diagnosis.ts";
+
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { diagnosisBlocks, PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
 import {
   compactDiagnosisBlocks,
   DIAGNOSIS_DETAILS_ACTION,
-} from "../../../src/slack/blocks/diagnosis-compact.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
-import { THREAD_COLUMNS } from "../../../src/slack/blocks/worst-pods.ts";
-import { detailsBlocks, detailsModal } from "../../../src/slack/details/view.ts";
+} from "@rdev/bot/render/blocks/diagnosis-compact.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
+import { THREAD_COLUMNS } from "@rdev/bot/render/blocks/worst-pods.ts";
+import { detailsBlocks, detailsModal } from "@rdev/bot/slack/details/view.ts";
+import type { KnownBlock } from "@slack/types";
+import { describe, expect, it } from "vitest";
 import { criticalSseLeak, forbidden, healthy, manyPods } from "../../support/diagnosis-fixtures.ts";
 
 const texts = (blocks: readonly KnownBlock[]): string[] => {

@@ -1,8 +1,8 @@
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { diagnosisBlocks, PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
 import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import type { Diagnosis } from "../../../src/diagnostics/types.ts";
-import { diagnosisBlocks, PROPOSAL_ACTION_PREFIX } from "../../../src/slack/blocks/diagnosis.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
 import {
   criticalSseLeak,
   forbidden,

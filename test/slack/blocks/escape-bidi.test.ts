@@ -1,6 +1,7 @@
 // Bidirectional-text controls never reach Slack through the escapers, whatever the text's source.
+
+import { code, codeBlock, escapeMrkdwn, plain } from "@rdev/bot/render/blocks/escape.ts";
 import { describe, expect, it } from "vitest";
-import { code, codeBlock, escapeMrkdwn, plain } from "../../../src/slack/blocks/escape.ts";
 
 const CONTROLS = [
   "\u202a",

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   clip,
   code,
@@ -7,7 +6,8 @@ import {
   escapeMrkdwn,
   escapeWithTerms,
   plain,
-} from "../../../src/slack/blocks/escape.ts";
+} from "@rdev/bot/render/blocks/escape.ts";
+import { describe, expect, it } from "vitest";
 
 describe("escapeMrkdwn", () => {
   it.each([

@@ -1,18 +1,14 @@
 // Builders added for the Slack app: snapshot-tested and checked against Slack's limits.
+
+import { DiagnosisData, ENTRY } from "@rdev/bot/history/entries.ts";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import { type Incident, type IncidentAlert, podsOf, type TimelineEntry } from "@rdev/bot/intake/model.ts";
+import { approvalModal, approvedLine, markDecided } from "@rdev/bot/render/blocks/approval.ts";
+import { helpBlocks } from "@rdev/bot/render/blocks/help.ts";
+import { historyBlocks } from "@rdev/bot/render/blocks/history.ts";
+import { incidentRootBlocks, safeLink } from "@rdev/bot/render/blocks/incident-root.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
 import { describe, expect, it } from "vitest";
-import { DiagnosisData, ENTRY } from "../../../src/history/entries.ts";
-import { summariseIncident } from "../../../src/history/summary.ts";
-import {
-  type Incident,
-  type IncidentAlert,
-  podsOf,
-  type TimelineEntry,
-} from "../../../src/incidents/model.ts";
-import { approvalModal, approvedLine, markDecided } from "../../../src/slack/blocks/approval.ts";
-import { helpBlocks } from "../../../src/slack/blocks/help.ts";
-import { historyBlocks } from "../../../src/slack/blocks/history.ts";
-import { incidentRootBlocks, safeLink } from "../../../src/slack/blocks/incident-root.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
 import { sseLeakSnapshot } from "../../support/history.ts";
 
 const T0 = Date.parse("2026-11-26T02:51:03Z");

@@ -3,19 +3,18 @@
 // "ˋ" (U+02CB). Renders an incident's thread and history from the real producers (diagnoses, the
 // remediation plans behind the buttons, progress, verification and its next steps, failures,
 // /rdev replies, the history views and the postmortem) and looks for the look-alike.
-import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
-import type { Diagnosis } from "../../../src/diagnostics/types.ts";
-import { summariseIncident } from "../../../src/history/summary.ts";
-import { KubeError } from "../../../src/k8s/errors.ts";
-import { ACTIONS } from "../../../src/remediation/actions/index.ts";
-import { nextSteps } from "../../../src/remediation/verify.ts";
-import { diagnosisBlocks } from "../../../src/slack/blocks/diagnosis.ts";
-import { compactDiagnosisBlocks } from "../../../src/slack/blocks/diagnosis-compact.ts";
-import { helpBlocks } from "../../../src/slack/blocks/help.ts";
-import { historyBlocks } from "../../../src/slack/blocks/history.ts";
-import { homeView } from "../../../src/slack/blocks/home.ts";
-import { postmortemMarkdown } from "../../../src/slack/blocks/postmortem.ts";
+
+import { loadConfig } from "@rdev/bot/config.ts";
+import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import { KubeError } from "@rdev/bot/k8s/errors.ts";
+import { ACTIONS } from "@rdev/bot/remediate/actions/index.ts";
+import { diagnosisBlocks } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { compactDiagnosisBlocks } from "@rdev/bot/render/blocks/diagnosis-compact.ts";
+import { helpBlocks } from "@rdev/bot/render/blocks/help.ts";
+import { historyBlocks } from "@rdev/bot/render/blocks/history.ts";
+import { homeView } from "@rdev/bot/render/blocks/home.ts";
+import { postmortemMarkdown } from "@rdev/bot/render/blocks/postmortem.ts";
 import {
   actionAppliedMessage,
   actionFailedMessage,
@@ -23,11 +22,13 @@ import {
   actionInterruptedMessage,
   actionStartingMessage,
   rolloutStuckMessage,
-} from "../../../src/slack/blocks/progress.ts";
-import { incidentTimelineBlocks } from "../../../src/slack/blocks/timeline.ts";
-import { verificationMessage } from "../../../src/slack/blocks/verification.ts";
-import { parseRdevCommand } from "../../../src/slack/commands/parse.ts";
-import { proposalParts } from "../../../src/slack/proposal-input.ts";
+} from "@rdev/bot/render/blocks/progress.ts";
+import { incidentTimelineBlocks } from "@rdev/bot/render/blocks/timeline.ts";
+import { verificationMessage } from "@rdev/bot/render/blocks/verification.ts";
+import { parseRdevCommand } from "@rdev/bot/slack/commands/parse.ts";
+import { proposalParts } from "@rdev/bot/slack/proposal-input.ts";
+import { nextSteps } from "@rdev/bot/verify/verify.ts";
+import { describe, expect, it } from "vitest";
 import {
   criticalSseLeak,
   forbidden,

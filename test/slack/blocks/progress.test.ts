@@ -1,8 +1,8 @@
 // The remediation progress messages: snapshots, Slack's limits, and untrusted text kept inert.
-import { describe, expect, it } from "vitest";
-import type { HeapSummary } from "../../../src/diagnostics/pprof.ts";
-import type { Plan } from "../../../src/remediation/actions/types.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
+
+import type { HeapSummary } from "@rdev/bot/diagnose/pprof.ts";
+import type { Plan } from "@rdev/bot/remediate/actions/types.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
 import {
   actionAppliedMessage,
   actionFailedMessage,
@@ -13,7 +13,8 @@ import {
   heapProfileMessage,
   rolloutStuckMessage,
   who,
-} from "../../../src/slack/blocks/progress.ts";
+} from "@rdev/bot/render/blocks/progress.ts";
+import { describe, expect, it } from "vitest";
 
 const plan: Plan = {
   kind: "restart-pod",

@@ -1,11 +1,12 @@
 // The verification message, its next-step buttons and its "Diagnose again": snapshots, limits,
 // the button contract shared with the app's approval listener, and escaping.
+
+import type { Action } from "@rdev/bot/diagnose/types.ts";
+import { PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
+import { verificationMessage } from "@rdev/bot/render/blocks/verification.ts";
+import type { StoredSample, Verdict } from "@rdev/bot/verify/verify.ts";
 import { describe, expect, it } from "vitest";
-import type { Action } from "../../../src/diagnostics/types.ts";
-import type { StoredSample, Verdict } from "../../../src/remediation/verify.ts";
-import { PROPOSAL_ACTION_PREFIX } from "../../../src/slack/blocks/diagnosis.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
-import { verificationMessage } from "../../../src/slack/blocks/verification.ts";
 
 const samples: StoredSample[] = [
   { at: 1, maxPercent: 83.5, pods: { "rdev-api-aaa": 41.5, "rdev-api-bbb": 83.5 } },

@@ -1,14 +1,15 @@
 // The compact message's worst-pods table fits a Slack thread pane (56 monospace columns) whatever
 // the pod names and figures, keeps the end of names that tell pods apart, and shows time to OOM.
-import { describe, expect, it } from "vitest";
-import type { Diagnosis, PodForecast, PodRow } from "../../../src/diagnostics/types.ts";
+
+import type { Diagnosis, PodForecast, PodRow } from "@rdev/bot/diagnose/types.ts";
 import {
   shortPodName,
   THREAD_COLUMNS,
   worstPodLines,
   worstPodsLimit,
   worstPodsText,
-} from "../../../src/slack/blocks/worst-pods.ts";
+} from "@rdev/bot/render/blocks/worst-pods.ts";
+import { describe, expect, it } from "vitest";
 import { MI, row } from "../../support/diagnosis-builders.ts";
 import { criticalSseLeak } from "../../support/diagnosis-fixtures.ts";
 

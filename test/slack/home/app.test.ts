@@ -3,12 +3,12 @@
 // incident`, `/rdev mem history n`, the postmortem export into the thread, and approvals and
 // refusals landing on the timeline.
 import { readFileSync } from "node:fs";
+import { ENTRY } from "@rdev/bot/history/entries.ts";
+import { recordDiagnosis } from "@rdev/bot/history/record.ts";
+import { SHOW_INCIDENT_ACTION } from "@rdev/bot/render/blocks/history.ts";
+import { EXPORT_POSTMORTEM_ACTION } from "@rdev/bot/render/blocks/timeline.ts";
+import { postDiagnosis } from "@rdev/bot/slack/post-diagnosis.ts";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ENTRY } from "../../../src/history/entries.ts";
-import { recordDiagnosis } from "../../../src/history/record.ts";
-import { SHOW_INCIDENT_ACTION } from "../../../src/slack/blocks/history.ts";
-import { EXPORT_POSTMORTEM_ACTION } from "../../../src/slack/blocks/timeline.ts";
-import { postDiagnosis } from "../../../src/slack/post-diagnosis.ts";
 import {
   ALERT_CHANNEL,
   AM_TOKEN,

@@ -1,13 +1,14 @@
 // The history views' Block Kit and the postmortem Markdown: snapshot-tested, within Slack's limits
 // (50 blocks per message, 100 per Home view), and hostile text from the cluster stays inert.
+
+import { summariseIncident } from "@rdev/bot/history/summary.ts";
+import { historyBlocks } from "@rdev/bot/render/blocks/history.ts";
+import { HOME_MAX_BLOCKS, homeView, type OpenIncident } from "@rdev/bot/render/blocks/home.ts";
+import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
+import { postmortemMarkdown } from "@rdev/bot/render/blocks/postmortem.ts";
+import { incidentTimelineBlocks, packLines } from "@rdev/bot/render/blocks/timeline.ts";
 import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import { summariseIncident } from "../../../src/history/summary.ts";
-import { historyBlocks } from "../../../src/slack/blocks/history.ts";
-import { HOME_MAX_BLOCKS, homeView, type OpenIncident } from "../../../src/slack/blocks/home.ts";
-import { slackLimitViolations } from "../../../src/slack/blocks/limits.ts";
-import { postmortemMarkdown } from "../../../src/slack/blocks/postmortem.ts";
-import { incidentTimelineBlocks, packLines } from "../../../src/slack/blocks/timeline.ts";
 import { realisticRecord } from "../../support/history.ts";
 
 const NOW = Date.parse("2026-11-26T04:00:00Z");

@@ -1,2 +1,0 @@
-// The figures' formatting lives in src/units/format.ts (the runbook and the metrics sources use it too).
-export * from "../units/format.ts";

@@ -1,2 +1,0 @@
-// How a failed job run continues: src/queue/failures.ts (the app's Slack outbox shares it).
-export { classify, delayRun, type Failure, failStep, finalError, isFinalAttempt } from "../queue/failures.ts";
