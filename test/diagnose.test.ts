@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@rdev/bot/clock.ts";
 import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
-import { exitCodeFor } from "@rdev/bot/diagnose.ts";
+import { exitCodeFor } from "@rdev/bot/diagnose-cli.ts";
 import { type Simulator, startSimulator } from "@rdev/kube-sim/index.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { criticalSseLeak, forbidden, healthy, metricsServerMissing } from "./support/diagnosis-fixtures.ts";
@@ -16,7 +16,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", join(ROOT, "packages/bot/src/diagnose.ts"), ...args],
+      ["--import", "tsx", join(ROOT, "packages/bot/src/diagnose-cli.ts"), ...args],
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

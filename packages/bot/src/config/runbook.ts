@@ -1,6 +1,7 @@
 // The runbook's settings: the target workload, thresholds, metric names and diagnostics budget,
 // with the rdev values from the runbook as defaults. Used by every process and the CLI.
 import { z } from "zod";
+import type { RunbookSettings } from "../runbooks/high-memory/index.ts";
 import {
   ConfigError,
   cleanEnv,
@@ -108,42 +109,9 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
-export type Config = {
-  target: {
-    namespace: string;
-    deployment: string;
-    selector: string;
-    container: string;
-    port: number;
-    readyPath: string;
-    metricsPath: string;
-    pprofPath: string;
-  };
-  thresholds: { warningPercent: number; criticalPercent: number };
-  limits: { memoryLimitMaxBytes: number; memoryLimitMax: string };
-  cache: { envName: string; proposedTtl: string };
-  oomLookbackMs: number;
-  metricNames: {
-    sse: string;
-    commands: string;
-    heapInuse: string;
-    goroutines: string;
-    cacheSize: string;
-    cacheBytes: string;
-    outputBuffered: string;
-    heapAlloc: string;
-    residentMemory: string;
-  };
-  diagnostics: {
-    concurrency: number;
-    timeoutMs: number;
-    maxPodsProbed: number;
-    logs: { pods: number; windowMs: number; tailLines: number; limitBytes: number; previousLines: number };
-    traefik: boolean;
-  };
+/** The runbook's settings (runbooks/high-memory: what it reads) and the process's own. */
+export type Config = RunbookSettings & {
   kubeconfig: string | undefined;
-  /** RESTART_BUDGET: at most `max` restarts of the workload per `windowMs` before restarts stop being offered. */
-  restartBudget: { max: number; windowMs: number };
   /** ALERTMANAGER_URL without a trailing slash; null: silences are not offered. */
   alertmanagerUrl: string | null;
   /** DASHBOARD_URL: the incident's dashboard link template; null: no link. */

@@ -2,25 +2,19 @@
 // sides: the app validates before enqueueing, the worker when it dequeues.
 import { z } from "zod";
 import { CLUSTER_NAME_PATTERN, QUEUES } from "../clusters/names.ts";
+import { ACTION_KINDS } from "../runbooks/high-memory/catalog/index.ts";
+import { ActionParams, UndoableKind } from "../runbooks/high-memory/catalog/params.ts";
 
 export { CLUSTER_NAME_PATTERN, QUEUES };
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export const ActionKind = z.enum([
-  "restart-pod",
-  "rolling-restart",
-  "raise-memory-limit",
-  "set-cache-ttl",
-  "capture-heap-profile",
-  "rollback",
-  "undo",
-]);
+/** Every kind of action the bot can take: the keys of the runbook's action catalog. */
+export const ActionKind = z.enum(ACTION_KINDS);
 export type ActionKind = z.infer<typeof ActionKind>;
 
-/** The changes to the Deployment the bot can undo (a value of the pod template it set). */
-export const UndoableKind = z.enum(["raise-memory-limit", "set-cache-ttl"]);
-export type UndoableKind = z.infer<typeof UndoableKind>;
+/** The changes to the Deployment the bot can undo, and every job's parameters: the catalog's schema. */
+export { ActionParams, UndoableKind };
 
 export const Target = z.object({
   namespace: z.string().min(1),
@@ -99,24 +93,6 @@ export const HeapGrowthJob = z.object({
 });
 export type HeapGrowthJob = z.infer<typeof HeapGrowthJob>;
 export const HEAP_GROWTH_JOB_NAME = "heap-growth";
-
-export const ActionParams = z.object({
-  pod: z.string().min(1).optional(),
-  podUid: z.string().min(1).optional(),
-  memoryLimit: z.string().min(1).optional(),
-  ttl: z.string().min(1).optional(),
-  envName: z.string().min(1).optional(),
-  restartedAt: z.string().min(1).optional(), // fixed when the proposal is approved, never at execution
-  revision: z.number().int().positive().optional(), // rollback: the revision to return to
-  // undo: which approved change (its proposal and kind), the value it set, and what was there before
-  // it: `previous`, or `previousUnset` when the env var or the limit was absent (undo removes it).
-  undoOf: z.string().min(1).optional(),
-  undoes: UndoableKind.optional(),
-  expected: z.string().min(1).optional(),
-  previous: z.string().min(1).optional(),
-  previousUnset: z.boolean().optional(),
-});
-export type ActionParams = z.infer<typeof ActionParams>;
 
 export const RemediateJob = z.object({
   proposalId: JobId,
