@@ -4,20 +4,16 @@
 // the policy it is configured with, before it touches the cluster.
 import { ApprovalPolicy, RISKY_ACTIONS } from "../config/approval.ts";
 import { ActionKind } from "../queue/jobs.ts";
+import { CATALOG } from "../runbooks/high-memory/catalog/index.ts";
 
 // The policy's shape is a setting (packages/bot/src/config/approval.ts); this module applies it.
 export { ActionKind, ApprovalPolicy, RISKY_ACTIONS };
 
 /** What people read instead of an action id. */
-export const ACTION_NAMES: Record<ActionKind, string> = {
-  "restart-pod": "Restart pod",
-  "rolling-restart": "Rolling restart",
-  "raise-memory-limit": "Raise memory limit",
-  "set-cache-ttl": "Set cache TTL",
-  "capture-heap-profile": "Capture heap profile",
-  rollback: "Roll back",
-  undo: "Undo",
-};
+export const ACTION_NAMES = Object.fromEntries(Object.values(CATALOG).map((a) => [a.kind, a.name])) as Record<
+  ActionKind,
+  string
+>;
 
 /** A Slack user id; anything else ("alertmanager") means the bot proposed the action itself. */
 export const isPerson = (requestedBy: string): boolean => /^[UW][A-Z0-9]+$/.test(requestedBy);

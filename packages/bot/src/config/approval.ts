@@ -3,15 +3,11 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { ActionKind } from "../queue/jobs.ts";
+import { kindsWhere } from "../runbooks/high-memory/catalog/index.ts";
 import { booleanFlag } from "./shared.ts";
 
 /** Actions that change the whole deployment: by default they need a second person to approve. */
-export const RISKY_ACTIONS = [
-  "rolling-restart",
-  "raise-memory-limit",
-  "set-cache-ttl",
-  "rollback",
-] as const satisfies readonly ActionKind[];
+export const RISKY_ACTIONS: readonly ActionKind[] = kindsWhere((a) => a.risky);
 
 export const ApprovalPolicy = z.object({
   /** Slack user ids (U…/W…) allowed to approve. */
@@ -59,7 +55,7 @@ export const ApprovalEnvShape = {
   APPROVE_ANYONE: booleanFlag(false),
   FOUR_EYES_ACTIONS: z
     .string()
-    .default("rolling-restart,raise-memory-limit,set-cache-ttl")
+    .default(kindsWhere((a) => a.fourEyesByDefault).join(","))
     .transform((text) => text.split(/[\s,]+/).filter((s) => s.length > 0))
     .pipe(z.array(ActionKind)),
   /** HMAC key sealing approvals (app and worker); unset: derived from SLACK_BOT_TOKEN. */

@@ -4,6 +4,13 @@
 import { quantityToBytes } from "../k8s/quantity.ts";
 import type { ActionParams, UndoableKind } from "../queue/jobs.ts";
 import { UndoableKind as Undoable } from "../queue/jobs.ts";
+import { undoableOf } from "../runbooks/high-memory/catalog/index.ts";
+import {
+  type UndoSpec as CatalogUndoSpec,
+  subjectOfWith,
+  undoSpecOf,
+  undoTitleWith,
+} from "../runbooks/high-memory/catalog/undo.ts";
 
 type Details = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -24,8 +31,9 @@ export function undoParamsFor(change: AppliedChange): ActionParams | null {
   const to = str(change.details.to);
   if (!to) return null;
   const from = str(change.details.from);
-  const env = kind.data === "set-cache-ttl" ? str(change.details.env) : null;
-  if (kind.data === "set-cache-ttl" && !env) return null;
+  const envVar = undoableOf(kind.data)?.env === true;
+  const env = envVar ? str(change.details.env) : null;
+  if (envVar && !env) return null;
   return {
     undoOf: change.proposalId,
     undoes: kind.data,
@@ -35,39 +43,17 @@ export function undoParamsFor(change: AppliedChange): ActionParams | null {
   };
 }
 
-/** The parts of an undo, once its parameters are checked. */
-export type UndoSpec = {
-  undoes: UndoableKind;
-  /** The env var's name; null for the memory limit. */
-  envName: string | null;
-  /** The value the bot set. */
-  expected: string;
-  /** The value to put back; null: remove the env var or the limit (it was absent). */
-  restore: string | null;
-};
+/** The parts of an undo, once its parameters are checked (the catalog's undo entry reads them). */
+export type UndoSpec = CatalogUndoSpec<UndoableKind>;
 
 /** The undo's parameters as a spec, or why they do not make one. */
 export function undoSpec(params: ActionParams): { ok: true; spec: UndoSpec } | { ok: false; reason: string } {
-  const { undoes, expected, previous, previousUnset } = params;
-  if (!undoes || !expected) return { ok: false, reason: "the job does not say which change to undo" };
-  if ((previous === undefined) === (previousUnset !== true))
-    return { ok: false, reason: "the job must give either the previous value or that there was none" };
-  if (undoes === "set-cache-ttl" && !params.envName)
-    return { ok: false, reason: "the job does not name the env var to restore" };
-  return {
-    ok: true,
-    spec: {
-      undoes,
-      envName: undoes === "set-cache-ttl" ? (params.envName ?? null) : null,
-      expected,
-      restore: previousUnset ? null : (previous ?? null),
-    },
-  };
+  return undoSpecOf(undoableOf, params);
 }
 
 /** "the memory limit" / "CACHE_TTL". */
-export function subjectOf(spec: Pick<UndoSpec, "envName">): string {
-  return spec.envName ?? "the memory limit";
+export function subjectOf(spec: Pick<UndoSpec, "envName" | "undoes">): string {
+  return subjectOfWith(undoableOf, spec);
 }
 
 /** "put the memory limit back to 512Mi" / "remove CACHE_TTL (it was unset before)". */
@@ -81,8 +67,7 @@ export function undoWords(spec: UndoSpec): string {
 
 /** The button's and the proposal's name: "Undo: CACHE_TTL back to 5m", "Undo: remove the memory limit". */
 export function undoTitle(spec: UndoSpec): string {
-  const what = subjectOf(spec);
-  return spec.restore === null ? `Undo: remove ${what}` : `Undo: ${what} back to ${spec.restore}`;
+  return undoTitleWith(undoableOf, spec);
 }
 
 const same = (spec: UndoSpec, a: string | null, b: string | null): boolean => {

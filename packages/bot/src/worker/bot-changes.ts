@@ -2,9 +2,8 @@
 // cluster's clock (timeline entries are stamped in real time; a fast simulator's clock differs).
 import type { BotChange } from "../diagnose/foresight/changes.ts";
 import { actionLabel } from "../history/action-label.ts";
+import { entryOf } from "../runbooks/high-memory/catalog/index.ts";
 import type { WorkerDeps } from "./deps.ts";
-
-const TEMPLATE_CHANGES = new Set(["rolling-restart", "raise-memory-limit", "set-cache-ttl", "rollback"]);
 
 export async function botChanges(
   deps: Pick<WorkerDeps, "incidents" | "now" | "realNow" | "config">,
@@ -18,7 +17,7 @@ export async function botChanges(
   return entries.flatMap((e) => {
     const data = (e.data ?? {}) as Record<string, unknown>;
     const action = typeof data.action === "string" ? data.action : null;
-    if (e.type !== "action_applied" || !action || !TEMPLATE_CHANGES.has(action)) return [];
+    if (e.type !== "action_applied" || !action || entryOf(action)?.changesTemplate !== true) return [];
     const at = clusterNow - (realNow - e.at) * speed;
     const params = (typeof data.details === "object" && data.details ? data.details : {}) as Record<
       string,

@@ -13,6 +13,7 @@ import {
   heapProfileMessage,
   rolloutStuckMessage,
 } from "../render/blocks/progress.ts";
+import { entryOf } from "../runbooks/high-memory/catalog/index.ts";
 import { percentByPod, restartsByUid, takeSample } from "../verify/sample.ts";
 import type { WorkerDeps } from "./deps.ts";
 import type { RemediateJobData, RemediateState, StoredOutcome, VerifyJobData } from "./job-state.ts";
@@ -185,7 +186,7 @@ export async function execute(ctx: StepContext): Promise<void> {
  * when the env var or limit was absent. Empty for actions that set no value.
  */
 export function previousValue(action: string, outcome: Pick<Outcome, "details">) {
-  if (action !== "raise-memory-limit" && action !== "set-cache-ttl" && action !== "undo") return {};
+  if (entryOf(action)?.recordsPrevious !== true) return {};
   if (!("from" in outcome.details)) return {};
   const from = outcome.details.from;
   return { previous: typeof from === "string" ? from : null, wasUnset: from === null };

@@ -1,6 +1,6 @@
 // Every remediation the worker can run, by job action kind.
 import type { ActionKind } from "../../queue/jobs.ts";
-import { undoSpec, undoTitle } from "../undo.ts";
+import { CATALOG } from "../../runbooks/high-memory/catalog/index.ts";
 import { captureHeapProfile } from "./capture-heap-profile.ts";
 import { raiseMemoryLimit } from "./raise-memory-limit.ts";
 import { restartPod } from "./restart-pod.ts";
@@ -25,23 +25,5 @@ export { ActionRefused } from "./types.ts";
 
 /** A short name for the action in messages: "Restart of rdev-api-7c9", "Memory limit 1Gi for rdev/rdev-api". */
 export function actionTitle(job: Pick<ActionJob, "action" | "params" | "target">): string {
-  const where = `${job.target.namespace}/${job.target.deployment}`;
-  switch (job.action) {
-    case "restart-pod":
-      return `Restart of ${job.params.pod ?? "a pod"}`;
-    case "rolling-restart":
-      return `Rolling restart of ${where}`;
-    case "raise-memory-limit":
-      return `Memory limit ${job.params.memoryLimit ?? "?"} for ${where}`;
-    case "set-cache-ttl":
-      return `Cache TTL ${job.params.ttl ?? "?"} for ${where}`;
-    case "capture-heap-profile":
-      return `Heap profile of ${job.params.pod ?? "a pod"}`;
-    case "rollback":
-      return `Rollback of ${where} to revision ${job.params.revision ?? "?"}`;
-    case "undo": {
-      const spec = undoSpec(job.params);
-      return spec.ok ? `${undoTitle(spec.spec)} for ${where}` : `Undo for ${where}`;
-    }
-  }
+  return CATALOG[job.action].title(job.params, `${job.target.namespace}/${job.target.deployment}`);
 }

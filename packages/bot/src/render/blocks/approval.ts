@@ -1,11 +1,12 @@
 // Approval views: the message after a decision (buttons replaced by who decided what and when),
-// and the modal for parameterised actions (raise-memory-limit, set-cache-ttl). Pure.
+// and the modal for parameterised actions (the catalog's entries with a value form). Pure.
 import type { KnownBlock, ModalView } from "@slack/types";
+import { ACTION_KINDS, CATALOG, type CatalogKind } from "../../runbooks/high-memory/catalog/index.ts";
 import { clip, code, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 
 export const APPROVAL_MODAL_CALLBACK = "rdev_approve_params";
-/** The confirmation of an action without parameters (restart-pod, rolling-restart). */
+/** The confirmation of an action without parameters (the catalog's entries with `confirm`). */
 export const APPROVAL_CONFIRM_CALLBACK = "rdev_approve_confirm";
 export const MODAL_BLOCK_ID = "value";
 export const MODAL_ACTION_ID = "value";
@@ -95,7 +96,8 @@ export function pendingLine(options: {
   return `:hourglass_flowing_sand: ${people(options.userIds)} approved *${escapeMrkdwn(options.title)}*${value} at ${utcTime(options.at)}; it needs a second, different approver: ${options.needed}.`;
 }
 
-export type ModalKind = "raise-memory-limit" | "set-cache-ttl";
+/** A kind with a value form (the catalog's VALUE_KINDS). */
+export type ModalKind = CatalogKind;
 
 export type ApprovalModalOptions = {
   kind: ModalKind;
@@ -108,13 +110,9 @@ export type ApprovalModalOptions = {
   privateMetadata: string;
 };
 
-const MODAL_TEXT: Record<ModalKind, { title: string; label: string }> = {
-  "raise-memory-limit": { title: "Raise memory limit", label: "New memory limit" },
-  "set-cache-ttl": { title: "Set cache TTL", label: "New cache TTL" },
-};
-
 export function approvalModal(o: ApprovalModalOptions): ModalView {
-  const t = MODAL_TEXT[o.kind];
+  const form = CATALOG[o.kind].value;
+  const t = { title: form?.modalTitle ?? "Approve", label: form?.label ?? "Value" };
   return {
     type: "modal",
     callback_id: APPROVAL_MODAL_CALLBACK,
@@ -150,12 +148,12 @@ export function approvalModal(o: ApprovalModalOptions): ModalView {
 }
 
 /** What each action does, for its confirmation. */
-export const CONFIRM_TEXT: Record<string, string> = {
-  "restart-pod": "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",
-  "rolling-restart": "Every pod is replaced, one at a time.",
-  rollback: "The deployment goes back to that revision's pod template; every pod is replaced, one at a time.",
-  undo: "The bot first checks that the pod template still has the value it set (if anyone changed it since, nothing is changed), then puts back the value from before the change, or removes it if there was none; every pod is replaced, one at a time.",
-};
+export const CONFIRM_TEXT: Record<string, string> = Object.fromEntries(
+  ACTION_KINDS.flatMap((k) => {
+    const confirm = CATALOG[k].confirm;
+    return confirm ? [[k, confirm.text]] : [];
+  }),
+);
 
 /**
  * "Restart pod rdev-api-x?" with Approve/Cancel: opened by the app after the policy allowed the

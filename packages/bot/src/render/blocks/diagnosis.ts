@@ -14,6 +14,7 @@ import {
 } from "../../diagnose/format.ts";
 import type { Action, Diagnosis, SeverityOrUnknown, Trend } from "../../diagnose/types.ts";
 import { whenParts } from "../../diagnose/when.ts";
+import { entryOf } from "../../runbooks/high-memory/catalog/index.ts";
 import { clip, code, codeBlock, escapeMrkdwn, escapeWithTerms, plain } from "./escape.ts";
 import { adviceLines, logBlock, previousLogBlocks, traefikBlock } from "./evidence.ts";
 import { foresightBlock } from "./foresight.ts";
@@ -141,21 +142,13 @@ function heapBlock(d: Diagnosis): KnownBlock | null {
   );
 }
 
-const DEFAULT_LABEL: Record<Action["kind"], (a: Action) => string> = {
-  "restart-pod": () => "Restart pod",
-  "rolling-restart": () => "Rolling restart",
-  "raise-memory-limit": (a) =>
-    a.kind === "raise-memory-limit" ? `Raise limit to ${a.params.to}` : "Raise limit",
-  "set-cache-ttl": (a) => (a.kind === "set-cache-ttl" ? `Set ${a.params.env}=${a.params.value}` : "Set TTL"),
-  "capture-heap-profile": () => "Capture heap profile",
-  rollback: (a) => (a.kind === "rollback" ? `Roll back to revision ${a.params.revision}` : "Roll back"),
-  advice: () => "Done",
-};
+/** The catalog's button label; advice (no entry) is acknowledged with "Done". */
+const defaultLabel = (a: Action): string => entryOf(a.kind)?.button?.(a) ?? "Done";
 
 export function button(a: Action, b: ActionButton, index: number): Button {
   return {
     type: "button",
-    text: plainText(b.label ?? DEFAULT_LABEL[a.kind](a), L.buttonText),
+    text: plainText(b.label ?? defaultLabel(a), L.buttonText),
     action_id: `${PROPOSAL_ACTION_PREFIX}${a.kind}:${index}`.slice(0, L.actionId),
     value: b.proposalId.slice(0, L.buttonValue),
     // No Slack `confirm`: it would show before the app can check who clicked. The app refuses

@@ -19,6 +19,7 @@ import {
   pendingLine,
 } from "../../render/blocks/approval.ts";
 import { PROPOSAL_ACTION_PREFIX } from "../../render/blocks/diagnosis.ts";
+import { CATALOG, entryOf, VALUE_KINDS } from "../../runbooks/high-memory/catalog/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { PARAMETERISED } from "../proposal-input.ts";
 import { postToResponseUrl } from "../reply.ts";
@@ -34,7 +35,7 @@ const REDIS_DOWN =
 export const ModalMetadata = z.object({
   p: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
   /** The value modal's kind: only to check the value's form before the ack (the proposal decides). */
-  k: z.enum(["raise-memory-limit", "set-cache-ttl"]).optional(),
+  k: z.enum(VALUE_KINDS).optional(),
 });
 
 /** The modal kind a value modal says it is for, or null. */
@@ -48,13 +49,7 @@ export function modalKind(privateMetadata: string | undefined): ModalKind | null
 }
 
 /** Actions confirmed in the app's own modal after the policy check (the others have a value to set). */
-const CONFIRMED = new Set<string>(["restart-pod", "rolling-restart", "rollback", "undo"]);
-const CONFIRM_LABEL: Record<string, string> = {
-  "restart-pod": "Restart pod",
-  "rolling-restart": "Rolling restart",
-  rollback: "Roll back",
-  undo: "Undo",
-};
+const confirmOf = (kind: string) => entryOf(kind)?.confirm ?? null;
 
 const BAD_METADATA =
   "This form is damaged or out of date, so nothing was approved. Close it and click the button again.";
@@ -99,7 +94,8 @@ export function clickOf(body: BlockAction<ButtonAction>, action: ButtonAction): 
 
 const modalValue = (p: Proposal): string => {
   const params = p.approvedParams ?? p.action.params;
-  return (p.action.kind === "raise-memory-limit" ? params.memoryLimit : params.ttl) ?? "";
+  const form = CATALOG[p.action.kind].value;
+  return (form ? params[form.param] : undefined) ?? "";
 };
 
 /** The message showing the decision: the proposal's own message, wherever the click came from. */
@@ -182,13 +178,14 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
         }
       }
       const fixed = proposal.approvals.length > 0;
-      if (open && CONFIRMED.has(proposal.action.kind)) {
+      const confirm = confirmOf(proposal.action.kind);
+      if (open && confirm) {
         await deps.slack.views.open({
           trigger_id: click.triggerId,
           view: confirmModal({
             kind: proposal.action.kind,
             title: describeProposal(proposal),
-            confirmLabel: CONFIRM_LABEL[proposal.action.kind] ?? "Approve",
+            confirmLabel: confirm.label,
             note: fixed
               ? `Approved by ${proposal.approvals.map((a) => `<@${a.userId}>`).join(" and ")}; yours is the second approval.`
               : null,
@@ -197,8 +194,9 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
         });
         return;
       }
-      if (open && PARAMETERISED.has(proposal.action.kind)) {
-        const kind = proposal.action.kind as ModalKind;
+      const form = CATALOG[proposal.action.kind].value;
+      if (open && form) {
+        const kind: ModalKind = proposal.action.kind;
         await deps.slack.views.open({
           trigger_id: click.triggerId,
           view: approvalModal({
@@ -207,9 +205,7 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
             initialValue: modalValue(proposal),
             hint: fixed
               ? `The value <@${proposal.approvals[0]?.userId}> approved; the second approval is for the same value`
-              : kind === "raise-memory-limit"
-                ? `A quantity like 1Gi, at most ${limits.memoryLimitMax}`
-                : "A duration like 15s, 5m or 1h",
+              : form.hint(limits),
             privateMetadata: JSON.stringify({ p: proposal.id, k: kind }),
           }),
         });
@@ -287,7 +283,7 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
       const refuse = (refusal: string) => ({ refusal, proposal });
       if (!PARAMETERISED.has(proposal.action.kind) || (said !== null && proposal.action.kind !== said))
         return refuse(claimFailureMessage({ ok: false, reason: "not_found" }));
-      const valid = validateModalValue(proposal.action.kind as ModalKind, raw, limits);
+      const valid = validateModalValue(proposal.action.kind, raw, limits);
       if (!valid.ok) return refuse(valid.error);
       const outcome = await approveProposal(deps, {
         proposalId: proposal.id,
@@ -308,7 +304,7 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
       const found = await modalProposal(view.private_metadata, body.user.id);
       if ("error" in found) return { refusal: found.error, proposal: null };
       const { proposal } = found;
-      if (!CONFIRMED.has(proposal.action.kind))
+      if (!confirmOf(proposal.action.kind))
         return { refusal: claimFailureMessage({ ok: false, reason: "not_found" }), proposal };
       const outcome = await approveProposal(deps, {
         proposalId: proposal.id,

@@ -41,8 +41,14 @@ export const UNDOABLE_KINDS = ACTION_KINDS.filter((k) => CATALOG[k].undoable !==
   ...UndoableCatalogKind[],
 ];
 
+/** The kinds an approver gives a value for in a dialog (the entries with a `value` form). */
+export const VALUE_KINDS = ACTION_KINDS.filter((k) => CATALOG[k].value !== null) as [
+  CatalogKind,
+  ...CatalogKind[],
+];
+
 /** The entry of a kind named in stored data (a job, a timeline entry); undefined for an unknown one. */
-export function entryOf(kind: string): ActionEntry | undefined {
+export function entryOf(kind: string): ActionEntry<CatalogKind> | undefined {
   return Object.hasOwn(CATALOG, kind) ? CATALOG[kind as CatalogKind] : undefined;
 }
 
