@@ -13,6 +13,7 @@ import {
 } from "../propose/proposals.ts";
 import { sealApproval, verifyOrigin } from "../propose/seal.ts";
 import type { ActionParams } from "../queue/jobs.ts";
+import { CATALOG } from "../runbooks/high-memory/catalog/index.ts";
 import { sameParams } from "./authority.ts";
 import {
   type ApprovalDecision,
@@ -122,7 +123,7 @@ export async function addApproval(
     );
     const final = prior.length + 1 >= required;
     // A rollout restart writes this fixed value: a retried job restarts once, not twice.
-    if (final && proposal.action.kind === "rolling-restart")
+    if (final && CATALOG[proposal.action.kind].stampsRestart)
       params.restartedAt ??= new Date(input.at).toISOString();
     const approvals = [...prior, { userId: input.userId, at: input.at }];
     const seal = final

@@ -7,6 +7,7 @@ import { clusterOf } from "../clusters/names.ts";
 import { originOf, type Proposal, sealedApprovalOf } from "../propose/proposal-model.ts";
 import { verifyOrigin, verifySeal } from "../propose/seal.ts";
 import type { ActionParams, RemediateJob } from "../queue/jobs.ts";
+import { CATALOG } from "../runbooks/high-memory/catalog/index.ts";
 import { type ApprovalPolicy, approvalsSatisfy, rulesOf } from "./policy.ts";
 
 export const REFUSAL_REASONS = [
@@ -40,8 +41,6 @@ export type AuthorityContext = {
   now: number;
   maxAgeMs: number;
 };
-
-const POD_ACTIONS = new Set(["restart-pod", "capture-heap-profile"]);
 
 export function sameParams(a: ActionParams, b: ActionParams): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ActionParams>;
@@ -107,7 +106,7 @@ export function checkAuthority(
       message: `proposal ${proposal.id} targets ${t.namespace}/${t.deployment}; this worker only changes ${ctx.target.namespace}/${ctx.target.deployment}`,
     };
   if (
-    POD_ACTIONS.has(proposal.action.kind) &&
+    CATALOG[proposal.action.kind].targetsPod &&
     (!t.pod || !t.podUid || t.pod !== approvedParams.pod || t.podUid !== approvedParams.podUid)
   )
     return { reason: "wrong_target", message: "the approved pod is not the proposal's target pod" };

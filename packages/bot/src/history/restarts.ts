@@ -1,9 +1,9 @@
 // The bot's own restarts of the workload in a window, from incident history: the restart budget's
 // half that the cluster cannot tell (an evicted pod is gone, its replacement starts at 0 restarts).
 import type { IncidentStore } from "../intake/store.ts";
+import { entryOf } from "../runbooks/high-memory/catalog/index.ts";
 import { ENTRY } from "./entries.ts";
 
-const RESTARTS = new Set(["restart-pod", "rolling-restart"]);
 /** Incidents opened this long before the window can still have restarts inside it. */
 const SLACK_MS = 86_400_000;
 
@@ -22,7 +22,7 @@ export async function botRestartsSince(
         e.type === ENTRY.actionApplied &&
         e.at >= sinceMs &&
         typeof action === "string" &&
-        RESTARTS.has(action)
+        entryOf(action)?.restartsPods === true
       )
         count += 1;
     }

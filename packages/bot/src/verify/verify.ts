@@ -4,6 +4,7 @@
 // actions that replace pods. A failure names the runbook's next step.
 import type { Action, CauseId, RankedCause } from "../diagnose/types.ts";
 import type { ActionKind } from "../queue/jobs.ts";
+import { CATALOG } from "../runbooks/high-memory/catalog/index.ts";
 
 /** One pod at one sample. Times are cluster time (ms since the epoch). */
 export type PodSample = {
@@ -177,7 +178,7 @@ export function nextSteps(input: {
   const steps: NextStep[] = [];
   const failed = (id: CheckId) => input.verdict.checks.some((c) => c.id === id && !c.ok);
   const memoryTrouble = failed("memory") || failed("trend") || failed("oom");
-  const restart = input.action === "restart-pod" || input.action === "rolling-restart";
+  const restart = CATALOG[input.action].restartsPods;
   const raise = input.actions.find((a) => a.kind === "raise-memory-limit");
   if (restart && memoryTrouble && raise)
     steps.push({

@@ -9,6 +9,7 @@
 //   unknown       the cluster could not be read
 // "Resolved on its own" (memory_fell) is the last resort, never the default. Pure: every time is real
 // time (ms); the caller converts the cluster's timestamps (cluster clocks may run fast in demos).
+import { entryOf } from "../../runbooks/high-memory/catalog/index.ts";
 import type { OutcomeData } from "./outcome.ts";
 
 const SIGKILL_EXIT = 137;
@@ -50,8 +51,8 @@ export type BotAction = {
   verification: "passed" | "failed" | null;
 };
 
-/** Actions that change nothing in the workload (a heap capture) explain no ending. */
-const NOT_A_FIX = new Set(["capture-heap-profile"]);
+/** Actions that change nothing in the workload (a heap capture) explain no ending (the catalog's `fixes`). */
+const notAFix = (action: string): boolean => entryOf(action)?.fixes === false;
 
 export type ClassifyInput = {
   /** When the problem began (earliest alert start, else the incident's creation), real time. */
@@ -106,7 +107,7 @@ export function classifyOutcome(input: ClassifyInput): OutcomeData {
   const inWindow = (at: number | null) => at !== null && at >= from && at <= to;
   const base: OutcomeData = { kind: "unknown", notes: [] };
   const applied = input.actions
-    .filter((a) => a.appliedAt !== null && a.appliedAt <= to && !NOT_A_FIX.has(a.action))
+    .filter((a) => a.appliedAt !== null && a.appliedAt <= to && !notAFix(a.action))
     .sort((a, b) => (a.appliedAt ?? 0) - (b.appliedAt ?? 0));
   const firstAction = applied[0] ?? null;
   const lastAction = applied.at(-1) ?? null;

@@ -14,6 +14,9 @@ export const raiseMemoryLimit: ActionEntry<"raise-memory-limit", UndoableChange>
   recordsPrevious: true,
   undoable: { env: false, subject: "the memory limit" },
   restartsPods: false,
+  targetsPod: false,
+  fixes: true,
+  stampsRestart: false,
   confirm: null,
   value: {
     param: "memoryLimit",

@@ -10,6 +10,9 @@ export const restartPod: ActionEntry<"restart-pod", null> = {
   recordsPrevious: false,
   undoable: null,
   restartsPods: true,
+  targetsPod: true,
+  fixes: true,
+  stampsRestart: false,
   confirm: {
     label: "Restart pod",
     text: "Kubernetes evicts the pod (its UID is checked) and starts a replacement.",

@@ -10,6 +10,9 @@ export const rollback: ActionEntry<"rollback", null> = {
   recordsPrevious: false,
   undoable: null,
   restartsPods: false,
+  targetsPod: false,
+  fixes: true,
+  stampsRestart: false,
   confirm: {
     label: "Roll back",
     text: "The deployment goes back to that revision's pod template; every pod is replaced, one at a time.",

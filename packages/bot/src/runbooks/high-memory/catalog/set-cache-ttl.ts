@@ -16,6 +16,9 @@ export const setCacheTtl: ActionEntry<"set-cache-ttl", UndoableChange> = {
   recordsPrevious: true,
   undoable: { env: true, subject: "the cache TTL" },
   restartsPods: false,
+  targetsPod: false,
+  fixes: true,
+  stampsRestart: false,
   confirm: null,
   value: {
     param: "ttl",

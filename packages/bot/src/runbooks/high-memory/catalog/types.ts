@@ -59,8 +59,14 @@ export type ActionEntry<
   recordsPrevious: boolean;
   /** The change can be undone: which value it sets. null: not undoable. */
   undoable: U;
-  /** Restarts pods without changing the template (verify: restarts only buy time). */
+  /** Restarts pods: counts against RESTART_BUDGET, and verify's "a restart only buys time". */
   restartsPods: boolean;
+  /** Acts on one pod, named with its UID (the approval binds both; the worker checks them). */
+  targetsPod: boolean;
+  /** Fixes the workload when it works (a heap capture changes nothing, so it explains no ending). */
+  fixes: boolean;
+  /** Writes a restartedAt stamp fixed at the final approval (a retried job restarts once). */
+  stampsRestart: boolean;
   /** Confirmed in the app's own modal after the policy check: its submit label and what happens. */
   confirm: { label: string; text: string } | null;
   /** Approved through a value dialog instead. */

@@ -70,6 +70,9 @@ export function undoEntry(undoableOf: UndoableOf): ActionEntry<"undo", null> {
     recordsPrevious: true,
     undoable: null,
     restartsPods: false,
+    targetsPod: false,
+    fixes: true,
+    stampsRestart: false,
     confirm: {
       label: "Undo",
       text: "The bot first checks that the pod template still has the value it set (if anyone changed it since, nothing is changed), then puts back the value from before the change, or removes it if there was none; every pod is replaced, one at a time.",
