@@ -1,6 +1,7 @@
 // The Diagnosis: the runbook's whole investigation as one JSON-serialisable value. Every rendering
 // (terminal text, Slack blocks, the incident timeline) is a view of it; nothing else is read.
 
+import type { OfferedAction } from "../runbooks/high-memory/catalog/index.ts";
 import type { Foresight } from "./foresight/types.ts";
 import type { LogReport } from "./logs/types.ts";
 import type { HeapSummary } from "./pprof.ts";
@@ -130,16 +131,10 @@ export type RankedCause = {
   runbookSection: string | null;
 };
 
-export type ActionKind =
-  | "restart-pod"
-  | "rolling-restart"
-  | "raise-memory-limit"
-  | "set-cache-ttl"
-  | "capture-heap-profile"
-  | "rollback"
-  | "advice";
+/** The kinds a diagnosis offers: the catalog's (runbooks/high-memory/catalog/) and advice. */
+export type ActionKind = Action["kind"];
 
-type ActionBase = {
+export type ActionBase = {
   /** Stable within a diagnosis: kind plus its target, e.g. "restart-pod:rdev-api-7c9". */
   id: string;
   title: string;
@@ -148,46 +143,6 @@ type ActionBase = {
   destructive: boolean;
   /** What an operator would type, for the record. */
   kubectl: string | null;
-};
-export type RestartPodAction = ActionBase & {
-  kind: "restart-pod";
-  params: { namespace: string; pod: string; uid: string };
-};
-export type RollingRestartAction = ActionBase & {
-  kind: "rolling-restart";
-  params: { namespace: string; deployment: string };
-};
-export type RaiseMemoryLimitAction = ActionBase & {
-  kind: "raise-memory-limit";
-  params: {
-    namespace: string;
-    deployment: string;
-    container: string;
-    from: string | null;
-    fromBytes: number | null;
-    to: string;
-    toBytes: number;
-  };
-};
-export type SetCacheTtlAction = ActionBase & {
-  kind: "set-cache-ttl";
-  params: {
-    namespace: string;
-    deployment: string;
-    container: string;
-    env: string;
-    value: string;
-    current: string | null;
-  };
-};
-export type CaptureHeapProfileAction = ActionBase & {
-  kind: "capture-heap-profile";
-  params: { namespace: string; pod: string; uid: string; port: number; path: string };
-};
-/** `kubectl rollout undo --to-revision`: back to the revision before the rollout that started the climb. */
-export type RollbackAction = ActionBase & {
-  kind: "rollback";
-  params: { namespace: string; deployment: string; revision: number; fromRevision: number };
 };
 export type AdviceAction = ActionBase & {
   kind: "advice";
@@ -202,14 +157,8 @@ export type AdviceAction = ActionBase & {
     manifests?: { title: string; yaml: string }[];
   };
 };
-export type Action =
-  | RestartPodAction
-  | RollingRestartAction
-  | RaiseMemoryLimitAction
-  | SetCacheTtlAction
-  | CaptureHeapProfileAction
-  | RollbackAction
-  | AdviceAction;
+/** What a diagnosis offers: an action of the runbook's catalog, or advice. */
+export type Action = OfferedAction | AdviceAction;
 
 export type { HeapSite, HeapSummary } from "./pprof.ts";
 

@@ -1,5 +1,6 @@
 // The proposal a rollout finding earns: "Roll back to revision N", kubectl rollout undo. Pure.
-import type { Action, Diagnosis, RollbackAction } from "../types.ts";
+import type { RollbackAction } from "../../runbooks/high-memory/catalog/rollback.ts";
+import type { Action, Diagnosis } from "../types.ts";
 import type { ChangeFinding } from "./types.ts";
 
 export function rollbackAction(

@@ -1,5 +1,12 @@
 // Capture a heap profile of one pod (pprof): reads only, changes nothing.
+import type { ActionBase } from "../../../diagnose/types.ts";
 import { type ActionEntry, str } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+export type CaptureHeapProfileAction = ActionBase & {
+  kind: "capture-heap-profile";
+  params: { namespace: string; pod: string; uid: string; port: number; path: string };
+};
 
 export const captureHeapProfile: ActionEntry<"capture-heap-profile", null> = {
   kind: "capture-heap-profile",

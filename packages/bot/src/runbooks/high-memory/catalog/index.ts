@@ -4,12 +4,12 @@
 // the words in the timeline, results and proposals, the diagnosis buttons, the proposal a
 // diagnosis action makes, the bot's own template changes and what an undo can put back.
 // A new action: its record here (and in CATALOG below) and its executor in remediate/actions/.
-import { captureHeapProfile } from "./capture-heap-profile.ts";
-import { raiseMemoryLimit } from "./raise-memory-limit.ts";
-import { restartPod } from "./restart-pod.ts";
-import { rollback } from "./rollback.ts";
-import { rollingRestart } from "./rolling-restart.ts";
-import { setCacheTtl } from "./set-cache-ttl.ts";
+import { type CaptureHeapProfileAction, captureHeapProfile } from "./capture-heap-profile.ts";
+import { type RaiseMemoryLimitAction, raiseMemoryLimit } from "./raise-memory-limit.ts";
+import { type RestartPodAction, restartPod } from "./restart-pod.ts";
+import { type RollbackAction, rollback } from "./rollback.ts";
+import { type RollingRestartAction, rollingRestart } from "./rolling-restart.ts";
+import { type SetCacheTtlAction, setCacheTtl } from "./set-cache-ttl.ts";
 import type { ActionEntry, UndoableChange } from "./types.ts";
 import { undoEntry } from "./undo.ts";
 
@@ -26,6 +26,15 @@ export const CATALOG = {
   rollback,
   undo: undoEntry(undoableOf),
 } as const satisfies { [K in string]: ActionEntry<K> };
+
+/** The actions a diagnosis can offer, each with its parameters (diagnose/types.ts Action adds advice). */
+export type OfferedAction =
+  | RestartPodAction
+  | RollingRestartAction
+  | RaiseMemoryLimitAction
+  | SetCacheTtlAction
+  | CaptureHeapProfileAction
+  | RollbackAction;
 
 export type CatalogKind = keyof typeof CATALOG;
 

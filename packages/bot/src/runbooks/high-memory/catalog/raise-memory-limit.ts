@@ -1,6 +1,21 @@
 // Raise the container's memory limit (rolls the pods); undoable: the limit before it is recorded.
+import type { ActionBase } from "../../../diagnose/types.ts";
 import { quantityValue } from "../../../units/quantity.ts";
 import { type ActionEntry, str, type UndoableChange } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+export type RaiseMemoryLimitAction = ActionBase & {
+  kind: "raise-memory-limit";
+  params: {
+    namespace: string;
+    deployment: string;
+    container: string;
+    from: string | null;
+    fromBytes: number | null;
+    to: string;
+    toBytes: number;
+  };
+};
 
 /** Below this rdev-api cannot run. */
 const MIN_BYTES = 64 * 1024 ** 2;

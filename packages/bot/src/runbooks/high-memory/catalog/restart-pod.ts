@@ -1,5 +1,12 @@
 // Restart one pod: Kubernetes evicts it (its UID checked) and starts a replacement.
+import type { ActionBase } from "../../../diagnose/types.ts";
 import { type ActionEntry, str } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+export type RestartPodAction = ActionBase & {
+  kind: "restart-pod";
+  params: { namespace: string; pod: string; uid: string };
+};
 
 export const restartPod: ActionEntry<"restart-pod", null> = {
   kind: "restart-pod",

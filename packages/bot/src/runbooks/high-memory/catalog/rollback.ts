@@ -1,5 +1,13 @@
 // Roll the deployment back to a revision's pod template (kubectl rollout undo --to-revision).
+import type { ActionBase } from "../../../diagnose/types.ts";
 import type { ActionEntry } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+/** `kubectl rollout undo --to-revision`: back to the revision before the rollout that started the climb. */
+export type RollbackAction = ActionBase & {
+  kind: "rollback";
+  params: { namespace: string; deployment: string; revision: number; fromRevision: number };
+};
 
 export const rollback: ActionEntry<"rollback", null> = {
   kind: "rollback",

@@ -1,5 +1,12 @@
 // A rolling restart of the deployment: every pod replaced, one at a time.
+import type { ActionBase } from "../../../diagnose/types.ts";
 import type { ActionEntry } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+export type RollingRestartAction = ActionBase & {
+  kind: "rolling-restart";
+  params: { namespace: string; deployment: string };
+};
 
 export const rollingRestart: ActionEntry<"rolling-restart", null> = {
   kind: "rolling-restart",

@@ -1,7 +1,21 @@
 // Set the cache TTL env var (rdev-api's CACHE_TTL; rolls the pods); undoable: the value before it
 // (or that there was none) is recorded.
+import type { ActionBase } from "../../../diagnose/types.ts";
 import { parseGoDuration } from "../../../units/duration.ts";
 import { type ActionEntry, str, type UndoableChange } from "./types.ts";
+
+/** The action a diagnosis offers (diagnose/types.ts Action). */
+export type SetCacheTtlAction = ActionBase & {
+  kind: "set-cache-ttl";
+  params: {
+    namespace: string;
+    deployment: string;
+    container: string;
+    env: string;
+    value: string;
+    current: string | null;
+  };
+};
 
 /** A week, written the way Go's time.ParseDuration (rdev-api's CACHE_TTL) reads it. */
 const MAX_TTL_MS = 7 * 86_400_000;
