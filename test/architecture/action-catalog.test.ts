@@ -77,7 +77,7 @@ describe("the action catalog", () => {
 
   it("reads its sources (the counter finds what it should)", () => {
     expect(names(code('const a = "set-cache-ttl";'), "set-cache-ttl")).toBe(true);
-    expect(names(code("const id = `set-cache-ttl:${d}`;"), "set-cache-ttl")).toBe(true);
+    expect(names(code("const id = `set-cache-ttl:` + target;"), "set-cache-ttl")).toBe(true);
     expect(
       names(code('// e.g. "set-cache-ttl"\n/* "set-cache-ttl" */ const url = "https://x";'), "set-cache-ttl"),
     ).toBe(false);
