@@ -1,7 +1,7 @@
 // The action catalog (issue 12): a kind of action is named, in code, only by its catalog entry
 // (packages/bot/src/runbooks/high-memory/catalog/), its executor (remediate/actions/<kind>.ts) and
 // the executors' registry (remediate/actions/index.ts), plus the few rule files listed below with
-// the reason each still names one. Read from the source text with comments removed: a new list of
+// the reason each still names one (most of them the runbook's own rules, in its folder). Read from the source text with comments removed: a new list of
 // kinds anywhere else (a switch, a Set, a Record) fails here, and so does a stale exception.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -31,7 +31,7 @@ const RULES: Record<string, { kinds: string[]; why: string }> = {
     kinds: ["rollback"],
     why: "the forecast's rule: a rollout before the climb earns a rollback",
   },
-  [`${BOT}/verify/verify.ts`]: {
+  [`${BOT}/runbooks/high-memory/next-steps.ts`]: {
     kinds: ["raise-memory-limit", "set-cache-ttl"],
     why: "the runbook's next steps after a failed verification pick the limit or the TTL by name",
   },
