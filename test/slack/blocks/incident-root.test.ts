@@ -251,6 +251,19 @@ describe("help and history", () => {
     expect(help).toMatchSnapshot();
     expect(JSON.stringify(help)).not.toContain("<!channel>");
     expect(slackLimitViolations(help)).toEqual([]);
+    // One cluster: no cluster argument to explain; several: status names them.
+    expect(JSON.stringify(help)).not.toContain("mem status &lt;cluster&gt;");
+    const many = JSON.stringify(
+      helpBlocks({
+        command: "/rdev",
+        target: "rdev/rdev-api",
+        problem: null,
+        clusters: ["prod-eu", "staging"],
+      }),
+    );
+    expect(many).toContain("mem status &lt;cluster&gt;");
+    expect(many).toContain("`prod-eu`, `staging`");
+    expect(many).toContain("*Undo*");
   });
 
   it("renders history rows and keeps long lists within a message", () => {

@@ -4,7 +4,8 @@
 import type { Action } from "@rdev/bot/diagnose/types.ts";
 import { PROPOSAL_ACTION_PREFIX } from "@rdev/bot/render/blocks/diagnosis.ts";
 import { slackLimitViolations } from "@rdev/bot/render/blocks/limits.ts";
-import { verificationMessage } from "@rdev/bot/render/blocks/verification.ts";
+import { podLines, verificationMessage } from "@rdev/bot/render/blocks/verification.ts";
+import { THREAD_COLUMNS } from "@rdev/bot/render/blocks/worst-pods.ts";
 import type { StoredSample, Verdict } from "@rdev/bot/verify/verify.ts";
 import { describe, expect, it } from "vitest";
 
@@ -118,6 +119,27 @@ describe("verificationMessage", () => {
     const text = JSON.stringify(m.blocks);
     expect(text).toContain("(replaced)");
     expect(text).not.toContain("<@U123>");
+  });
+
+  it("fits the thread pane: long pod names keep their tail, at most the last three samples", () => {
+    const pods = (p: number) => ({
+      "rdev-api-production-eu-west-8586cfc597-8ggws": p,
+      "rdev-api-production-eu-west-8586cfc597-nghfd": p + 1,
+    });
+    const five: StoredSample[] = [30, 31, 32, 33, 100].map((p, i) => ({
+      at: i,
+      maxPercent: p + 1,
+      pods: pods(p),
+    }));
+    const table = podLines({ "rdev-api-production-eu-west-776bb57b9d-swdtb": 95.5, ...pods(90) }, five);
+    const lines = table.split("\n");
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(THREAD_COLUMNS);
+    expect(lines[0]).toMatch(/before +#3 +#4 +#5$/);
+    expect(table).toContain("…8586cfc597-8ggws");
+    expect(table).toContain("…776bb57b9d-swdtb");
+    expect(table).toContain("(replaced)");
+    expect(table).toContain("100.0%");
+    expect(table).not.toContain(" 30.0%");
   });
 
   it("stays within limits with many pods", () => {

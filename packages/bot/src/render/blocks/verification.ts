@@ -9,6 +9,7 @@ import { PROPOSAL_ACTION_PREFIX } from "./diagnosis.ts";
 import { clip, code, codeBlock, escapeMrkdwn, plain } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { type UndoOffer, undoBlock } from "./undo.ts";
+import { shortPodName, THREAD_COLUMNS } from "./worst-pods.ts";
 
 export type Message = { text: string; blocks: KnownBlock[] };
 
@@ -41,19 +42,35 @@ export type VerificationInput = {
 };
 
 const MAX_POD_LINES = 12;
+/** Samples shown per pod: the last ones (the runbook judges the last samples after the window). */
+const MAX_SAMPLE_COLUMNS = 3;
+const COLUMN = 6; // "100.0%"
 
-function podLines(before: Readonly<Record<string, number>>, samples: readonly StoredSample[]): string {
+/**
+ * Memory per pod before the action and in the last samples, as a table that fits Slack's thread
+ * pane (THREAD_COLUMNS): pod names keep their distinguishing tail, at most three sample columns.
+ */
+export function podLines(before: Readonly<Record<string, number>>, samples: readonly StoredSample[]): string {
   const names = [...new Set(samples.flatMap((s) => Object.keys(s.pods)))].sort();
   const gone = Object.keys(before)
     .filter((n) => !names.includes(n))
     .sort();
-  const width = Math.min(40, Math.max(4, ...names.map((n) => n.length), ...gone.map((n) => n.length)));
-  const col = (n: number | null | undefined) => (n === undefined ? "-" : formatPercent(n)).padStart(7);
-  const header = `${"pod".padEnd(width)} ${"before".padStart(7)}  samples (% of limit)`;
+  const shown = samples.slice(-MAX_SAMPLE_COLUMNS);
+  const col = (n: number | null | undefined) => (n === undefined ? "-" : formatPercent(n)).padStart(COLUMN);
+  const fixed = (COLUMN + 1) * (1 + shown.length);
+  const width = Math.max(
+    4,
+    Math.min(THREAD_COLUMNS - fixed, Math.max(...names.map((n) => n.length), ...gone.map((n) => n.length))),
+  );
+  const skipped = samples.length - shown.length;
+  const header = `${"pod".padEnd(width)} ${"before".padStart(COLUMN)}${shown
+    .map((_, i) => ` ${`#${skipped + i + 1}`.padStart(COLUMN)}`)
+    .join("")}`;
   const rows = [...gone, ...names].slice(0, MAX_POD_LINES).map((n) => {
-    const series = samples.map((s) => col(s.pods[n])).join(" ");
-    const note = gone.includes(n) ? "  (replaced)" : "";
-    return `${n.slice(0, width).padEnd(width)} ${col(before[n])}  ${series}${note}`;
+    const pod = shortPodName(n, width).padEnd(width);
+    // A replaced pod has no samples: its row says so instead.
+    const series = gone.includes(n) ? "  (replaced)" : shown.map((s) => ` ${col(s.pods[n])}`).join("");
+    return `${pod} ${col(before[n])}${series}`;
   });
   const more = names.length + gone.length - rows.length;
   return [header, ...rows, ...(more > 0 ? [`… and ${more} more pods`] : [])].join("\n");
@@ -108,7 +125,9 @@ export function verificationMessage(i: VerificationInput): Message {
   const blocks: KnownBlock[] = [
     section(`${headline} ${figures}`),
     section(checks),
-    section(`*Pods*\n${codeBlock(podLines(i.before, i.samples))}`),
+    section(
+      `*Pods* (% of limit: before the action, then each sample)\n${codeBlock(podLines(i.before, i.samples))}`,
+    ),
   ];
   if (!passed && i.undo) blocks.push(undoBlock(i.undo, "verify"));
   i.nextSteps.forEach((n, index) => {

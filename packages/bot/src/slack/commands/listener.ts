@@ -40,6 +40,7 @@ export function registerRdevCommand(app: App, deps: AppDeps & { readers: ReaderC
         command: command.command,
         target: `${namespace}/${deployment}`,
         problem: parsed.problem,
+        clusters: deps.config.clusters.names,
       });
       return await postToResponseUrl(responseUrl, { ...help, response_type: "ephemeral" }, deps.fetch);
     }
