@@ -62,13 +62,22 @@ describe("Redis Sentinel failover", () => {
     const old = await sentinel.killMaster();
     await sentinel.waitForFailover(old);
 
-    const verified = await h.waitFor(
-      "verification after the failover",
-      () => h?.events.find((e) => e.type === "verification"),
-      // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
-      // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
-      150_000,
-    );
+    const verified = await h
+      .waitFor(
+        "verification after the failover",
+        () => h?.events.find((e) => e.type === "verification"),
+        // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
+        // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
+        150_000,
+      )
+      .catch(async (error: Error) => {
+        // Say where the flow stopped: the remediate job's state and the worker's events.
+        const job = await h?.finished(jobId).catch((e: Error) => ({ state: e.message, job: null }));
+        const seen = h?.events.map((e) => e.type).join(", ");
+        throw new Error(
+          `${error.message}; remediate job: ${job?.state} ${job?.job?.failedReason ?? ""}; events: ${seen}`,
+        );
+      });
     expect(verified).toMatchObject({ passed: true });
     const { state } = await h.finished(jobId);
     expect(state).toBe("completed");
@@ -103,7 +112,15 @@ describe("Redis Cluster", () => {
     const cluster = await startRedisCluster({ replicas: 1 });
     h = await startHarness({
       redis: cluster,
-      env: { STABILISATION_WINDOW: "5m", VERIFY_SAMPLES: "3", REDIS_WAIT_REPLICAS: "1" },
+      env: {
+        STABILISATION_WINDOW: "5m",
+        VERIFY_SAMPLES: "3",
+        REDIS_WAIT_REPLICAS: "1",
+        // The harness' 4 s job lock can lapse twice on a loaded machine while the cluster fails over
+        // (node timeout 2 s, then the election): BullMQ would then fail the job as stalled and no
+        // verification would follow. Production's lock is 30 s; 15 s keeps the test about failover.
+        WORKER_LOCK_DURATION: "15s",
+      },
     });
     const [victim] = await readyPods(h);
     if (!victim) throw new Error("no pod");
@@ -113,13 +130,22 @@ describe("Redis Cluster", () => {
     const old = await cluster.killSlotMaster(KEY_PREFIX);
     await cluster.waitForSlotFailover(KEY_PREFIX, old);
 
-    const verified = await h.waitFor(
-      "verification after the failover",
-      () => h?.events.find((e) => e.type === "verification"),
-      // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
-      // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
-      150_000,
-    );
+    const verified = await h
+      .waitFor(
+        "verification after the failover",
+        () => h?.events.find((e) => e.type === "verification"),
+        // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
+        // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
+        150_000,
+      )
+      .catch(async (error: Error) => {
+        // Say where the flow stopped: the remediate job's state and the worker's events.
+        const job = await h?.finished(jobId).catch((e: Error) => ({ state: e.message, job: null }));
+        const seen = h?.events.map((e) => e.type).join(", ");
+        throw new Error(
+          `${error.message}; remediate job: ${job?.state} ${job?.job?.failedReason ?? ""}; events: ${seen}`,
+        );
+      });
     expect(verified).toMatchObject({ passed: true });
     await waitUntilReady(h.producer);
     expect((await h.finished(jobId)).state).toBe("completed");
