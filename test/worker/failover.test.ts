@@ -120,6 +120,8 @@ describe("Redis Cluster", () => {
         // (node timeout 2 s, then the election): BullMQ would then fail the job as stalled and no
         // verification would follow. Production's lock is 30 s; 15 s keeps the test about failover.
         WORKER_LOCK_DURATION: "15s",
+        // A worker left stuck by the failover is replaced after two looks (worker/watchdog.ts).
+        WORKER_WATCHDOG_INTERVAL: "2s",
       },
     });
     const [victim] = await readyPods(h);

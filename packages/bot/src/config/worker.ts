@@ -66,6 +66,7 @@ export const WorkerEnvSchema = z.object({
   /** A job whose worker stops renewing its lock for this long is taken over by another worker. */
   WORKER_LOCK_DURATION: positiveDuration("30s"),
   WORKER_STALLED_INTERVAL: positiveDuration("30s"),
+  WORKER_WATCHDOG_INTERVAL: positiveDuration("30s"),
   /** On SIGTERM, how long in-flight jobs may take to finish before the worker stops anyway. */
   WORKER_SHUTDOWN_GRACE: positiveDuration("25s"),
   /** Simulated clusters only: how much faster than real time the cluster's clock runs. */
@@ -108,6 +109,8 @@ export type WorkerConfig = {
   heapCaptureSlowMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** WORKER_WATCHDOG_INTERVAL: how often a queue worker with due work and nothing running is looked at. */
+  watchdogIntervalMs: number;
   shutdownGraceMs: number;
   clusterClock: { speed: number; epochMs: number | null };
   /** PROMETHEUS_URL, for the diagnosis' memory chart; null: charted from the last diagnoses. */
@@ -153,6 +156,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     heapCaptureSlowMs: ms(e.HEAP_CAPTURE_SLOW),
     lockDurationMs: ms(e.WORKER_LOCK_DURATION),
     stalledIntervalMs: ms(e.WORKER_STALLED_INTERVAL),
+    watchdogIntervalMs: ms(e.WORKER_WATCHDOG_INTERVAL),
     shutdownGraceMs: ms(e.WORKER_SHUTDOWN_GRACE),
     clusterClock: { speed: e.CLUSTER_CLOCK_SPEED, epochMs: e.CLUSTER_CLOCK_EPOCH ?? null },
     prometheusUrl: e.PROMETHEUS_URL ?? null,

@@ -176,6 +176,7 @@ export async function startWorkerProcess(
     connect,
     prefix: options.prefix ?? QUEUE_PREFIX,
     ...(options.queues ? { queues: options.queues } : {}),
+    watch: redis,
   });
   // Was this cluster's worker down (seen before, no heartbeat now)? Then its incidents said so.
   const before = (

@@ -15,6 +15,7 @@ import { processHeapGrowth } from "./process-heap-growth.ts";
 import { processRemediate } from "./process-remediate.ts";
 import { processResolve } from "./process-resolve.ts";
 import { processVerify } from "./process-verify.ts";
+import { looksStuck, nextStrikes, readDueWork } from "./watchdog.ts";
 
 export type { QueueKind };
 
@@ -26,6 +27,8 @@ export type WorkerRuntimeOptions = {
   prefix?: string;
   /** Which queues to serve (default all three). */
   queues?: readonly QueueKind[];
+  /** A connection for the watchdog's reads of the queues (none: no watchdog). */
+  watch?: RedisClient;
 };
 
 export type WorkerRuntime = {
@@ -143,11 +146,44 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
 
   const workers = kinds.map(make);
 
+  // The watchdog (watchdog.ts): a worker with due work that runs nothing, twice in a row, is
+  // replaced by a fresh one (new connection, new blocking fetch).
+  const strikes = new Map<QueueKind, number>();
+  let stopping = false;
+  const watch = options.watch;
+  const look = async () => {
+    if (!watch) return;
+    for (const [i, kind] of kinds.entries()) {
+      const worker = workers[i];
+      if (!worker || stopping) return;
+      const prefix = options.prefix ?? QUEUE_PREFIX;
+      const due = await readDueWork(watch, prefix, queueName(kind, config.cluster), Date.now()).catch(
+        () => null,
+      );
+      if (!due) continue; // Redis unreachable: nothing to judge
+      const running = [...inFlight.keys()].filter((k) => k.startsWith(`${kind}/`)).length;
+      const next = nextStrikes(
+        strikes.get(kind) ?? 0,
+        looksStuck({ ...due, inFlight: running }, config.watchdogIntervalMs),
+      );
+      strikes.set(kind, next.strikes);
+      if (!next.replace || stopping) continue;
+      logger.warn({ queue: kind, ...due }, "queue worker took no due job; replacing it");
+      workers[i] = make(kind);
+      void worker.close(true).catch(() => {});
+    }
+  };
+  const watchdog = setInterval(() => void look().catch(() => {}), config.watchdogIntervalMs);
+  if (!watch) clearInterval(watchdog);
+  watchdog.unref();
+
   return {
     workers,
     running: () => workers.every((w) => w.isRunning()),
     inFlight: () => [...inFlight.values()],
     async close(graceMs) {
+      stopping = true;
+      clearInterval(watchdog);
       // close() stops fetching at once and resolves when the in-flight jobs have finished.
       const closing = Promise.all(workers.map((w) => w.close()));
       let timer: NodeJS.Timeout | undefined;
