@@ -62,22 +62,7 @@ describe("Redis Sentinel failover", () => {
     const old = await sentinel.killMaster();
     await sentinel.waitForFailover(old);
 
-    const verified = await h
-      .waitFor(
-        "verification after the failover",
-        () => h?.events.find((e) => e.type === "verification"),
-        // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
-        // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
-        150_000,
-      )
-      .catch(async (error: Error) => {
-        // Say where the flow stopped: the remediate job's state and the worker's events.
-        const job = await h?.finished(jobId).catch((e: Error) => ({ state: e.message, job: null }));
-        const seen = h?.events.map((e) => e.type).join(", ");
-        throw new Error(
-          `${error.message}; remediate job: ${job?.state} ${job?.job?.failedReason ?? ""}; events: ${seen}`,
-        );
-      });
+    const verified = await verificationAfterFailover(h, jobId);
     expect(verified).toMatchObject({ passed: true });
     const { state } = await h.finished(jobId);
     expect(state).toBe("completed");
@@ -132,22 +117,7 @@ describe("Redis Cluster", () => {
     const old = await cluster.killSlotMaster(KEY_PREFIX);
     await cluster.waitForSlotFailover(KEY_PREFIX, old);
 
-    const verified = await h
-      .waitFor(
-        "verification after the failover",
-        () => h?.events.find((e) => e.type === "verification"),
-        // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
-        // cluster's failover can take over a minute (seen: 71 s with the whole suite running).
-        150_000,
-      )
-      .catch(async (error: Error) => {
-        // Say where the flow stopped: the remediate job's state and the worker's events.
-        const job = await h?.finished(jobId).catch((e: Error) => ({ state: e.message, job: null }));
-        const seen = h?.events.map((e) => e.type).join(", ");
-        throw new Error(
-          `${error.message}; remediate job: ${job?.state} ${job?.job?.failedReason ?? ""}; events: ${seen}`,
-        );
-      });
+    const verified = await verificationAfterFailover(h, jobId);
     expect(verified).toMatchObject({ passed: true });
     await waitUntilReady(h.producer);
     expect((await h.finished(jobId)).state).toBe("completed");
@@ -159,3 +129,25 @@ describe("Redis Cluster", () => {
     );
   }, 200_000);
 });
+
+/**
+ * The verification that follows the failover, or an error that says where the flow stopped (the
+ * remediate job's state, the worker's events).
+ */
+async function verificationAfterFailover(harness: Harness, jobId: string) {
+  return await harness
+    .waitFor(
+      "verification after the failover",
+      () => harness.events.find((e) => e.type === "verification"),
+      // A lost job lock is recovered by BullMQ's stalled-job check; on a loaded machine that and the
+      // failover can take over a minute (seen: 71 s with the whole suite running).
+      150_000,
+    )
+    .catch(async (error: Error) => {
+      const job = await harness.finished(jobId).catch((e: Error) => ({ state: e.message, job: null }));
+      const seen = harness.events.map((e) => e.type).join(", ");
+      throw new Error(
+        `${error.message}; remediate job: ${job.state} ${job.job?.failedReason ?? ""}; events: ${seen}`,
+      );
+    });
+}

@@ -89,6 +89,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   const connections: RedisClient[] = [];
   const kinds = options.queues ?? (["diagnose", "remediate", "verify"] as const);
 
+  /** Each queue worker's own connection, so a replaced worker's can be closed with it. */
+  const connectionOf = new Map<QueueKind, RedisClient>();
   const make = (kind: QueueKind): Worker => {
     const run = PROCESSORS[kind];
     const processor: Processor = async (job, token) => {
@@ -121,6 +123,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     };
     const connection = options.connect();
     connections.push(connection);
+    connectionOf.set(kind, connection);
     const worker = new Worker(queueName(kind, config.cluster), processor, {
       connection,
       prefix: options.prefix ?? QUEUE_PREFIX,
@@ -169,8 +172,16 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
       strikes.set(kind, next.strikes);
       if (!next.replace || stopping) continue;
       logger.warn({ queue: kind, ...due }, "queue worker took no due job; replacing it");
+      const stale = connectionOf.get(kind);
       workers[i] = make(kind);
-      void worker.close(true).catch(() => {});
+      void worker
+        .close(true)
+        .catch(() => {})
+        .finally(() => {
+          if (!stale) return;
+          connections.splice(connections.indexOf(stale), 1);
+          stale.disconnect();
+        });
     }
   };
   const watchdog = setInterval(() => void look().catch(() => {}), config.watchdogIntervalMs);
