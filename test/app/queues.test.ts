@@ -40,6 +40,34 @@ describe("createQueues", () => {
     redis.disconnect();
   });
 
+  it("coalesces adds with one id from the first add on, not in windows cut from the clock", async () => {
+    const redis = createRedis(server.target, { role: "producer" });
+    await waitUntilReady(redis);
+    const queues = createQueues({ connection: redis, prefix: "{q4}" });
+    try {
+      const coalesce = { id: "again-incident-1", windowMs: 300 };
+      // Distinct request ids (each click's own time), one coalescing id: the first add wins.
+      const first = await queues.enqueueDiagnose(diagnose("again-1-29999"), { coalesce });
+      const second = await queues.enqueueDiagnose(diagnose("again-1-30001"), { coalesce });
+      expect(first.jobId).toBe("diagnose-again-1-29999");
+      expect(second.jobId).toBe(first.jobId);
+      expect(await queues.diagnose.count()).toBe(1);
+      // Another incident's clicks are not held back by this one's.
+      await queues.enqueueDiagnose(diagnose("again-2-1"), {
+        coalesce: { ...coalesce, id: "again-incident-2" },
+      });
+      expect(await queues.diagnose.count()).toBe(2);
+      // Past the window a click makes a job again.
+      await new Promise((r) => setTimeout(r, 400));
+      const later = await queues.enqueueDiagnose(diagnose("again-1-90000"), { coalesce });
+      expect(later.jobId).toBe("diagnose-again-1-90000");
+      expect(await queues.diagnose.count()).toBe(3);
+    } finally {
+      await queues.close();
+      redis.disconnect();
+    }
+  });
+
   it("waits for replicas on an approved job when asked, and says how many acknowledged it", async () => {
     const redis = createRedis(server.target, { role: "producer" });
     await waitUntilReady(redis);

@@ -3,9 +3,7 @@
 // the leaking allocation site first. Bounded: no capture from a slow pod proxy, none of a pod that
 // is gone, one measurement per pod per window; the request is scheduled only for a forecast kill.
 
-import type { Diagnosis } from "@rdev/bot/diagnose/types.ts";
 import { HEAP_GROWTH_JOB_NAME, type HeapGrowthJob } from "@rdev/bot/queue/jobs.ts";
-import { heapGrowthRequest } from "@rdev/bot/worker/heap-growth-schedule.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { CHANNEL, type Harness, startHarness } from "./harness.ts";
 
@@ -59,7 +57,12 @@ describe("heap growth before the kill", () => {
   });
 
   it("is scheduled by a diagnosis that forecasts the kill, once per pod per window", async () => {
-    h = await startHarness({ sim: { scenario: "sse-leak" }, env: { HEAP_GROWTH_HORIZON: "1h" } });
+    // A day's interval (14 min of real time against the harness's faster cluster): four diagnoses can
+    // never outlast it, so a second measurement here is the bug, not the clock.
+    h = await startHarness({
+      sim: { scenario: "sse-leak" },
+      env: { HEAP_GROWTH_HORIZON: "1h", HEAP_CAPTURE_MIN_INTERVAL: "24h" },
+    });
     const harness = h;
     await h.waitFor("the leak under way", () =>
       harness.sim.pods().some((p) => (p.memoryBytes ?? 0) / (p.memoryLimitBytes ?? 1) > 0.5),
@@ -115,42 +118,5 @@ describe("heap growth before the kill", () => {
     expect(h.slack.thread(CHANNEL, rootTs).some((m) => m.text.includes("is gone (killed or replaced)"))).toBe(
       true,
     );
-  });
-});
-
-describe("heapGrowthRequest", () => {
-  const diagnosis = (etaMs: number | null) =>
-    ({
-      error: null,
-      pods: [{ name: "rdev-api-x", uid: "uid-x" }],
-      foresight: {
-        source: "Prometheus",
-        change: null,
-        pods: [
-          etaMs === null
-            ? { pod: "rdev-api-x", status: "not_climbing" }
-            : { pod: "rdev-api-x", status: "climbing", etaMs },
-        ],
-      },
-    }) as unknown as Diagnosis;
-  const options = { horizonMs: 3_600_000, minIntervalMs: 900_000, nowMs: 1_800_000 };
-
-  it.each([
-    ["a kill in 6 min: two profiles 2 min apart", 360_000, 120_000],
-    ["a kill in 60 s: at least 30 s apart", 60_000, 30_000],
-    ["a kill in 40 min: at most 3 min apart", 2_400_000, 180_000],
-  ])("%s", (_name, eta, spacing) => {
-    expect(heapGrowthRequest(diagnosis(eta), options)).toEqual({
-      pod: "rdev-api-x",
-      podUid: "uid-x",
-      spacingMs: spacing,
-      jobId: "heap-growth-uid-x-2",
-    });
-  });
-
-  it("asks nothing when no kill is forecast within the horizon, or the feature is off", () => {
-    expect(heapGrowthRequest(diagnosis(null), options)).toBeNull();
-    expect(heapGrowthRequest(diagnosis(7_200_000), options)).toBeNull();
-    expect(heapGrowthRequest(diagnosis(60_000), { ...options, horizonMs: 0 })).toBeNull();
   });
 });

@@ -108,13 +108,25 @@ export function createQueues(options: QueuesOptions) {
     },
 
     /** Adds a diagnose job (to its cluster's queue) with id jobIds.diagnose(requestId); a second add with that id is a no-op. */
-    async enqueueDiagnose(data: DiagnoseJob): Promise<EnqueueResult> {
+    /**
+     * Adds a diagnose job. `coalesce`: any other add with the same id within `windowMs` of this one
+     * is dropped (BullMQ's deduplication, counted from the first add) and returns this job's id.
+     */
+    async enqueueDiagnose(
+      data: DiagnoseJob,
+      options: { coalesce?: { id: string; windowMs: number } } = {},
+    ): Promise<EnqueueResult> {
       const job = DiagnoseJob.parse(data);
       const jobId = jobIds.diagnose(job.requestId);
       const { diagnose } = of(job.target);
       ensureConnected();
-      await withRedis("queue a diagnose job", () => diagnose.add("diagnose", job, { jobId }));
-      return { queue: diagnose.name, jobId };
+      const deduplication = options.coalesce
+        ? { deduplication: { id: options.coalesce.id, ttl: options.coalesce.windowMs } }
+        : {};
+      const added = await withRedis("queue a diagnose job", () =>
+        diagnose.add("diagnose", job, { jobId, ...deduplication }),
+      );
+      return { queue: diagnose.name, jobId: added.id ?? jobId };
     },
 
     /** Adds the review of an ended incident (one per incident, ever) to its cluster's diagnose queue. */

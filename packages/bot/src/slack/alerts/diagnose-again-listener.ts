@@ -52,16 +52,21 @@ export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
         const open = await findOpenIncident(deps.incidents, target);
         replyTo = { channel, threadTs, incidentId: open?.id ?? null };
       }
-      const bucket = Math.floor(deps.now() / COALESCE_MS);
       const key = (replyTo.incidentId ?? replyTo.threadTs ?? "thread").replace(/[^A-Za-z0-9_-]/g, "_");
-      await deps.queues.enqueueDiagnose({
-        requestId: `again-${key}-${bucket}`,
-        target,
-        replyTo,
-        requestedBy: body.user.id,
-        heapProfile: false,
-        requestedAt: deps.now(),
-      });
+      const now = deps.now();
+      // Coalesced from the first click on, not in windows cut from the clock (two clicks either side
+      // of a window's end made two jobs).
+      await deps.queues.enqueueDiagnose(
+        {
+          requestId: `again-${key}-${now}`,
+          target,
+          replyTo,
+          requestedBy: body.user.id,
+          heapProfile: false,
+          requestedAt: now,
+        },
+        { coalesce: { id: `again-${key}`, windowMs: COALESCE_MS } },
+      );
       deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
       await tell(":mag: Diagnosing again; the result will appear in the thread.");
     } catch (error) {
