@@ -117,6 +117,17 @@ describe("one app, a worker per cluster", () => {
     const metrics = await (await fetch(`${stack.cluster("b").worker?.server.url}/metrics`)).text();
     expect(metrics).toMatch(/rdev_worker_jobs_total\{[^}]*cluster="b"[^}]*\} [1-9]/);
     expect(metrics).not.toContain('cluster="a"');
+    // The app counts b's incident, jobs and decision as b's, and nothing as a's.
+    const app = await (await fetch(`${stack.app.handle.url}/metrics`)).text();
+    expect(app).toContain('rdev_chatops_incidents_opened_total{cluster="b"} 1');
+    expect(app).toContain(
+      'rdev_chatops_jobs_enqueued_total{queue="diagnose",outcome="queued",cluster="b"} 1',
+    );
+    expect(app).toContain(
+      'rdev_chatops_jobs_enqueued_total{queue="remediate",outcome="queued",cluster="b"} 1',
+    );
+    expect(app).toMatch(/rdev_chatops_proposal_decisions_total\{[^}]*decision="approved",cluster="b"\} 1/);
+    expect(app).not.toMatch(/_total\{[^}]*cluster="a"/);
 
     // Redis is not a trust boundary: b's approved job forged into a's queue is refused by a's
     // worker (the sealed proposal names b), and a job naming b never runs on a's queue at all.

@@ -84,7 +84,10 @@ describe("the app's /metrics", () => {
     expect(value(s, `${P}alertmanager_notifications_total`, { status: "200" })).toBe(1);
     expect(value(s, `${P}alertmanager_notifications_total`, { status: "401" })).toBe(1);
     expect(value(s, `${P}incidents_open`)).toBe(1);
-    expect(value(s, `${P}incidents_opened_total`)).toBe(1);
+    expect(value(s, `${P}incidents_opened_total`, { cluster: "default" })).toBe(1);
+    expect(
+      value(s, `${P}jobs_enqueued_total`, { queue: "diagnose", outcome: "queued", cluster: "default" }),
+    ).toBe(1);
     expect(value(s, `${P}slack_api_calls_total`, { method: "chat.postMessage", result: "ok" })).toBe(1);
     expect(value(s, `${P}queue_jobs`, { queue: "rdev-remediate", state: "waiting" })).toBe(0);
 
@@ -138,9 +141,13 @@ describe("the app's /metrics", () => {
     expect((await signedInteraction(`${app().url}/slack/events`, SIGNING_SECRET, payload)).status).toBe(200);
     const s = await eventually(async () => {
       const m = await scrape();
-      return has(m, `${P}proposal_decisions_total`, { action: kind, decision: "denied" }) ? m : false;
+      return has(m, `${P}proposal_decisions_total`, { action: kind, decision: "denied", cluster: "default" })
+        ? m
+        : false;
     });
-    expect(value(s, `${P}proposal_decisions_total`, { action: kind, decision: "denied" })).toBe(1);
+    expect(
+      value(s, `${P}proposal_decisions_total`, { action: kind, decision: "denied", cluster: "default" }),
+    ).toBe(1);
     expect(histogramCount(s, `${P}slack_ack_seconds`, { kind: "action" })).toBe(1);
     expect(value(s, `${P}slack_requests_total`, { kind: "action" })).toBe(1);
   });

@@ -107,10 +107,10 @@ export function createQueues(options: QueuesOptions) {
       await withRedis("ping Redis", () => connection.ping());
     },
 
-    /** Adds a diagnose job (to its cluster's queue) with id jobIds.diagnose(requestId); a second add with that id is a no-op. */
     /**
-     * Adds a diagnose job. `coalesce`: any other add with the same id within `windowMs` of this one
-     * is dropped (BullMQ's deduplication, counted from the first add) and returns this job's id.
+     * Adds a diagnose job (to its cluster's queue) with id jobIds.diagnose(requestId); a second add
+     * with that id is a no-op. `coalesce`: any add with the same coalescing id within `windowMs` of
+     * the first is dropped too (BullMQ's deduplication) and returns the first job's id.
      */
     async enqueueDiagnose(
       data: DiagnoseJob,

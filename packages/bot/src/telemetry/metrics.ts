@@ -59,7 +59,8 @@ export function createMetrics(options: { prefix?: string; defaultMetrics?: boole
     }),
     incidentsOpened: new Counter({
       name: `${p}incidents_opened_total`,
-      help: "Incidents opened from Alertmanager notifications",
+      help: "Incidents opened from Alertmanager notifications, by cluster",
+      labelNames: ["cluster"] as const,
       registers,
     }),
     /** What the storm guards did: reopened (flap), suppressed (per-minute cap), dropped (caps). */
@@ -85,7 +86,8 @@ export function createMetrics(options: { prefix?: string; defaultMetrics?: boole
     }),
     incidentsResolved: new Counter({
       name: `${p}incidents_resolved_total`,
-      help: "Incidents resolved",
+      help: "Incidents resolved, by cluster",
+      labelNames: ["cluster"] as const,
       registers,
     }),
     rootUpdates: new Counter({
@@ -96,8 +98,8 @@ export function createMetrics(options: { prefix?: string; defaultMetrics?: boole
     }),
     jobsEnqueued: new Counter({
       name: `${p}jobs_enqueued_total`,
-      help: "Jobs handed to the worker, by queue and outcome",
-      labelNames: ["queue", "outcome"] as const,
+      help: "Jobs handed to a cluster's worker, by queue kind, outcome and cluster",
+      labelNames: ["queue", "outcome", "cluster"] as const,
       registers,
     }),
     approvals: new Counter({
@@ -109,8 +111,8 @@ export function createMetrics(options: { prefix?: string; defaultMetrics?: boole
     /** Decisions on proposals: approved, denied (policy), expired, already_claimed, ... */
     proposalDecisions: new Counter({
       name: `${p}proposal_decisions_total`,
-      help: "Decisions on remediation proposals, by action and decision",
-      labelNames: ["action", "decision"] as const,
+      help: "Decisions on remediation proposals, by action, decision and cluster",
+      labelNames: ["action", "decision", "cluster"] as const,
       registers,
     }),
   };

@@ -1,8 +1,10 @@
 // The remediate queue's processor: validates the job, plans the action (a refusal ends the job at
 // once), then runs the steps in remediate-steps.ts from wherever the job's saved state says. Every
 // failure is told in the thread and on the incident timeline, with what happens next.
+
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
+import { clusterOf } from "../clusters/names.ts";
 import { ACTIONS, actionTitle } from "../remediate/actions/index.ts";
 import { ActionRefused, type ActionSettings } from "../remediate/actions/types.ts";
 import { actionFailedMessage } from "../render/blocks/progress.ts";
@@ -125,7 +127,7 @@ export async function processRemediate(deps: WorkerDeps, job: Job, token?: strin
           title,
           reason: failure.message,
           retry,
-          diagnoseAgain: { incidentId: data.replyTo.incidentId },
+          diagnoseAgain: { incidentId: data.replyTo.incidentId, cluster: clusterOf(data.target.cluster) },
         }),
       );
       await record(deps, log, data.replyTo, final ? "action_failed" : "action_retry", {

@@ -139,7 +139,7 @@ export async function processResolve(deps: WorkerDeps, job: Job, token?: string)
           ending.kind !== "action" || ending.verification === "failed" || summary.nextSteps.length > 0;
         const blocks = [
           { type: "section" as const, text: { type: "mrkdwn" as const, text: text.slice(0, 3000) } },
-          ...(fixedNothing ? [diagnoseAgainBlock(incident.id)] : []),
+          ...(fixedNothing ? [diagnoseAgainBlock({ incidentId: incident.id })] : []),
         ];
         await post(
           deps,

@@ -2,8 +2,10 @@
 // an action. Takes VERIFY_SAMPLES samples spaced by delayed steps (never a sleeping handler), then
 // judges (packages/bot/src/verify/verify.ts), posts the result with before/after figures, proposes the
 // runbook's next step on failure, and shows the outcome on the incident's root message.
+
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
+import { clusterOf } from "../clusters/names.ts";
 import { runDiagnosis } from "../diagnose/run-diagnosis.ts";
 import { botRestartsSince } from "../history/restarts.ts";
 import { rolloutProgress } from "../remediate/actions/rollout.ts";
@@ -106,6 +108,7 @@ async function judgeAndReport(
     nextSteps: next,
     undo,
     incidentId: data.replyTo.incidentId,
+    cluster: clusterOf(data.target.cluster),
   });
   const posted = await post(deps, data.replyTo, message);
   if (posted.ts !== null) {
@@ -129,6 +132,7 @@ export async function processVerify(deps: WorkerDeps, job: Job, token?: string):
     jobId: job.id,
     proposalId: data.proposalId,
     incidentId: data.replyTo.incidentId,
+    cluster: clusterOf(data.target.cluster),
   });
   const save = async (patch: Partial<VerifyJobData>) => {
     data = { ...data, ...patch };

@@ -2,7 +2,9 @@
 // done or ROLLOUT_DEADLINE) -> schedule-verify -> done. Each step saves its result in the job data
 // before the next one starts, so a retried or recovered job resumes where it stopped and knows
 // whether the cluster write may already have happened.
+
 import { UnrecoverableError } from "bullmq";
+import { clusterOf } from "../clusters/names.ts";
 import type { Logger } from "../logger.ts";
 import { jobIds } from "../queue/jobs.ts";
 import type { ActionSettings, Outcome, Plan, RemediationAction } from "../remediate/actions/types.ts";
@@ -214,7 +216,7 @@ export async function watch(ctx: StepContext): Promise<void> {
         progress: progress.summary,
         tookMs,
         verifyInMs,
-        diagnoseAgain: { incidentId: data.replyTo.incidentId },
+        diagnoseAgain: { incidentId: data.replyTo.incidentId, cluster: clusterOf(data.target.cluster) },
       }),
     );
     await record(deps, ctx.log, data.replyTo, "action_finished", {

@@ -167,7 +167,7 @@ function controls(
         })),
       });
     }
-    elements.push(...(diagnoseAgainBlock(incident.id).elements as Button[]));
+    elements.push(...(diagnoseAgainBlock({ incidentId: incident.id }).elements as Button[]));
   }
   if (dashboard) {
     elements.push({

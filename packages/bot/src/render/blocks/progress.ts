@@ -5,7 +5,7 @@ import type { KnownBlock } from "@slack/types";
 import { formatBytes, formatDuration, formatPercent } from "../../diagnose/format.ts";
 import type { HeapSummary } from "../../diagnose/pprof.ts";
 import type { Outcome, Plan } from "../../remediate/actions/types.ts";
-import { diagnoseAgainBlock } from "./diagnose-again.ts";
+import { type DiagnoseAgainFor, diagnoseAgainBlock } from "./diagnose-again.ts";
 import { clip, code, codeBlock, escapeMrkdwn } from "./escape.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { type UndoOffer, undoBlock } from "./undo.ts";
@@ -89,7 +89,7 @@ export type FinishedInput = {
   /** When verification runs (null: no verification for this action). */
   verifyInMs: number | null;
   /** Offer "Diagnose again" for this incident (undefined: no button). */
-  diagnoseAgain?: { incidentId: string | null };
+  diagnoseAgain?: DiagnoseAgainFor;
 };
 
 export function actionFinishedMessage(i: FinishedInput): Message {
@@ -100,7 +100,7 @@ export function actionFinishedMessage(i: FinishedInput): Message {
   const text = `:white_check_mark: *Finished* in ${formatTook(i.tookMs)}: ${escapeMrkdwn(i.progress)}.${verify}`;
   return {
     text: fallback(`Finished in ${formatTook(i.tookMs)}: ${i.progress}`),
-    blocks: [section(text), ...(i.diagnoseAgain ? [diagnoseAgainBlock(i.diagnoseAgain.incidentId)] : [])],
+    blocks: [section(text), ...(i.diagnoseAgain ? [diagnoseAgainBlock(i.diagnoseAgain)] : [])],
   };
 }
 
@@ -110,7 +110,7 @@ export type FailedInput = {
   /** Another attempt follows (transient error); null when this is final. */
   retry: { attempt: number; of: number } | null;
   /** Offer "Diagnose again" for this incident after a final failure (undefined: no button). */
-  diagnoseAgain?: { incidentId: string | null };
+  diagnoseAgain?: DiagnoseAgainFor;
 };
 
 export function actionFailedMessage(i: FailedInput): Message {
@@ -120,7 +120,7 @@ export function actionFailedMessage(i: FailedInput): Message {
   const short = i.retry
     ? `${i.title}: attempt ${i.retry.attempt} of ${i.retry.of} failed, retrying with backoff: ${i.reason}`
     : `${i.title} failed: ${i.reason}`;
-  const again = i.diagnoseAgain && !i.retry ? [diagnoseAgainBlock(i.diagnoseAgain.incidentId)] : [];
+  const again = i.diagnoseAgain && !i.retry ? [diagnoseAgainBlock(i.diagnoseAgain)] : [];
   return { text: fallback(short), blocks: [section(`${lead}\n${escapeMrkdwn(i.reason)}`), ...again] };
 }
 

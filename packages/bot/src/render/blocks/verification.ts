@@ -39,6 +39,8 @@ export type VerificationInput = {
   undo?: UndoOffer | null;
   /** The incident the verification belongs to: a failure offers "Diagnose again" for it. */
   incidentId?: string | null;
+  /** The cluster acted on: outside an incident, "Diagnose again" names it. */
+  cluster?: string;
 };
 
 const MAX_POD_LINES = 12;
@@ -134,7 +136,7 @@ export function verificationMessage(i: VerificationInput): Message {
     blocks.push(...nextStepBlock(n, index));
   });
   // A fix that did not hold always keeps a way forward, even after the alerts clear.
-  if (!passed) blocks.push(diagnoseAgainBlock(i.incidentId ?? null));
+  if (!passed) blocks.push(diagnoseAgainBlock({ incidentId: i.incidentId ?? null, cluster: i.cluster }));
   blocks.push({
     type: "context",
     elements: [

@@ -1,13 +1,14 @@
 // "Diagnose again": a fresh diagnosis in the same thread, for the same incident. The button's value
 // is the incident id; the thread then comes from the stored incident, not from the payload. Outside
-// an incident the diagnosis goes into the thread the button is in. Clicks within 30 s make one job.
+// an incident the diagnosis goes into the thread the button is in, for the cluster the button names
+// (checked against CLUSTERS; none named: the only one). Clicks within 30 s make one job.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { withCluster } from "../../clusters/names.ts";
+import { clusterOf, withCluster } from "../../clusters/names.ts";
 import { commandCluster } from "../../clusters/route.ts";
 import { findOpenIncident } from "../../intake/find-open.ts";
 import type { ReplyTo, Target } from "../../queue/jobs.ts";
 import { RedisUnavailableError } from "../../redis.ts";
-import { DIAGNOSE_AGAIN_ACTION } from "../../render/blocks/diagnose-again.ts";
+import { DIAGNOSE_AGAIN_ACTION, parseDiagnoseAgainValue } from "../../render/blocks/diagnose-again.ts";
 import type { AppDeps } from "../deps.ts";
 import { postToResponseUrl } from "../reply.ts";
 
@@ -29,10 +30,10 @@ export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
         { text, response_type: "ephemeral", replace_original: false },
         deps.fetch,
       );
+    let target: Target = workload;
     try {
-      const incidentId = action.value ?? "";
+      const { incidentId, cluster } = parseDiagnoseAgainValue(action.value ?? "");
       let replyTo: ReplyTo;
-      let target: Target = workload;
       if (incidentId) {
         const incident = await deps.incidents.get(incidentId);
         if (!incident?.root)
@@ -40,8 +41,8 @@ export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
         replyTo = { channel: incident.root.channel, threadTs: incident.root.ts, incidentId: incident.id };
         target = withCluster(workload, incident.cluster);
       } else {
-        // Outside an incident the button does not say which cluster: the only one, or ask.
-        const chosen = commandCluster(undefined, deps.config.clusters.names);
+        // Outside an incident: the cluster the button names (one this app serves), else the only one.
+        const chosen = commandCluster(cluster ?? undefined, deps.config.clusters.names);
         if (!chosen.ok) return await tell(chosen.reason);
         target = withCluster(workload, chosen.cluster);
         const container = body.container as { channel_id?: string; message_ts?: string; thread_ts?: string };
@@ -67,11 +68,19 @@ export function registerDiagnoseAgain(app: App, deps: AppDeps): void {
         },
         { coalesce: { id: `again-${key}`, windowMs: COALESCE_MS } },
       );
-      deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+      deps.metrics.jobsEnqueued.inc({
+        queue: "diagnose",
+        outcome: "queued",
+        cluster: clusterOf(target.cluster),
+      });
       await tell(":mag: Diagnosing again; the result will appear in the thread.");
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
-      deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable" });
+      deps.metrics.jobsEnqueued.inc({
+        queue: "diagnose",
+        outcome: "redis_unavailable",
+        cluster: clusterOf(target.cluster),
+      });
       await tell(REDIS_DOWN);
     }
   });

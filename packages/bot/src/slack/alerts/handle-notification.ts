@@ -12,7 +12,7 @@
 //                     "cleared" line from the outbox. A reopened incident's later resolutions are
 //                     reviewed after the flap window, and only if it stayed resolved.
 
-import { DEFAULT_CLUSTER, withCluster } from "../../clusters/names.ts";
+import { clusterOf, DEFAULT_CLUSTER, withCluster } from "../../clusters/names.ts";
 import { alertCluster, type ClusterSettings } from "../../clusters/route.ts";
 import { ENTRY } from "../../history/entries.ts";
 import { recordWithdrawn } from "../../history/record.ts";
@@ -116,7 +116,7 @@ async function endSilence(deps: NotificationDeps, incidentId: string): Promise<v
 async function resolve(deps: NotificationDeps, incident: Incident): Promise<void> {
   const result = await deps.incidents.resolve(incident.id, "alertmanager");
   if (result.outcome !== "resolved") return;
-  deps.metrics.incidentsResolved.inc();
+  deps.metrics.incidentsResolved.inc({ cluster: clusterOf(incident.cluster) });
   const withdrawn = await deps.proposals.expireForIncident(incident.id);
   await recordWithdrawn(deps.incidents, { incidentId: incident.id, count: withdrawn });
   await endSilence(deps, incident.id);
@@ -143,7 +143,11 @@ async function resolve(deps: NotificationDeps, incident: Incident): Promise<void
       },
       { delayMs },
     );
-    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+    deps.metrics.jobsEnqueued.inc({
+      queue: "diagnose",
+      outcome: "queued",
+      cluster: clusterOf(resolved.cluster),
+    });
     return;
   }
   // Not the runbook's workload: the bot cannot read it, so it only says that the alerts cleared.
@@ -166,7 +170,7 @@ export async function foldGroup(
   const folded = await deps.incidents.openOrUpdateMany(key, alerts, { exempt, cluster });
   const incident = folded.incident;
   if (!incident) return null;
-  if (folded.created) deps.metrics.incidentsOpened.inc();
+  if (folded.created) deps.metrics.incidentsOpened.inc({ cluster: clusterOf(incident.cluster) });
   if (folded.reopened) deps.metrics.alertGuards.inc({ guard: "reopened" });
   if (folded.suppressed) deps.metrics.alertGuards.inc({ guard: "suppressed" });
   if (folded.dropped > 0) deps.metrics.alertGuards.inc({ guard: "dropped" }, folded.dropped);

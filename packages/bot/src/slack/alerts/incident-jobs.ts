@@ -1,7 +1,7 @@
 // What an incident's thread gets queued, shared by the webhook (handle-notification.ts) and the
 // Slack outbox (outbox/process.ts): the first diagnosis once the root exists, and the line saying
 // that alerts of a workload the bot does not watch cleared.
-import { withCluster } from "../../clusters/names.ts";
+import { clusterOf, withCluster } from "../../clusters/names.ts";
 import { formatDuration } from "../../diagnose/format.ts";
 import { inAlertFamily } from "../../intake/alert-family.ts";
 import type { Incident } from "../../intake/model.ts";
@@ -44,7 +44,11 @@ export async function enqueueDiagnosis(deps: IncidentJobDeps, incident: Incident
     heapProfile: false,
     requestedAt: deps.now(),
   });
-  deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+  deps.metrics.jobsEnqueued.inc({
+    queue: "diagnose",
+    outcome: "queued",
+    cluster: clusterOf(incident.cluster),
+  });
   if (deps.diagnosed.size >= DIAGNOSED_KEPT) deps.diagnosed.clear();
   deps.diagnosed.add(incident.id);
 }

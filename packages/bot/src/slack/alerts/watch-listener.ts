@@ -65,6 +65,6 @@ export function registerWatchListener(app: App, deps: AppDeps): void {
       heapProfile: false,
       requestedAt: deps.now(),
     });
-    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued", cluster: only.cluster });
   });
 }

@@ -8,7 +8,7 @@
 
 import { addApproval, decideFor } from "../../approve/approval.ts";
 import type { ApprovalDecision } from "../../approve/policy.ts";
-import { withCluster } from "../../clusters/names.ts";
+import { clusterOf, withCluster } from "../../clusters/names.ts";
 import { recordApproval, recordRefusal } from "../../history/record.ts";
 import { findOpenIncident } from "../../intake/find-open.ts";
 import { type ClaimFailure, claimFailureMessage, type Proposal, replyToOf } from "../../propose/proposals.ts";
@@ -84,7 +84,11 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   };
   /** A refusal of a known proposal: counted by action, and on the incident's timeline. */
   const refuse = async (proposal: Proposal, reason: ApproveFailureReason, message: string) => {
-    deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: reason });
+    deps.metrics.proposalDecisions.inc({
+      action: proposal.action.kind,
+      decision: reason,
+      cluster: clusterOf(proposal.target.cluster),
+    });
     await recordRefusal(deps.incidents, {
       incidentId: proposal.incidentId,
       proposalId: proposal.id,
@@ -143,7 +147,11 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
       return await refuse(proposal, added.failure.reason, claimFailureMessage(added.failure));
     case "partial": {
       deps.metrics.approvals.inc({ outcome: "partial" });
-      deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: "approved_partially" });
+      deps.metrics.proposalDecisions.inc({
+        action: proposal.action.kind,
+        decision: "approved_partially",
+        cluster: clusterOf(proposal.target.cluster),
+      });
       await recordApproval(deps.incidents, {
         at,
         incidentId: creditedIncident,
@@ -167,7 +175,11 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
   } catch (error) {
     const prior = claimed.approvals.slice(0, -1);
     const released = await deps.proposals.release(claimed.id, input.userId, prior).catch(() => false);
-    deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "failed" });
+    deps.metrics.jobsEnqueued.inc({
+      queue: "remediate",
+      outcome: "failed",
+      cluster: clusterOf(job.target.cluster),
+    });
     const why =
       error instanceof RedisUnavailableError ? "Redis is unavailable" : "the job could not be queued";
     return fail(
@@ -177,9 +189,10 @@ export async function approveProposal(deps: ApproveDeps, input: ApproveInput): P
         : `:warning: Not started: ${why}, and the approval could not be undone. Ask the bot for a fresh diagnosis.`,
     );
   }
-  deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "queued" });
+  const cluster = clusterOf(job.target.cluster);
+  deps.metrics.jobsEnqueued.inc({ queue: "remediate", outcome: "queued", cluster });
   deps.metrics.approvals.inc({ outcome: "approved" });
-  deps.metrics.proposalDecisions.inc({ action: job.action, decision: "approved" });
+  deps.metrics.proposalDecisions.inc({ action: job.action, decision: "approved", cluster });
   // An incident expired after its retention is not recorded; the job is queued all the same.
   await recordApproval(deps.incidents, {
     at,

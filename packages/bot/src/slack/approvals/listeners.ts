@@ -4,6 +4,7 @@
 // privately. Two-person actions show who approved and who is still needed under their button.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
+import { clusterOf } from "../../clusters/names.ts";
 import { recordRefusal } from "../../history/record.ts";
 import { claimFailureMessage, type Proposal } from "../../propose/proposals.ts";
 import { RedisUnavailableError } from "../../redis.ts";
@@ -165,7 +166,11 @@ export function registerApprovalListeners(app: App, deps: AppDeps & ApproveDeps)
         const decision = await checkPolicy(deps, proposal, click.userId);
         if (!decision.allowed) {
           deps.metrics.approvals.inc({ outcome: "denied" });
-          deps.metrics.proposalDecisions.inc({ action: proposal.action.kind, decision: "denied" });
+          deps.metrics.proposalDecisions.inc({
+            action: proposal.action.kind,
+            decision: "denied",
+            cluster: clusterOf(proposal.target.cluster),
+          });
           await recordRefusal(deps.incidents, {
             incidentId: proposal.incidentId,
             proposalId: proposal.id,

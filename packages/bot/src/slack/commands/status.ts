@@ -3,6 +3,7 @@
 // turns this message into the verdict. While an incident is open for the workload, the thread
 // belongs to it: the message links to it, the diagnosis and every action approved here go on its
 // timeline and its root, and its timeline records the thread.
+import { clusterOf } from "../../clusters/names.ts";
 import { recordStatusThread } from "../../history/record.ts";
 import { findOpenIncident } from "../../intake/find-open.ts";
 import type { Incident } from "../../intake/model.ts";
@@ -44,13 +45,14 @@ export async function runStatus(
   request: StatusRequest,
 ): Promise<void> {
   const { target, channel, userId, responseUrl } = request;
+  const cluster = clusterOf(target.cluster);
   const ephemeral = (text: string) =>
     postToResponseUrl(responseUrl, { text, response_type: "ephemeral" }, deps.fetch);
   try {
     await deps.queues.ping();
   } catch (error) {
     if (!(error instanceof RedisUnavailableError)) throw error;
-    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable" });
+    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable", cluster });
     await ephemeral(REDIS_DOWN);
     return;
   }
@@ -92,7 +94,7 @@ export async function runStatus(
       ...(statusRoot ? { statusRoot } : {}),
     });
     if (flight.role === "joined") {
-      deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "joined" });
+      deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "joined", cluster });
       return;
     }
     await deps.queues.enqueueDiagnose({
@@ -105,7 +107,7 @@ export async function runStatus(
       singleFlight: true,
       ...(statusRoot ? { statusRoot } : {}),
     });
-    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued" });
+    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "queued", cluster });
     // The cluster's worker is down: say so now instead of leaving "Gathering diagnostics…" waiting.
     const notice = await deps.workers?.notice(target.cluster);
     if (notice)
@@ -117,7 +119,7 @@ export async function runStatus(
       );
   } catch (error) {
     if (!(error instanceof RedisUnavailableError)) throw error;
-    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable" });
+    deps.metrics.jobsEnqueued.inc({ queue: "diagnose", outcome: "redis_unavailable", cluster });
     await ephemeral(REDIS_DOWN);
   }
 }
