@@ -1,17 +1,28 @@
 // The app with two clusters (CLUSTERS=a,b) and no worker running: `/rdev mem status` asks which
 // cluster, `mem status b` queues on b's queue and says at once that b's worker is unavailable;
 // alerts open per-cluster incidents from their cluster label, and an alert whose cluster cannot be
-// told is answered with the reason and opens nothing.
+// told is answered with the reason and opens nothing. "Diagnose again" outside an incident goes to
+// the cluster its button names; a cluster the app does not serve, or none, gets an answer instead.
 
 import { readFileSync } from "node:fs";
 import { queueName } from "@rdev/bot/clusters/names.ts";
 import type { AlertmanagerWebhook } from "@rdev/bot/intake/alertmanager.ts";
 import { createRedis } from "@rdev/bot/redis.ts";
+import { diagnoseAgainBlock } from "@rdev/bot/render/blocks/diagnose-again.ts";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "../support/redis.ts";
-import { signedSlashCommand } from "../support/slack-sign.ts";
-import { AM_TOKEN, eventually, type Harness, OPS_CHANNEL, SIGNING_SECRET, startHarness } from "./harness.ts";
+import { blockActions, signedInteraction, signedSlashCommand } from "../support/slack-sign.ts";
+import {
+  ALERT_CHANNEL,
+  AM_TOKEN,
+  APPROVER,
+  eventually,
+  type Harness,
+  OPS_CHANNEL,
+  SIGNING_SECRET,
+  startHarness,
+} from "./harness.ts";
 
 let redisServer: TestRedis;
 let h: Harness;
@@ -128,5 +139,73 @@ describe("an app serving two clusters", () => {
       h.fake.messages(h.config.alertChannel).find((m) => m.text.includes("rdev/rdev-api in b")),
     );
     expect(JSON.stringify(rootB.blocks)).toContain("The worker for cluster *b* is unavailable");
+  });
+});
+
+const app = () => {
+  const i = h.instances[0];
+  if (!i) throw new Error("no app instance");
+  return i;
+};
+
+/** Posts a message with the button (as the worker would after an action) and clicks it. */
+async function clickAgain(value: { cluster?: string }) {
+  const blocks = [diagnoseAgainBlock({ incidentId: null, ...value })];
+  const posted = await app().deps.slack.chat.postMessage({
+    channel: ALERT_CHANNEL,
+    text: "Finished",
+    blocks,
+  });
+  const button = blocks[0]?.elements[0] as { value: string };
+  const responseUrl = h.fake.responseUrl();
+  const payload = blockActions({
+    actionId: "diagnose_again",
+    value: button.value,
+    user: { id: APPROVER },
+    channelId: ALERT_CHANNEL,
+    messageTs: String(posted.ts),
+    threadTs: null,
+    responseUrl,
+    triggerId: h.fake.issueTriggerId(),
+  });
+  const res = await signedInteraction(`${app().url}/slack/events`, SIGNING_SECRET, payload);
+  expect(res.status).toBe(200);
+  const [reply] = await eventually(() =>
+    h.fake.responses(responseUrl).length > 0 ? h.fake.responses(responseUrl) : false,
+  );
+  return { text: String((reply?.body as { text?: string } | undefined)?.text), ts: String(posted.ts) };
+}
+
+const waiting = async () =>
+  (
+    await Promise.all(
+      app()
+        .deps.queues.all()
+        .map(async (q) =>
+          (await q.getJobs(["waiting", "prioritized", "delayed"])).map((j) => [q.name, j.data]),
+        ),
+    )
+  ).flat() as [string, { target: { cluster?: string }; replyTo: { threadTs: string } }][];
+
+describe("Diagnose again outside an incident, with two clusters", () => {
+  it("goes to the cluster the button names, in the button's thread", async () => {
+    const { text, ts } = await clickAgain({ cluster: "b" });
+    expect(text).toContain("Diagnosing again");
+    const jobs = await waiting();
+    expect(jobs.map(([queue, d]) => [queue, d.target.cluster, d.replyTo.threadTs])).toEqual([
+      ["rdev-diagnose.b", "b", ts],
+    ]);
+  });
+
+  it("refuses a cluster the app does not serve, and queues nothing", async () => {
+    const { text } = await clickAgain({ cluster: "zz" });
+    expect(text).toBe("There is no cluster `zz`. Clusters: `a`, `b`.");
+    expect(await waiting()).toEqual([]);
+  });
+
+  it("asks which cluster when the button names none (a message from before clusters were named)", async () => {
+    const { text } = await clickAgain({});
+    expect(text).toContain("Which cluster? This bot serves 2: `a`, `b`.");
+    expect(await waiting()).toEqual([]);
   });
 });
