@@ -2,10 +2,15 @@
 // string, and resvg to a PNG for Slack file uploads.
 import { readFileSync } from "node:fs";
 import { Resvg } from "@resvg/resvg-js";
-import { LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, MarkLineComponent, TitleComponent } from "echarts/components";
 import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
+// Each part from its own module: "echarts/charts" and "echarts/components" load every chart and
+// component there is (the worker's RSS at rest: 86 MiB of ECharts that way, 49 MiB this way).
+import { install as LineChart } from "echarts/lib/chart/line/install.js";
+import { install as GridComponent } from "echarts/lib/component/grid/install.js";
+import { install as LegendComponent } from "echarts/lib/component/legend/install.js";
+import { install as MarkLineComponent } from "echarts/lib/component/marker/installMarkLine.js";
+import { install as TitleComponent } from "echarts/lib/component/title/install.js";
+import { install as SVGRenderer } from "echarts/lib/renderer/installSVGRenderer.js";
 import type { MemoryChartInput } from "../../samples/chart-types.ts";
 import { DEFAULT_MAX_POINTS } from "./downsample.ts";
 import { type FontMetrics, fontMetrics, parseCssFont } from "./font-metrics.ts";
