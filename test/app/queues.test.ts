@@ -45,7 +45,7 @@ describe("createQueues", () => {
     await waitUntilReady(redis);
     const queues = createQueues({ connection: redis, prefix: "{q4}" });
     try {
-      const coalesce = { id: "again-incident-1", windowMs: 300 };
+      const coalesce = { id: "again-incident-1", windowMs: 1_500 };
       // Distinct request ids (each click's own time), one coalescing id: the first add wins.
       const first = await queues.enqueueDiagnose(diagnose("again-1-29999"), { coalesce });
       const second = await queues.enqueueDiagnose(diagnose("again-1-30001"), { coalesce });
@@ -58,7 +58,7 @@ describe("createQueues", () => {
       });
       expect(await queues.diagnose.count()).toBe(2);
       // Past the window a click makes a job again.
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 1_700));
       const later = await queues.enqueueDiagnose(diagnose("again-1-90000"), { coalesce });
       expect(later.jobId).toBe("diagnose-again-1-90000");
       expect(await queues.diagnose.count()).toBe(3);
